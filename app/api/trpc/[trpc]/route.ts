@@ -1,0 +1,22 @@
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { getDb } from "~/db/client";
+import { appRouter } from "~/server/api/root";
+import { createContext } from "~/server/api/trpc";
+import { getAuth } from "~/server/auth";
+import { getEnv } from "~/server/env";
+
+async function handler(req: Request) {
+  const env = getEnv();
+  const [db, auth] = await Promise.all([getDb(env), getAuth(env)]);
+  return fetchRequestHandler({
+    endpoint: "/api/trpc",
+    req,
+    router: appRouter,
+    createContext: () => createContext({ db, auth, headers: req.headers }),
+    onError({ error, path }) {
+      if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[trpc] ${path ?? "?"}:`, error.cause ?? error);
+    },
+  });
+}
+
+export { handler as GET, handler as POST };

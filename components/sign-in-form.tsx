@@ -1,0 +1,90 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
+import { type FormEvent, useRef, useState } from "react";
+import { authClient } from "~/lib/auth-client";
+
+type ErrorKey = "invalid" | "tooMany" | "network" | "failed";
+
+/** Every refusal of the credentials reads the same: it must not tell whether the user name exists. */
+function errorKey(status: number): ErrorKey {
+  if (status === 429) return "tooMany";
+  if (status === 0) return "network";
+  if (status >= 500) return "failed";
+  return "invalid";
+}
+
+function text(form: FormData, name: string): string {
+  const value = form.get(name);
+  return typeof value === "string" ? value : "";
+}
+
+export function SignInForm() {
+  const t = useTranslations("signIn");
+  const router = useRouter();
+  const passwordRef = useRef<HTMLInputElement>(null);
+  const [error, setError] = useState<ErrorKey | null>(null);
+  const [isPending, setPending] = useState(false);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setPending(true);
+    setError(null);
+    let status: number | null;
+    try {
+      const result = await authClient.signIn.username({
+        username: text(form, "username").trim(),
+        password: text(form, "password"),
+      });
+      status = result.error ? (result.error.status ?? 0) : null;
+    } catch {
+      status = 0;
+    }
+    if (status !== null) {
+      setError(errorKey(status));
+      setPending(false);
+      passwordRef.current?.select();
+      return;
+    }
+    router.replace("/chats");
+    router.refresh();
+  }
+
+  return (
+    <form className="stack" onSubmit={(event) => void onSubmit(event)} noValidate={false}>
+      <label className="field">
+        <span>{t("username")}</span>
+        <input
+          name="username"
+          autoComplete="username"
+          autoCapitalize="none"
+          autoCorrect="off"
+          spellCheck={false}
+          required
+          maxLength={30}
+          aria-invalid={error === "invalid"}
+        />
+      </label>
+      <label className="field">
+        <span>{t("password")}</span>
+        <input
+          ref={passwordRef}
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          maxLength={128}
+          aria-invalid={error === "invalid"}
+        />
+      </label>
+      <div role="alert" className="form-error" hidden={!error}>
+        {error ? t(error) : null}
+      </div>
+      <button type="submit" className="button button-primary" disabled={isPending}>
+        {isPending ? t("submitting") : t("submit")}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,110 @@
+import { randomUUID } from "node:crypto";
+import { hashPassword } from "better-auth/crypto";
+import { count, eq } from "drizzle-orm";
+import { placeholderEmail } from "~/server/services/users";
+import type { Db } from "./client";
+import { accounts, entities, groupMembers, groups, settings, users, type GroupKind, type Role } from "./schema";
+
+export const DEMO_PASSWORD = "floorchat";
+
+export const DEMO_USERS: { username: string; name: string; role: Role; groups: string[] }[] = [
+  { username: "admin", name: "Ada Admin", role: "admin", groups: ["Managers", "Acme Logistics"] },
+  { username: "manager", name: "Marta Manager", role: "manager", groups: ["Managers", "Warehouse A", "Acme Logistics"] },
+  { username: "manager2", name: "Tomasz Nowak", role: "manager", groups: ["Managers", "Acme Logistics"] },
+  { username: "picker", name: "Piotr Picker", role: "worker", groups: ["Warehouse A", "Acme Logistics"] },
+  { username: "picker2", name: "Paula Picker", role: "worker", groups: ["Warehouse A", "Acme Logistics"] },
+  { username: "driver", name: "Dawid Driver", role: "worker", groups: ["Drivers", "Acme Logistics"] },
+];
+
+const DEMO_GROUPS: { name: string; kind: GroupKind }[] = [
+  { name: "Warehouse A", kind: "team" },
+  { name: "Managers", kind: "team" },
+  { name: "Drivers", kind: "team" },
+  { name: "Acme Logistics", kind: "company" },
+];
+
+export const ORDER_STATUSES = ["new", "picking", "packed", "shipped", "on hold"] as const;
+const CUSTOMERS = [
+  "Nordic Foods AB",
+  "Baltic Hardware",
+  "Kowalski i Synowie",
+  "Green Garden Supply",
+  "Hansa Office",
+  "Vistula Pharma",
+  "Alpine Sports",
+  "Mazury Furniture",
+  "Rhein Auto Parts",
+  "Oder Textiles",
+];
+const ORDER_COUNT = 300;
+
+/** A small deterministic generator, so every fresh demo database looks the same. */
+function* sequence(seed: number) {
+  let state = seed;
+  for (;;) {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    yield state;
+  }
+}
+
+export function demoOrders() {
+  const random = sequence(42);
+  return Array.from({ length: ORDER_COUNT }, (_, index) => {
+    const key = `SO-${10001 + index}`;
+    const customer = CUSTOMERS[random.next().value! % CUSTOMERS.length]!;
+    const lines = 1 + (random.next().value! % 24);
+    const status = ORDER_STATUSES[random.next().value! % ORDER_STATUSES.length]!;
+    return {
+      type: "order",
+      key,
+      title: `${customer} · ${lines} ${lines === 1 ? "line" : "lines"}`,
+      status,
+      url: `https://erp.example.com/orders/${key}`,
+      fields: { customer, lines, dock: `D${1 + (index % 6)}` },
+    };
+  });
+}
+
+export type SeedResult = "seeded" | "skipped";
+
+/**
+ * Demo organisation, people, groups and orders, written in one transaction so a crash never
+ * leaves a half-seeded database. Runs only on a database without users.
+ */
+export async function seedDemo(db: Db): Promise<SeedResult> {
+  const [existing] = await db.select({ n: count() }).from(users);
+  if ((existing?.n ?? 0) > 0) return "skipped";
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+
+  await db.transaction(async (tx) => {
+    await tx.insert(settings).values([
+      { key: "organisation", value: { name: "Acme Logistics — Warehouse A" } },
+      { key: "demo", value: { seededAt: new Date().toISOString(), usernames: DEMO_USERS.map((u) => u.username) } },
+    ]);
+    const groupRows = await tx.insert(groups).values(DEMO_GROUPS).returning({ id: groups.id, name: groups.name });
+    const groupId = new Map(groupRows.map((g) => [g.name, g.id]));
+    for (const demo of DEMO_USERS) {
+      const id = randomUUID();
+      await tx.insert(users).values({
+        id,
+        username: demo.username,
+        displayUsername: demo.username,
+        name: demo.name,
+        email: placeholderEmail(demo.username),
+        emailVerified: true,
+        role: demo.role,
+      });
+      await tx.insert(accounts).values({ id: randomUUID(), accountId: id, providerId: "credential", userId: id, password: passwordHash });
+      await tx.insert(groupMembers).values(demo.groups.map((name) => ({ groupId: groupId.get(name)!, userId: id })));
+    }
+    await tx.insert(entities).values(demoOrders());
+  });
+  return "seeded";
+}
+
+/** The demo sign-ins, if this database was seeded with them (printed at start-up). */
+export async function demoUsernames(db: Db): Promise<string[]> {
+  const [row] = await db.select({ value: settings.value }).from(settings).where(eq(settings.key, "demo"));
+  const value = row?.value as { usernames?: string[] } | undefined;
+  return value?.usernames ?? [];
+}

@@ -1,0 +1,13 @@
+import { z } from "zod";
+import { createUser, getProfile, listUsers } from "~/server/services/users";
+import { ZCreateUserInput, ZCreatedUser, ZProfile, ZUserListItem } from "../schemas/user";
+import { adminProcedure, authedProcedure, managerProcedure, router } from "../trpc";
+
+export const userRouter = router({
+  me: authedProcedure.output(ZProfile).query(({ ctx }) => getProfile(ctx.db, ctx.actor)),
+  list: managerProcedure.output(z.array(ZUserListItem)).query(({ ctx }) => listUsers(ctx.db)),
+  create: adminProcedure
+    .input(ZCreateUserInput)
+    .output(ZCreatedUser)
+    .mutation(({ ctx, input }) => createUser(ctx.db, ctx.actor, input)),
+});

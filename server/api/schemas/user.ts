@@ -1,0 +1,39 @@
+import { z } from "zod";
+
+export const ZRole = z.enum(["admin", "manager", "worker"]);
+export const ZUserStatus = z.enum(["available", "busy", "away", "invisible", "unavailable"]);
+
+export const ZProfile = z.object({
+  id: z.string(),
+  username: z.string(),
+  name: z.string(),
+  role: ZRole,
+  status: ZUserStatus,
+  statusText: z.string(),
+  locale: z.string().nullable(),
+  groups: z.array(z.object({ id: z.string(), name: z.string(), kind: z.enum(["team", "site", "company"]) })),
+});
+
+export const ZUserListItem = z.object({
+  id: z.string(),
+  username: z.string().nullable(),
+  name: z.string(),
+  role: ZRole,
+  lastActiveAt: z.date().nullable(),
+  deactivated: z.boolean(),
+});
+
+export const ZCreateUserInput = z.object({
+  username: z
+    .string()
+    .trim()
+    .min(3, { error: "At least 3 characters" })
+    .max(30, { error: "At most 30 characters" })
+    .regex(/^[a-zA-Z0-9_.]+$/, { error: "Letters, digits, dots and underscores only" }),
+  name: z.string().trim().min(1, { error: "Required" }).max(100, { error: "At most 100 characters" }),
+  password: z.string().min(8, { error: "At least 8 characters" }).max(128, { error: "At most 128 characters" }),
+  role: ZRole,
+});
+export type TCreateUserInput = z.infer<typeof ZCreateUserInput>;
+
+export const ZCreatedUser = z.object({ id: z.string(), username: z.string(), name: z.string(), role: ZRole });

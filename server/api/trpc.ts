@@ -1,0 +1,76 @@
+import { TRPCError, initTRPC, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
+import superjson from "superjson";
+import { ZodError } from "zod";
+import type { Db } from "~/db/client";
+import { findActor } from "~/server/services/users";
+import { type Actor, DomainError, type DomainErrorCode } from "~/server/domain-error";
+import type { Auth } from "~/server/auth";
+
+export type Context = { db: Db; actor: Actor | null };
+
+/** Resolves the signed-in actor from the request's session cookie. */
+export async function createContext(opts: { db: Db; auth: Auth; headers: Headers }): Promise<Context> {
+  const session = await opts.auth.api.getSession({ headers: opts.headers });
+  const actor = session ? await findActor(opts.db, session.user.id) : null;
+  return { db: opts.db, actor };
+}
+
+const codes: Record<DomainErrorCode, TRPC_ERROR_CODE_KEY> = {
+  unauthorized: "UNAUTHORIZED",
+  forbidden: "FORBIDDEN",
+  not_found: "NOT_FOUND",
+  conflict: "CONFLICT",
+  invalid: "BAD_REQUEST",
+  rate_limited: "TOO_MANY_REQUESTS",
+};
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    let fields: Record<string, string> | null = null;
+    if (cause instanceof ZodError) {
+      fields = {};
+      for (const issue of cause.issues) {
+        const field = issue.path.join(".") || "input";
+        fields[field] ??= issue.message;
+      }
+    } else if (cause instanceof DomainError && cause.fields) {
+      fields = cause.fields;
+    }
+    // Unexpected errors (database, bugs) are logged by onError in the handler, never shown.
+    const message = shape.data.code === "INTERNAL_SERVER_ERROR" ? "Something went wrong" : shape.message;
+    return { ...shape, message, data: { code: shape.data.code, httpStatus: shape.data.httpStatus, fields } };
+  },
+});
+
+/** Maps DomainError to its tRPC code in one place, so services stay protocol-free. */
+const domainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof DomainError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: codes[cause.code], message: cause.message, cause });
+  }
+  return result;
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = t.procedure.use(domainErrors);
+
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.actor) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
+  return next({ ctx: { ...ctx, actor: ctx.actor } });
+});
+
+export const managerProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (ctx.actor.role !== "manager" && ctx.actor.role !== "admin") {
+    throw new TRPCError({ code: "FORBIDDEN", message: "Managers only" });
+  }
+  return next();
+});
+
+export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (ctx.actor.role !== "admin") throw new TRPCError({ code: "FORBIDDEN", message: "Admins only" });
+  return next();
+});

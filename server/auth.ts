@@ -1,0 +1,69 @@
+import { betterAuth } from "better-auth";
+import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { username } from "better-auth/plugins";
+import type { Db } from "~/db/client";
+import { getDatabase } from "~/db/client";
+import * as schema from "~/db/schema";
+import { resolveAuthSecret } from "./auth-secret";
+import { type Env, getEnv, publicUrl } from "./env";
+
+export type AuthOptions = { secret: string; baseURL: string };
+
+/** Same-origin requests only: the origin the browser used must be the host it talked to. */
+function requestOrigin(request?: Request): string | undefined {
+  if (!request) return undefined;
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  if (!host) return undefined;
+  const proto = request.headers.get("x-forwarded-proto") ?? new URL(request.url).protocol.replace(/:$/, "");
+  return `${proto}://${host}`;
+}
+
+export function createAuth(db: Db, options: AuthOptions) {
+  return betterAuth({
+    appName: "Floorchat",
+    secret: options.secret,
+    baseURL: options.baseURL,
+    basePath: "/api/auth",
+    database: drizzleAdapter(db, { provider: "pg", schema, usePlural: true }),
+    // Accounts are created by admins (and the demo seed), never by self sign-up.
+    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 8 },
+    plugins: [username()],
+    user: {
+      additionalFields: {
+        role: { type: "string", input: false, defaultValue: "worker" },
+      },
+    },
+    session: { expiresIn: 60 * 60 * 24 * 30, updateAge: 60 * 60 * 24 },
+    // Floorchat signs in by user name only; these endpoints would reveal whether a name exists
+    // or offer a second way in.
+    disabledPaths: ["/is-username-available", "/sign-in/email", "/sign-up/email"],
+    // A LAN deployment is reached by IP or host name that PUBLIC_URL may not know; the CSRF check
+    // still holds because the Origin must equal the host the request was sent to.
+    trustedOrigins: (request) => [options.baseURL, requestOrigin(request)],
+    rateLimit: {
+      enabled: true,
+      // Several pickers sign in one after another on a shared tablet: 3 per 10 s is too tight.
+      customRules: { "/sign-in/*": { window: 60, max: 20 } },
+    },
+    telemetry: { enabled: false },
+    // Secure cookies only where the public URL is https: a tablet on the warehouse LAN reaching
+    // http://10.0.0.5:3000 would otherwise never keep its session.
+    // better-auth turns its origin (CSRF) check off by itself under a test runner; keep it on
+    // so the tests exercise what production runs.
+    advanced: { useSecureCookies: options.baseURL.startsWith("https:"), disableOriginCheck: false },
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+
+const key = Symbol.for("floorchat.auth");
+type Holder = { [key]?: Promise<Auth> };
+
+/** The process's auth instance on the process's database. */
+export function getAuth(env: Env = getEnv()): Promise<Auth> {
+  const holder = globalThis as Holder;
+  holder[key] ??= getDatabase(env).then((database) =>
+    createAuth(database.db, { secret: resolveAuthSecret(env), baseURL: publicUrl(env) }),
+  );
+  return holder[key];
+}

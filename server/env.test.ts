@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { EnvError, parseEnv, shouldSeedDemo } from "./env";
+
+function errorOf(source: Record<string, string>): EnvError {
+  try {
+    parseEnv(source);
+  } catch (error) {
+    if (error instanceof EnvError) return error;
+    throw error;
+  }
+  throw new Error("expected parseEnv to throw");
+}
+
+describe("parseEnv", () => {
+  it("rejects a PORT that is not a number, naming PORT and the value", () => {
+    const error = errorOf({ PORT: "abc" });
+    expect(error.variable).toBe("PORT");
+    expect(error.message).toBe('Invalid configuration: PORT must be a whole number between 1 and 65535 (got "abc")');
+  });
+
+  it("rejects a PORT out of range", () => {
+    expect(errorOf({ PORT: "70000" }).variable).toBe("PORT");
+    expect(errorOf({ PORT: "0" }).variable).toBe("PORT");
+  });
+
+  it("rejects a DATABASE_URL that is not PostgreSQL without echoing it", () => {
+    const error = errorOf({ DATABASE_URL: "mysql://root:secret@db/x", AUTH_SECRET: "x".repeat(32) });
+    expect(error.variable).toBe("DATABASE_URL");
+    expect(error.message).not.toContain("secret");
+  });
+
+  it("requires AUTH_SECRET in server mode", () => {
+    expect(errorOf({ DATABASE_URL: "postgres://postgres@127.0.0.1:5432/test" }).variable).toBe("AUTH_SECRET");
+  });
+
+  it("rejects a SEED_DEMO that is not a flag", () => {
+    expect(errorOf({ SEED_DEMO: "yes" }).variable).toBe("SEED_DEMO");
+  });
+
+  it("applies defaults and treats empty values as unset", () => {
+    const env = parseEnv({ PORT: "", DATA_DIR: "" });
+    expect(env).toMatchObject({ PORT: 3000, DATA_DIR: "./.data", HOST: "0.0.0.0" });
+    expect(env.DATABASE_URL).toBeUndefined();
+  });
+
+  it("seeds demo data by default only in embedded mode", () => {
+    expect(shouldSeedDemo(parseEnv({}))).toBe(true);
+    const server = { DATABASE_URL: "postgres://postgres@127.0.0.1:5432/test", AUTH_SECRET: "x".repeat(32) };
+    expect(shouldSeedDemo(parseEnv(server))).toBe(false);
+    expect(shouldSeedDemo(parseEnv({ ...server, SEED_DEMO: "1" }))).toBe(true);
+    expect(shouldSeedDemo(parseEnv({ SEED_DEMO: "0" }))).toBe(false);
+  });
+});

@@ -1,0 +1,104 @@
+import { z } from "zod";
+
+/**
+ * The one reader of process.env. Everything else receives an `Env`.
+ * Empty strings count as unset, so `FOO=` in a compose file means "default".
+ */
+
+const flag = z
+  .enum(["0", "1", "true", "false"], { error: 'must be "1" or "0"' })
+  .transform((value) => value === "1" || value === "true");
+
+const url = (protocols: readonly string[]) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol.replace(/:$/, ""));
+      } catch {
+        return false;
+      }
+    },
+    { error: `must be a ${protocols.join(" or ")} URL` },
+  );
+
+export const ZEnv = z
+  .object({
+    PORT: z.coerce
+      .number({ error: "must be a whole number between 1 and 65535" })
+      .int({ error: "must be a whole number between 1 and 65535" })
+      .min(1, { error: "must be a whole number between 1 and 65535" })
+      .max(65535, { error: "must be a whole number between 1 and 65535" })
+      .default(3000),
+    HOST: z.string().min(1).default("0.0.0.0"),
+    DATA_DIR: z.string().min(1).default("./.data"),
+    DATABASE_URL: url(["postgres", "postgresql"]).optional(),
+    REDIS_URL: url(["redis", "rediss"]).optional(),
+    PUBLIC_URL: url(["http", "https"])
+      .transform((value) => value.replace(/\/+$/, ""))
+      .optional(),
+    AUTH_SECRET: z.string().min(32, { error: "must be at least 32 characters" }).optional(),
+    SEED_DEMO: flag.optional(),
+  })
+  .superRefine((env, ctx) => {
+    // In server mode several instances must share one secret, so none may invent its own.
+    if (env.DATABASE_URL && !env.AUTH_SECRET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["AUTH_SECRET"],
+        message: "is required when DATABASE_URL is set (all instances must share it)",
+      });
+    }
+  });
+
+export type Env = z.infer<typeof ZEnv>;
+export type DatabaseKind = "pglite" | "postgres";
+
+export class EnvError extends Error {
+  constructor(
+    readonly variable: string,
+    detail: string,
+    received: string | undefined,
+  ) {
+    const shown = received === undefined ? "" : ` (got ${JSON.stringify(received)})`;
+    super(`Invalid configuration: ${variable} ${detail}${shown}`);
+    this.name = "EnvError";
+  }
+}
+
+type Source = Record<string, string | undefined>;
+
+export function parseEnv(source: Source): Env {
+  const known = Object.keys(ZEnv.shape) as (keyof Env)[];
+  const input: Source = {};
+  for (const key of known) {
+    const value = source[key];
+    if (value !== undefined && value.trim() !== "") input[key] = value.trim();
+  }
+  const result = ZEnv.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const variable = String(issue.path[0] ?? "environment");
+  // Never echo a secret back into logs.
+  const received = variable === "AUTH_SECRET" || variable === "DATABASE_URL" || variable === "REDIS_URL" ? undefined : input[variable];
+  throw new EnvError(variable, issue.message, received);
+}
+
+let cached: Env | undefined;
+
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+export function databaseKind(env: Env): DatabaseKind {
+  return env.DATABASE_URL ? "postgres" : "pglite";
+}
+
+/** Demo data: on by default in embedded mode, off on a real server unless asked for. */
+export function shouldSeedDemo(env: Env): boolean {
+  return env.SEED_DEMO ?? databaseKind(env) === "pglite";
+}
+
+export function publicUrl(env: Env): string {
+  return env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
+}

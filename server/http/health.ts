@@ -1,0 +1,30 @@
+import type { Database } from "~/db/client";
+import type { Bus } from "~/server/realtime/bus";
+
+export type Health = {
+  statusCode: 200 | 503;
+  body: { status: "ok" | "error"; db: Database["kind"]; bus: Bus["kind"]; reason?: string };
+};
+
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export async function checkHealth(database: Database, bus: Bus, timeoutMs = 2_000): Promise<Health> {
+  const body = { db: database.kind, bus: bus.kind };
+  try {
+    await within(database.ping(), timeoutMs, "database");
+  } catch (error) {
+    return { statusCode: 503, body: { status: "error", ...body, reason: `database unreachable: ${(error as Error).message}` } };
+  }
+  try {
+    await within(bus.ping(), timeoutMs, "bus");
+  } catch (error) {
+    return { statusCode: 503, body: { status: "error", ...body, reason: `bus unreachable: ${(error as Error).message}` } };
+  }
+  return { statusCode: 200, body: { status: "ok", ...body } };
+}

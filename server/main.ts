@@ -1,0 +1,106 @@
+/**
+ * What `npm start` runs: one process, one port. Next.js serves pages, tRPC and auth; the live
+ * stream and the health check are raw node:http handlers beside it (see DESIGN.md).
+ */
+import http from "node:http";
+import next from "next";
+import { getDatabase } from "~/db/client";
+import { DataDirLockedError } from "~/db/lock";
+import { demoUsernames, DEMO_PASSWORD, seedDemo } from "~/db/seed";
+import { getAuth } from "./auth";
+import { resolveAuthSecret } from "./auth-secret";
+import { type Env, EnvError, getEnv, publicUrl, shouldSeedDemo } from "./env";
+import { checkHealth } from "./http/health";
+import { createBus } from "./realtime/bus";
+import { Hub } from "./realtime/hub";
+import { createStreamHandler } from "./realtime/stream";
+
+function fail(message: string): never {
+  console.error(`[floorchat] ${message}`);
+  process.exit(1);
+}
+
+function loadEnv(): Env {
+  try {
+    return getEnv();
+  } catch (error) {
+    if (error instanceof EnvError) fail(error.message);
+    throw error;
+  }
+}
+
+async function main() {
+  const startedAt = performance.now();
+  const env = loadEnv();
+
+  const database = await getDatabase(env).catch((error: unknown) => {
+    if (error instanceof DataDirLockedError) fail(error.message);
+    fail(`Cannot open the database: ${(error as Error).message}`);
+  });
+  // Created before Next starts so its route handlers read the same secret (auth-secret.ts).
+  resolveAuthSecret(env);
+  if (shouldSeedDemo(env) && (await seedDemo(database.db)) === "seeded") {
+    console.log("[floorchat] Demo data created (first start).");
+  }
+  const bus = await createBus(env.REDIS_URL).catch((error: unknown) => fail((error as Error).message));
+  const auth = await getAuth(env);
+  const hub = new Hub();
+  const handleStream = createStreamHandler({ auth, hub });
+
+  const app = next({ dev: false, dir: process.cwd(), hostname: "localhost", port: env.PORT });
+  await app.prepare();
+  const handleNext = app.getRequestHandler();
+
+  const server = http.createServer((req, res) => {
+    const pathname = (req.url ?? "/").split("?", 1)[0];
+    if (pathname === "/api/stream") {
+      handleStream(req, res).catch((error: unknown) => {
+        console.error("[stream]", error);
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+      return;
+    }
+    if (pathname === "/api/health") {
+      void checkHealth(database, bus).then((health) => {
+        res.writeHead(health.statusCode, { "Content-Type": "application/json", "Cache-Control": "no-store" });
+        res.end(JSON.stringify(health.body));
+      });
+      return;
+    }
+    void handleNext(req, res);
+  });
+
+  server.listen(env.PORT, env.HOST, () => {
+    void demoUsernames(database.db).then((usernames) => {
+      const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
+      console.log(
+        `[floorchat] Ready on ${publicUrl(env)} (database: ${database.kind}, bus: ${bus.kind}, started in ${seconds} s)`,
+      );
+      if (usernames.length > 0) {
+        console.log(`[floorchat] Demo sign-ins, password "${DEMO_PASSWORD}": ${usernames.join(", ")}`);
+      }
+    });
+  });
+  server.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EADDRINUSE") fail(`Port ${env.PORT} is in use. Stop the other server or set PORT.`);
+    fail(error.message);
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[floorchat] ${signal}: shutting down`);
+    // Open streams would keep server.close() waiting forever.
+    hub.close();
+    setTimeout(() => process.exit(0), 5_000).unref();
+    server.close(() => {
+      void Promise.allSettled([bus.close(), database.close()]).then(() => process.exit(0));
+    });
+    server.closeIdleConnections();
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+void main();

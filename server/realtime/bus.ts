@@ -1,0 +1,84 @@
+import { EventEmitter } from "node:events";
+import { Redis } from "ioredis";
+
+export type BusKind = "memory" | "redis";
+export type BusHandler = (channel: string, payload: string) => void;
+
+/**
+ * Fan-out between app instances. Redis pub/sub is at-most-once: consumers must tolerate
+ * a lost message (DESIGN.md invariant 3 has clients backfill seq gaps from the database).
+ */
+export interface Bus {
+  readonly kind: BusKind;
+  publish(channel: string, payload: string): Promise<void>;
+  subscribe(handler: BusHandler): () => void;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const CHANNEL_PREFIX = "floorchat:";
+
+export function createMemoryBus(): Bus {
+  const emitter = new EventEmitter();
+  emitter.setMaxListeners(0);
+  return {
+    kind: "memory",
+    publish(channel, payload) {
+      emitter.emit("message", channel, payload);
+      return Promise.resolve();
+    },
+    subscribe(handler) {
+      emitter.on("message", handler);
+      return () => emitter.off("message", handler);
+    },
+    ping: () => Promise.resolve(),
+    close() {
+      emitter.removeAllListeners();
+      return Promise.resolve();
+    },
+  };
+}
+
+export async function createRedisBus(url: string): Promise<Bus> {
+  // A subscribed Redis connection can do nothing else, so publishing needs its own.
+  const options = { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 5_000 };
+  const publisher = new Redis(url, options);
+  const subscriber = new Redis(url, options);
+  const handlers = new Set<BusHandler>();
+  for (const connection of [publisher, subscriber]) {
+    connection.on("error", (error: Error) => console.error("[bus] redis:", error.message));
+  }
+  try {
+    await Promise.all([publisher.connect(), subscriber.connect()]);
+    await subscriber.psubscribe(`${CHANNEL_PREFIX}*`);
+  } catch (error) {
+    publisher.disconnect();
+    subscriber.disconnect();
+    throw new Error(`Cannot reach Redis at REDIS_URL: ${(error as Error).message}`);
+  }
+  subscriber.on("pmessage", (_pattern: string, channel: string, payload: string) => {
+    const name = channel.slice(CHANNEL_PREFIX.length);
+    for (const handler of handlers) handler(name, payload);
+  });
+  return {
+    kind: "redis",
+    async publish(channel, payload) {
+      await publisher.publish(CHANNEL_PREFIX + channel, payload);
+    },
+    subscribe(handler) {
+      handlers.add(handler);
+      return () => handlers.delete(handler);
+    },
+    async ping() {
+      await publisher.ping();
+    },
+    async close() {
+      handlers.clear();
+      await Promise.allSettled([publisher.quit(), subscriber.quit()]);
+    },
+  };
+}
+
+export function createBus(redisUrl: string | undefined): Promise<Bus> {
+  return redisUrl ? createRedisBus(redisUrl) : Promise.resolve(createMemoryBus());
+}

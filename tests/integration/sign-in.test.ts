@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "~/db/client";
+import type { Auth } from "~/server/auth";
+import { PASSWORD, TEST_ORIGIN, callerFor, cookieFrom, createPersonas, createTestAuth, signInRequest } from "../factories/auth";
+import { createTestDatabase } from "../factories/db";
+
+describe("sign-in", () => {
+  let database: Database;
+  let auth: Auth;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    auth = createTestAuth(database.db);
+    await createPersonas(database.db);
+  });
+  afterAll(() => database.close());
+
+  it("accepts the right password and the session cookie identifies the user", async () => {
+    const response = await auth.handler(signInRequest("pia", PASSWORD));
+    expect(response.status).toBe(200);
+    const cookie = cookieFrom(response);
+    expect(cookie).toContain("better-auth.session_token=");
+    const me = await (await callerFor(database.db, auth, cookie)).user.me();
+    expect(me).toMatchObject({ username: "pia", name: "Pia Picker", role: "worker" });
+  });
+
+  it("treats the user name case-insensitively", async () => {
+    const response = await auth.handler(signInRequest("PIA", PASSWORD));
+    expect(response.status).toBe(200);
+  });
+
+  it("refuses a wrong password with 401 and no session cookie", async () => {
+    const response = await auth.handler(signInRequest("pia", "wrong password"));
+    expect(response.status).toBe(401);
+    expect(response.headers.getSetCookie()).toEqual([]);
+  });
+
+  it("answers an unknown user name exactly like a wrong password", async () => {
+    const wrongPassword = await auth.handler(signInRequest("pia", "wrong password"));
+    const unknownUser = await auth.handler(signInRequest("nobodyhere", "wrong password"));
+    expect(unknownUser.status).toBe(wrongPassword.status);
+    expect(await unknownUser.json()).toEqual(await wrongPassword.json());
+  });
+
+  it("offers no endpoint that tells whether a user name exists", async () => {
+    const response = await auth.handler(
+      new Request(`${TEST_ORIGIN}/api/auth/is-username-available`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: TEST_ORIGIN },
+        body: JSON.stringify({ username: "pia" }),
+      }),
+    );
+    expect(response.status).toBe(404);
+  });
+
+  it("refuses self sign-up: accounts are created by admins", async () => {
+    const response = await auth.handler(
+      new Request(`${TEST_ORIGIN}/api/auth/sign-up/email`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: TEST_ORIGIN },
+        body: JSON.stringify({ email: "x@example.com", password: "long enough password", name: "X", username: "intruder" }),
+      }),
+    );
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.status).toBeLessThan(500);
+    const signIn = await auth.handler(signInRequest("intruder", "long enough password"));
+    expect(signIn.status).toBe(401);
+  });
+
+  it("refuses a sign-in posted from another site's page (CSRF)", async () => {
+    const response = await auth.handler(
+      new Request(`${TEST_ORIGIN}/api/auth/sign-in/username`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: "https://evil.example", cookie: "x=1" },
+        body: JSON.stringify({ username: "pia", password: PASSWORD }),
+      }),
+    );
+    expect(response.status).toBe(403);
+  });
+
+  it("ends the session on sign-out: the old cookie no longer identifies anyone", async () => {
+    const cookie = cookieFrom(await auth.handler(signInRequest("mark", PASSWORD)));
+    const signOut = await auth.handler(
+      new Request(`${TEST_ORIGIN}/api/auth/sign-out`, { method: "POST", headers: { cookie, origin: TEST_ORIGIN } }),
+    );
+    expect(signOut.status).toBe(200);
+    const caller = await callerFor(database.db, auth, cookie);
+    await expect(caller.user.me()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+  });
+});
