@@ -28,8 +28,18 @@ export function AppHeader() {
         </span>
         <span className="sr-only">{t("app.name")}</span>
       </span>
-      <span className="app-header-user" data-testid="signed-in-user">
-        {me.data ? t("shell.signedInAs", { name: me.data.name }) : null}
+      {/* The name alone: "Signed in as …" would push it out of a phone's header in Polish. */}
+      <span
+        className="app-header-user"
+        data-testid="signed-in-user"
+        title={me.data ? t("shell.signedInAs", { name: me.data.name }) : undefined}
+      >
+        {me.data ? (
+          <>
+            <span className="sr-only">{t("shell.signedInPrefix")} </span>
+            {me.data.name}
+          </>
+        ) : null}
       </span>
       <button type="button" className="button button-quiet" onClick={() => void signOut()} disabled={isSigningOut}>
         {isSigningOut ? t("shell.signingOut") : t("shell.signOut")}

@@ -1,0 +1,56 @@
+import { defineConfig } from "@playwright/test";
+
+const port = 3100;
+const baseURL = `http://localhost:${port}`;
+const serverMode = Boolean(process.env.DATABASE_URL);
+
+// Debian's Chromium (never a downloaded browser). As root it needs --no-sandbox; the network
+// flags stop it reaching for Google services this machine cannot reach.
+const chromiumArgs = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  outputDir: "test-results/e2e",
+  workers: 2,
+  reporter: [["list"]],
+  forbidOnly: Boolean(process.env.CI),
+  use: {
+    baseURL,
+    browserName: "chromium",
+    launchOptions: { executablePath: "/usr/bin/chromium", args: chromiumArgs },
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+  },
+  projects: [
+    {
+      name: "phone",
+      use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+    },
+  ],
+  webServer: {
+    // A fresh embedded database per run; in server mode the database is the one CI created.
+    command: "rm -rf .data-e2e && node --import tsx server/main.ts",
+    url: `${baseURL}/api/health`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: "pipe",
+    env: {
+      ...(process.env as Record<string, string>),
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      PORT: String(port),
+      PUBLIC_URL: baseURL,
+      DATA_DIR: ".data-e2e",
+      SEED_DEMO: "1",
+      ...(serverMode && !process.env.AUTH_SECRET ? { AUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-e2e" } : {}),
+    },
+  },
+});

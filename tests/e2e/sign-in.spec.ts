@@ -1,0 +1,70 @@
+import { expect, test } from "@playwright/test";
+import { ChatsPage, SignInPage } from "./pages/sign-in-page";
+
+test.describe("sign-in on a phone", () => {
+  test("a picker signs in and lands on the chats screen", async ({ page }) => {
+    const signIn = new SignInPage(page);
+    const chats = new ChatsPage(page);
+    await signIn.goto();
+    await signIn.signIn("picker");
+    await chats.expectLoaded();
+    await expect(chats.signedInUser()).toContainText("Piotr Picker");
+    await expect(chats.signedInUser()).toHaveAttribute("title", "Signed in as Piotr Picker");
+    await expect(page.getByRole("heading", { name: "No conversations yet" })).toBeVisible();
+  });
+
+  test("a wrong password shows an error and keeps the user on sign-in", async ({ page }) => {
+    const signIn = new SignInPage(page);
+    await signIn.goto();
+    await signIn.signIn("picker", "not-the-password");
+    await expect(signIn.error()).toHaveText("Wrong user name or password. Check both and try again.");
+    await expect(page).toHaveURL(/\/sign-in$/);
+  });
+
+  test("an unknown user name gets the same error as a wrong password", async ({ page }) => {
+    const signIn = new SignInPage(page);
+    await signIn.goto();
+    await signIn.signIn("nosuchuser", "not-the-password");
+    await expect(signIn.error()).toHaveText("Wrong user name or password. Check both and try again.");
+  });
+
+  test("signing out returns to sign-in and the session is gone", async ({ page }) => {
+    const signIn = new SignInPage(page);
+    const chats = new ChatsPage(page);
+    await signIn.goto();
+    await signIn.signIn("manager");
+    await chats.expectLoaded();
+    await chats.signOut().click();
+    await expect(page).toHaveURL(/\/sign-in$/);
+    await page.goto("/chats");
+    await expect(page).toHaveURL(/\/sign-in$/);
+  });
+
+  test("app pages redirect to sign-in without a session", async ({ page }) => {
+    for (const path of ["/", "/chats"]) {
+      await page.goto(path);
+      await expect(page).toHaveURL(/\/sign-in$/);
+    }
+  });
+
+  test("a signed-in user who opens sign-in goes straight to the chats", async ({ page }) => {
+    const signIn = new SignInPage(page);
+    await signIn.goto();
+    await signIn.signIn("driver");
+    await new ChatsPage(page).expectLoaded();
+    await page.goto("/sign-in");
+    await new ChatsPage(page).expectLoaded();
+  });
+
+  test("the language switch shows the sign-in page in Polish", async ({ page }) => {
+    const signIn = new SignInPage(page);
+    await signIn.goto();
+    await page.getByRole("button", { name: "Polski" }).click();
+    await expect(page.getByRole("heading", { name: "Zaloguj się" })).toBeVisible();
+    await expect(page.locator("html")).toHaveAttribute("lang", "pl");
+    await page.getByLabel("Nazwa użytkownika").fill("picker");
+    await page.getByLabel("Hasło").fill("wrong-password");
+    await page.getByRole("button", { name: "Zaloguj się" }).click();
+    await expect(signIn.error()).toContainText("Nieprawidłowa nazwa użytkownika lub hasło");
+  });
+});
