@@ -1,10 +1,12 @@
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { APIError } from "better-auth/api";
 import { username } from "better-auth/plugins";
 import type { Db } from "~/db/client";
 import { getDatabase } from "~/db/client";
 import * as schema from "~/db/schema";
 import { resolveAuthSecret } from "./auth-secret";
+import { findActor } from "./services/users";
 import { type Env, getEnv, publicUrl } from "./env";
 
 export type AuthOptions = { secret: string; baseURL: string };
@@ -34,6 +36,19 @@ export function createAuth(db: Db, options: AuthOptions) {
       },
     },
     session: { expiresIn: 60 * 60 * 24 * 30, updateAge: 60 * 60 * 24 },
+    databaseHooks: {
+      session: {
+        create: {
+          // A deactivated account gets the same answer as a wrong password: nothing tells a
+          // guesser that the name exists.
+          async before(session) {
+            if (!(await findActor(db, session.userId))) {
+              throw APIError.from("UNAUTHORIZED", { code: "INVALID_USERNAME_OR_PASSWORD", message: "Invalid username or password" });
+            }
+          },
+        },
+      },
+    },
     // Floorchat signs in by user name only; these endpoints would reveal whether a name exists
     // or offer a second way in.
     disabledPaths: ["/is-username-available", "/sign-in/email", "/sign-up/email"],

@@ -1,5 +1,7 @@
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "~/db/client";
+import { users } from "~/db/schema";
 import type { Auth } from "~/server/auth";
 import { PASSWORD, TEST_ORIGIN, callerFor, cookieFrom, createPersonas, createTestAuth, signInRequest } from "../factories/auth";
 import { createTestDatabase } from "../factories/db";
@@ -40,6 +42,15 @@ describe("sign-in", () => {
     const unknownUser = await auth.handler(signInRequest("nobodyhere", "wrong password"));
     expect(unknownUser.status).toBe(wrongPassword.status);
     expect(await unknownUser.json()).toEqual(await wrongPassword.json());
+  });
+
+  it("refuses a deactivated user exactly like a wrong password", async () => {
+    await database.db.update(users).set({ deactivatedAt: new Date() }).where(eq(users.username, "olaf"));
+    const deactivated = await auth.handler(signInRequest("olaf", PASSWORD));
+    const wrongPassword = await auth.handler(signInRequest("pia", "wrong password"));
+    expect(deactivated.status).toBe(401);
+    expect(deactivated.headers.getSetCookie()).toEqual([]);
+    expect(await deactivated.json()).toEqual(await wrongPassword.json());
   });
 
   it("offers no endpoint that tells whether a user name exists", async () => {
