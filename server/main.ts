@@ -11,9 +11,10 @@ import { getAuth } from "./auth";
 import { resolveAuthSecret } from "./auth-secret";
 import { type Env, EnvError, getEnv, publicUrl, shouldSeedDemo } from "./env";
 import { checkHealth } from "./http/health";
+import { createRealtime, setProcessRealtime } from "./realtime";
 import { createBus } from "./realtime/bus";
-import { Hub } from "./realtime/hub";
 import { createStreamHandler } from "./realtime/stream";
+import { ensureCompanyChat } from "./services/chats";
 
 function fail(message: string): never {
   console.error(`[floorchat] ${message}`);
@@ -42,10 +43,12 @@ async function main() {
   if (shouldSeedDemo(env) && (await seedDemo(database.db)) === "seeded") {
     console.log("[floorchat] Demo data created (first start).");
   }
+  await ensureCompanyChat(database.db);
   const bus = await createBus(env.REDIS_URL).catch((error: unknown) => fail((error as Error).message));
   const auth = await getAuth(env);
-  const hub = new Hub();
-  const handleStream = createStreamHandler({ auth, hub });
+  const realtime = createRealtime({ db: database.db, bus, redisUrl: env.REDIS_URL });
+  setProcessRealtime(realtime);
+  const handleStream = createStreamHandler({ auth, hub: realtime.hub });
 
   const app = next({ dev: false, dir: process.cwd(), hostname: "localhost", port: env.PORT });
   await app.prepare();
@@ -92,7 +95,7 @@ async function main() {
     stopping = true;
     console.log(`[floorchat] ${signal}: shutting down`);
     // Open streams would keep server.close() waiting forever.
-    hub.close();
+    void realtime.close();
     setTimeout(() => process.exit(0), 5_000).unref();
     server.close(() => {
       void Promise.allSettled([bus.close(), database.close()]).then(() => process.exit(0));

@@ -28,6 +28,8 @@ export const chats = pgTable(
     visibility: chatVisibility("visibility").notNull().default("private"),
     entityType: text("entity_type"),
     entityKey: text("entity_key"),
+    // Direct chats: the sorted member ids, so opening the same conversation twice finds one chat.
+    directKey: text("direct_key").unique(),
     // Per-chat message counter; bumped under this row's lock in the sending transaction so
     // seq is gap-free and commit order equals seq order (DESIGN.md invariant 2).
     lastSeq: bigint("last_seq", { mode: "number" }).notNull().default(0),

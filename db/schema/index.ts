@@ -5,3 +5,4 @@ export * from "./chats";
 export * from "./messages";
 export * from "./audit";
 export * from "./settings";
+export * from "./events";

@@ -1,8 +1,16 @@
+import { chatRouter } from "./routers/chat";
+import { entityRouter } from "./routers/entity";
+import { messageRouter } from "./routers/message";
+import { peopleRouter } from "./routers/people";
 import { userRouter } from "./routers/user";
 import { createCallerFactory, router } from "./trpc";
 
 export const appRouter = router({
   user: userRouter,
+  chat: chatRouter,
+  message: messageRouter,
+  people: peopleRouter,
+  entity: entityRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,18 +1,18 @@
 import { TRPCError, initTRPC, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
-import type { Db } from "~/db/client";
+import type { Deps } from "~/server/services/deps";
 import { findActor } from "~/server/services/users";
 import { type Actor, DomainError, type DomainErrorCode } from "~/server/domain-error";
 import type { Auth } from "~/server/auth";
 
-export type Context = { db: Db; actor: Actor | null };
+export type Context = Deps & { actor: Actor | null };
 
 /** Resolves the signed-in actor from the request's session cookie. */
-export async function createContext(opts: { db: Db; auth: Auth; headers: Headers }): Promise<Context> {
+export async function createContext(opts: { deps: Deps; auth: Auth; headers: Headers }): Promise<Context> {
   const session = await opts.auth.api.getSession({ headers: opts.headers });
-  const actor = session ? await findActor(opts.db, session.user.id) : null;
-  return { db: opts.db, actor };
+  const actor = session ? await findActor(opts.deps.db, session.user.id) : null;
+  return { ...opts.deps, actor };
 }
 
 const codes: Record<DomainErrorCode, TRPC_ERROR_CODE_KEY> = {

@@ -16,7 +16,6 @@ export interface Bus {
   close(): Promise<void>;
 }
 
-const CHANNEL_PREFIX = "floorchat:";
 
 export function createMemoryBus(): Bus {
   const emitter = new EventEmitter();
@@ -39,7 +38,9 @@ export function createMemoryBus(): Bus {
   };
 }
 
-export async function createRedisBus(url: string): Promise<Bus> {
+/** `namespace` keeps deployments (or test runs) sharing one Redis apart. */
+export async function createRedisBus(url: string, namespace = "floorchat:"): Promise<Bus> {
+  const CHANNEL_PREFIX = namespace;
   // A subscribed Redis connection can do nothing else, so publishing needs its own.
   const options = { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 5_000 };
   const publisher = new Redis(url, options);
@@ -79,6 +80,6 @@ export async function createRedisBus(url: string): Promise<Bus> {
   };
 }
 
-export function createBus(redisUrl: string | undefined): Promise<Bus> {
-  return redisUrl ? createRedisBus(redisUrl) : Promise.resolve(createMemoryBus());
+export function createBus(redisUrl: string | undefined, namespace?: string): Promise<Bus> {
+  return redisUrl ? createRedisBus(redisUrl, namespace) : Promise.resolve(createMemoryBus());
 }

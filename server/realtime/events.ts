@@ -1,15 +1,52 @@
 /**
  * Events on the live stream (`GET /api/stream`). The client imports these as types only.
- * Each is sent as an SSE frame: `event: <type>` + `data: <json>`.
+ * Each is sent as an SSE frame: optional `id: <event log id>`, `event: <type>`, `data: <json>`.
  */
-export type StreamEvent =
-  | { type: "ready"; userId: string; serverTime: string }
-  | { type: "heartbeat"; serverTime: string };
+import type { UserStatus } from "~/db/schema";
 
+export type ChatKind = "company" | "room" | "direct" | "entity" | "system" | "sms";
+
+export type MessageDto = {
+  id: string;
+  chatId: string;
+  seq: number;
+  kind: "text" | "system" | "approval" | "sms_in" | "sms_out";
+  sender: { kind: "user" | "system" | "contact"; id: string | null; name: string };
+  clientId: string | null;
+  /** null once deleted: the body is gone from the API, a tombstone remains. */
+  body: string | null;
+  replyTo: { id: string; seq: number; senderName: string; body: string | null } | null;
+  editedAt: Date | null;
+  deletedAt: Date | null;
+  createdAt: Date;
+};
+
+/** Events written to the event log (they carry an id and are replayed after a reconnect). */
+export type ChatEvent =
+  | { type: "message.created"; chatId: string; message: MessageDto }
+  | { type: "message.updated"; chatId: string; message: MessageDto }
+  | { type: "read"; chatId: string; userId: string; seq: number }
+  | { type: "chat.changed"; chatId: string; reason: "created" | "renamed" | "access" | "members" | "settings" }
+  | { type: "chat.deleted"; chatId: string };
+
+/** Ephemeral events: delivered live, never stored, never replayed. */
+export type LiveEvent =
+  | { type: "ready"; userId: string; lastEventId: number; serverTime: string }
+  | { type: "heartbeat"; serverTime: string }
+  | { type: "resync"; reason: string }
+  | { type: "typing"; chatId: string; userId: string; name: string; expiresInMs: number }
+  | { type: "presence"; userId: string; online: boolean }
+  | { type: "status"; userId: string; status: UserStatus; statusText: string };
+
+export type StreamEvent = ChatEvent | LiveEvent;
 export type StreamEventType = StreamEvent["type"];
 
-/** Serialised once per event and written as-is to every connection that may see it. */
-export function toFrame(event: StreamEvent, id?: string): string {
-  const idLine = id === undefined ? "" : `id: ${id}\n`;
-  return `${idLine}event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+/** The body of a frame, without its id line: serialised once, shared by every connection. */
+export function frameBody(event: StreamEvent): string {
+  // JSON.stringify turns Dates into ISO strings; the client revives the known date fields.
+  return `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+}
+
+export function toFrame(event: StreamEvent, id?: number): string {
+  return (id === undefined ? "" : `id: ${id}\n`) + frameBody(event);
 }

@@ -1,42 +1,217 @@
 import type { ServerResponse } from "node:http";
-import { type StreamEvent, toFrame } from "./events";
+import { and, eq, gt, isNull, lte, or, sql } from "drizzle-orm";
+import type { Db } from "~/db/client";
+import { chats, events } from "~/db/schema";
+import { type Audience, canReadChat, chatAudience } from "~/server/services/access";
+import type { Envelope } from "./envelope";
+import { type StreamEvent, frameBody, toFrame } from "./events";
 
-export type Connection = { userId: string; res: ServerResponse };
+type Pending = { body: string; id: number | undefined };
+
+export type Connection = {
+  userId: string;
+  res: ServerResponse;
+  /** False while backfilling: live frames wait in `pending`. */
+  live: boolean;
+  pending: Pending[];
+  /** Events up to here were covered by the backfill (or predate the connection's state). */
+  cursor: number;
+  /** Highest id written: an `id:` line only ever moves the browser's Last-Event-ID forward. */
+  maxSentId: number;
+};
+
+export type HubOptions = {
+  db: Db;
+  heartbeatMs?: number;
+  /** A client whose unsent data passes this is cut off; it reconnects and backfills. */
+  maxBufferedBytes?: number;
+  /** Past this many missed events a reconnecting client is told to reload instead. */
+  backfillLimit?: number;
+  onUserOnline?: (userId: string) => void;
+  onUserOffline?: (userId: string) => void;
+};
 
 /**
- * The live connections of this instance. Events are serialised once and the same frame is
- * written to every connection allowed to see it.
+ * The live connections of this instance and the routing of events to them. Each envelope
+ * is serialised once and the same frame is written to every connection allowed to see it.
  */
 export class Hub {
-  private readonly connections = new Set<Connection>();
+  private readonly byUser = new Map<string, Set<Connection>>();
+  private readonly audiences = new Map<string, Promise<Audience | null>>();
+  /** Envelopes are routed one after another, so every connection gets them in arrival order. */
+  private chain: Promise<void> = Promise.resolve();
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly maxBufferedBytes: number;
+  private readonly backfillLimit: number;
+  private connections = 0;
 
-  constructor(heartbeatMs = 15_000) {
+  constructor(private readonly options: HubOptions) {
+    this.maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
+    this.backfillLimit = options.backfillLimit ?? 5_000;
     // Proxies and mobile networks drop idle streams; a heartbeat keeps them open and lets the
     // client notice a dead one.
-    this.heartbeat = setInterval(() => this.broadcast({ type: "heartbeat", serverTime: new Date().toISOString() }), heartbeatMs);
+    this.heartbeat = setInterval(() => this.broadcastLocal({ type: "heartbeat", serverTime: new Date().toISOString() }), options.heartbeatMs ?? 15_000);
     this.heartbeat.unref();
   }
 
   get size(): number {
-    return this.connections.size;
+    return this.connections;
   }
 
-  add(connection: Connection): () => void {
-    this.connections.add(connection);
-    return () => this.connections.delete(connection);
+  localUserIds(): string[] {
+    return [...this.byUser.keys()];
   }
 
-  broadcast(event: StreamEvent, filter: (connection: Connection) => boolean = () => true): void {
-    const frame = toFrame(event);
-    for (const connection of this.connections) {
-      if (filter(connection)) connection.res.write(frame);
+  isLocal(userId: string): boolean {
+    return this.byUser.has(userId);
+  }
+
+  /** An envelope from the bus (this instance's own publishes included). */
+  receive(envelope: Envelope): void {
+    this.chain = this.chain
+      .then(() => this.route(envelope))
+      .catch((error: unknown) => console.error("[hub] routing failed:", error));
+  }
+
+  /** Delivers an event to this instance's connections only (heartbeats, the presence sweep). */
+  broadcastLocal(event: StreamEvent, except?: string): void {
+    const body = frameBody(event);
+    for (const [userId, set] of this.byUser) {
+      if (userId === except) continue;
+      for (const connection of set) this.write(connection, body, undefined);
     }
+  }
+
+  /**
+   * Opens a stream. The order matters and is what makes a reconnect lose nothing:
+   * 1. register, so live events from now on are caught (held in `pending`);
+   * 2. read the head of the event log and backfill `(lastEventId, head]` from the database;
+   * 3. go live, writing what was held back unless the backfill already covered it.
+   * Event ids follow commit order (server/services/events.ts), so `≤ head` is complete.
+   */
+  async connect(userId: string, res: ServerResponse, lastEventId: number | null): Promise<() => void> {
+    const connection: Connection = { userId, res, live: false, pending: [], cursor: 0, maxSentId: 0 };
+    let set = this.byUser.get(userId);
+    if (!set) {
+      set = new Set();
+      this.byUser.set(userId, set);
+      this.options.onUserOnline?.(userId);
+    }
+    set.add(connection);
+    this.connections++;
+    let removed = false;
+    const remove = () => {
+      if (removed) return;
+      removed = true;
+      this.connections--;
+      const current = this.byUser.get(userId);
+      current?.delete(connection);
+      if (current?.size === 0) {
+        this.byUser.delete(userId);
+        this.options.onUserOffline?.(userId);
+      }
+    };
+
+    const [head] = await this.options.db.select({ id: sql<number>`coalesce(max(${events.id}), 0)`.mapWith(Number) }).from(events);
+    const headId = head?.id ?? 0;
+    if (lastEventId !== null && lastEventId < headId) {
+      const missed = await this.backfill(userId, lastEventId, headId);
+      if (missed.length > this.backfillLimit) {
+        res.write(toFrame({ type: "resync", reason: "too many missed events" }));
+      } else {
+        for (const row of missed) res.write(toFrame(row.payload as StreamEvent, row.id));
+      }
+    }
+    res.write(toFrame({ type: "ready", userId, lastEventId: headId, serverTime: new Date().toISOString() }, headId));
+    connection.cursor = headId;
+    connection.maxSentId = headId;
+    connection.live = true;
+    for (const { body, id } of connection.pending.splice(0)) this.write(connection, body, id);
+    return remove;
+  }
+
+  private backfill(userId: string, after: number, head: number) {
+    return this.options.db
+      .select({ id: events.id, payload: events.payload })
+      .from(events)
+      .innerJoin(chats, eq(chats.id, events.chatId))
+      .where(
+        and(
+          gt(events.id, after),
+          lte(events.id, head),
+          or(isNull(events.recipientId), eq(events.recipientId, userId)),
+          canReadChat(userId),
+        ),
+      )
+      .orderBy(events.id)
+      .limit(this.backfillLimit + 1);
+  }
+
+  private audience(chatId: string): Promise<Audience | null> {
+    let audience = this.audiences.get(chatId);
+    if (!audience) {
+      audience = chatAudience(this.options.db, chatId);
+      this.audiences.set(chatId, audience);
+      audience.catch(() => this.audiences.delete(chatId));
+    }
+    return audience;
+  }
+
+  private async route(envelope: Envelope): Promise<void> {
+    const { event, chatId } = envelope;
+    // A change of a chat may change who reads it: forget the cached audience first.
+    if (chatId && (event.type === "chat.changed" || event.type === "chat.deleted")) this.audiences.delete(chatId);
+    let recipients: Set<string> | "all";
+    if (envelope.only) {
+      recipients = new Set(envelope.only);
+    } else if (chatId) {
+      const audience = await this.audience(chatId);
+      if (envelope.also === "all" || audience?.all) {
+        recipients = "all";
+      } else {
+        recipients = new Set([...(audience?.userIds ?? []), ...(envelope.also ?? [])]);
+      }
+    } else {
+      recipients = "all";
+    }
+    const body = frameBody(event);
+    const deliver = (userId: string, set: Set<Connection>) => {
+      if (userId === envelope.except) return;
+      for (const connection of set) this.write(connection, body, envelope.id);
+    };
+    if (recipients === "all") {
+      for (const [userId, set] of this.byUser) deliver(userId, set);
+    } else {
+      for (const userId of recipients) {
+        const set = this.byUser.get(userId);
+        if (set) deliver(userId, set);
+      }
+    }
+  }
+
+  private write(connection: Connection, body: string, id: number | undefined): void {
+    if (!connection.live) {
+      connection.pending.push({ body, id });
+      return;
+    }
+    if (id !== undefined && id <= connection.cursor) return;
+    let frame = body;
+    if (id !== undefined && id > connection.maxSentId) {
+      connection.maxSentId = id;
+      frame = `id: ${id}\n${body}`;
+    }
+    const { res } = connection;
+    if (res.destroyed) return;
+    res.write(frame);
+    // Unbounded buffering would let one stalled phone eat the server's memory; cut it off and
+    // let it resume from its Last-Event-ID.
+    if (res.writableLength > this.maxBufferedBytes) res.destroy();
   }
 
   close(): void {
     clearInterval(this.heartbeat);
-    for (const connection of this.connections) connection.res.end();
-    this.connections.clear();
+    for (const set of this.byUser.values()) for (const connection of set) connection.res.end();
+    this.byUser.clear();
+    this.connections = 0;
   }
 }

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { hashPassword } from "better-auth/crypto";
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "~/db/client";
-import { accounts, groupMembers, groups, users, type Role } from "~/db/schema";
+import { accounts, chatMembers, chats, groupMembers, groups, users, type Role } from "~/db/schema";
 import { type Actor, DomainError } from "~/server/domain-error";
 import { writeAudit } from "./audit";
 
@@ -81,6 +81,10 @@ export async function createUser(db: Db, actor: Actor | "system", input: CreateU
         role: input.role,
       })
       .returning({ id: users.id, username: users.username, name: users.name, role: users.role });
+    // A new colleague joins the company chat with nothing unread.
+    await tx.execute(sql`
+      insert into ${chatMembers} (chat_id, user_id, last_read_seq)
+      select ${chats.id}, ${id}, ${chats.lastSeq} from ${chats} where ${chats.kind} = 'company'`);
     await tx.insert(accounts).values({
       id: randomUUID(),
       accountId: id,

@@ -1,4 +1,5 @@
 import type { Db } from "~/db/client";
+import type { Deps } from "~/server/services/deps";
 import { createCaller } from "~/server/api/root";
 import { createContext } from "~/server/api/trpc";
 import { type Auth, createAuth } from "~/server/auth";
@@ -47,7 +48,7 @@ export function cookieFrom(response: Response): string {
 }
 
 /** A tRPC caller acting exactly as a request carrying `cookie` would (null: anonymous). */
-export async function callerFor(db: Db, auth: Auth, cookie: string | null) {
+export async function callerFor(deps: Deps, auth: Auth, cookie: string | null) {
   const headers = new Headers(cookie ? { cookie } : {});
-  return createCaller(await createContext({ db, auth, headers }));
+  return createCaller(await createContext({ deps, auth, headers }));
 }

@@ -4,12 +4,13 @@ import { appRouter } from "~/server/api/root";
 import { createContext } from "~/server/api/trpc";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import type { Auth } from "~/server/auth";
-import { TEST_ORIGIN, createPersonas, createTestAuth, signIn } from "../factories/auth";
-import { createTestDatabase } from "../factories/db";
+import { TEST_ORIGIN, createPersonas, signIn } from "../factories/auth";
+import { type TestWorld, createTestWorld } from "../factories/deps";
 
 type ErrorBody = { error: { json: { message: string; data: { code: string; httpStatus: number; fields: Record<string, string> | null } } } };
 
 describe("tRPC over HTTP", () => {
+  let world: TestWorld;
   let database: Database;
   let auth: Auth;
   let adminCookie: string;
@@ -19,16 +20,16 @@ describe("tRPC over HTTP", () => {
       endpoint: "/api/trpc",
       req: new Request(`${TEST_ORIGIN}/api/trpc/${path}`, init),
       router: appRouter,
-      createContext: ({ req }) => createContext({ db: database.db, auth, headers: req.headers }),
+      createContext: ({ req }) => createContext({ deps: world.deps, auth, headers: req.headers }),
     });
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    auth = createTestAuth(database.db);
+    world = await createTestWorld();
+    ({ database, auth } = world);
     await createPersonas(database.db);
     adminCookie = await signIn(auth, "alice");
   });
-  afterAll(() => database.close());
+  afterAll(() => world.close());
 
   it("answers 401 with code UNAUTHORIZED without a session", async () => {
     const response = await call("user.me");

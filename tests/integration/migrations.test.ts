@@ -17,6 +17,7 @@ const expectedTables = [
   "chat_members",
   "chats",
   "entities",
+  "events",
   "group_members",
   "groups",
   "messages",

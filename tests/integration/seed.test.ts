@@ -3,15 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "~/db/client";
 import { entities, groups, users } from "~/db/schema";
 import { DEMO_PASSWORD, ORDER_STATUSES, seedDemo } from "~/db/seed";
-import { callerFor, createTestAuth, signIn } from "../factories/auth";
-import { createTestDatabase } from "../factories/db";
+import { callerFor, signIn } from "../factories/auth";
+import { type TestWorld, createTestWorld } from "../factories/deps";
 
 describe("demo data", () => {
+  let world: TestWorld;
   let database: Database;
   beforeAll(async () => {
-    database = await createTestDatabase();
+    world = await createTestWorld();
+    database = world.database;
   });
-  afterAll(() => database.close());
+  afterAll(() => world.close());
 
   it("seeds the demo people, groups and 300 orders on an empty database", async () => {
     expect(await seedDemo(database.db)).toBe("seeded");
@@ -50,9 +52,9 @@ describe("demo data", () => {
   });
 
   it("lets every demo user sign in with the demo password", async () => {
-    const auth = createTestAuth(database.db);
+    const auth = world.auth;
     for (const username of ["admin", "manager", "manager2", "picker", "picker2", "driver"]) {
-      const me = await (await callerFor(database.db, auth, await signIn(auth, username, DEMO_PASSWORD))).user.me();
+      const me = await (await callerFor(world.deps, auth, await signIn(auth, username, DEMO_PASSWORD))).user.me();
       expect(me.username).toBe(username);
     }
   });

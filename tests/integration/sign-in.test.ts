@@ -3,26 +3,27 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "~/db/client";
 import { users } from "~/db/schema";
 import type { Auth } from "~/server/auth";
-import { PASSWORD, TEST_ORIGIN, callerFor, cookieFrom, createPersonas, createTestAuth, signInRequest } from "../factories/auth";
-import { createTestDatabase } from "../factories/db";
+import { PASSWORD, TEST_ORIGIN, callerFor, cookieFrom, createPersonas, signInRequest } from "../factories/auth";
+import { type TestWorld, createTestWorld } from "../factories/deps";
 
 describe("sign-in", () => {
+  let world: TestWorld;
   let database: Database;
   let auth: Auth;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    auth = createTestAuth(database.db);
+    world = await createTestWorld();
+    ({ database, auth } = world);
     await createPersonas(database.db);
   });
-  afterAll(() => database.close());
+  afterAll(() => world.close());
 
   it("accepts the right password and the session cookie identifies the user", async () => {
     const response = await auth.handler(signInRequest("pia", PASSWORD));
     expect(response.status).toBe(200);
     const cookie = cookieFrom(response);
     expect(cookie).toContain("better-auth.session_token=");
-    const me = await (await callerFor(database.db, auth, cookie)).user.me();
+    const me = await (await callerFor(world.deps, world.auth, cookie)).user.me();
     expect(me).toMatchObject({ username: "pia", name: "Pia Picker", role: "worker" });
   });
 
@@ -95,7 +96,7 @@ describe("sign-in", () => {
       new Request(`${TEST_ORIGIN}/api/auth/sign-out`, { method: "POST", headers: { cookie, origin: TEST_ORIGIN } }),
     );
     expect(signOut.status).toBe(200);
-    const caller = await callerFor(database.db, auth, cookie);
+    const caller = await callerFor(world.deps, world.auth, cookie);
     await expect(caller.user.me()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
   });
 });

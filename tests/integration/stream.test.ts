@@ -1,82 +1,131 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { Database } from "~/db/client";
-import type { Auth } from "~/server/auth";
-import { Hub } from "~/server/realtime/hub";
-import { createStreamHandler } from "~/server/realtime/stream";
-import { createPersonas, createTestAuth, signIn } from "../factories/auth";
-import { createTestDatabase } from "../factories/db";
-
-/** Reads SSE frames from a streaming fetch until `count` events have arrived. */
-async function readEvents(response: Response, count: number) {
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-  const events: { event: string; data: unknown }[] = [];
-  let buffer = "";
-  while (events.length < count) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffer += value;
-    let end: number;
-    while ((end = buffer.indexOf("\n\n")) >= 0) {
-      const frame = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const event = /^event: (.*)$/m.exec(frame)?.[1];
-      const data = /^data: (.*)$/m.exec(frame)?.[1];
-      if (event && data) events.push({ event, data: JSON.parse(data) });
-    }
-  }
-  await reader.cancel();
-  return events;
-}
+import type { Actor } from "~/server/domain-error";
+import { createRoom, openDirect, updateRoom } from "~/server/services/chats";
+import { sendMessage, typing } from "~/server/services/messages";
+import { findActor } from "~/server/services/users";
+import { createPersonas, signIn } from "../factories/auth";
+import { type TestWorld, createTestWorld } from "../factories/deps";
+import { openStream, serveStream } from "../factories/stream";
 
 describe("GET /api/stream", () => {
-  let database: Database;
-  let auth: Auth;
-  let hub: Hub;
-  let server: http.Server;
-  let url: string;
-  let pickerId: string;
+  let world: TestWorld;
+  let server: Awaited<ReturnType<typeof serveStream>>;
+  let cookies: Record<"pia" | "mark" | "olaf", string>;
+  let pia: Actor;
+  let mark: Actor;
+  let clientSeq = 0;
+  const send = (actor: Actor, chatId: string, body: string) =>
+    sendMessage(world.deps, actor, { chatId, clientId: `stream-test-${++clientSeq}`, body });
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    auth = createTestAuth(database.db);
-    pickerId = (await createPersonas(database.db)).picker.id;
-    hub = new Hub(20);
-    const handle = createStreamHandler({ auth, hub });
-    server = http.createServer((req, res) => void handle(req, res));
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/stream`;
+    world = await createTestWorld({ hub: { heartbeatMs: 50 } });
+    const personas = await createPersonas(world.database.db);
+    pia = (await findActor(world.database.db, personas.picker.id))!;
+    mark = (await findActor(world.database.db, personas.manager.id))!;
+    cookies = { pia: await signIn(world.auth, "pia"), mark: await signIn(world.auth, "mark"), olaf: await signIn(world.auth, "olaf") };
+    server = await serveStream(world.auth, world.realtime.hub);
   });
   afterAll(async () => {
-    hub.close();
-    await new Promise((resolve) => server.close(resolve));
-    await database.close();
+    await server.close();
+    await world.close();
   });
 
   it("refuses an anonymous connection with 401", async () => {
-    const response = await fetch(url);
+    const response = await fetch(server.url);
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual({ error: { code: "unauthorized", message: "Sign in first" } });
   });
 
   it("opens an event stream for a signed-in user: ready first, then heartbeats", async () => {
-    const cookie = await signIn(auth, "pia");
-    const response = await fetch(url, { headers: { cookie } });
-    expect(response.status).toBe(200);
-    expect(response.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
-    const events = await readEvents(response, 2);
-    expect(events[0]).toMatchObject({ event: "ready", data: { type: "ready", userId: pickerId } });
-    expect(events[1]).toMatchObject({ event: "heartbeat", data: { type: "heartbeat" } });
+    const stream = await openStream(server.url, cookies.pia);
+    expect(stream.status).toBe(200);
+    expect(stream.response.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
+    const ready = await stream.next("ready");
+    expect(ready.event.userId).toBe(pia.id);
+    expect(ready.id).toBe(ready.event.lastEventId);
+    await stream.next("heartbeat");
+    stream.close();
+  });
+
+  it("delivers a message to the chat's readers and to nobody else", async () => {
+    const room = await createRoom(world.deps, mark, { title: "Dock 3", visibility: "private", access: { userIds: [pia.id], groupIds: [] } });
+    const piaStream = await openStream(server.url, cookies.pia);
+    const olafStream = await openStream(server.url, cookies.olaf);
+    await Promise.all([piaStream.next("ready"), olafStream.next("ready")]);
+    const secret = await send(mark, room.id, "pallet 7 is damaged");
+    const seen = await piaStream.next("message.created", (e) => e.message.id === secret.id);
+    expect(seen.event.message.body).toBe("pallet 7 is damaged");
+    // A later public message reaches the outsider; by then the private one would have too.
+    const { id: companyId } = (await world.deps.db.query.chats.findFirst({ where: (c, { eq }) => eq(c.kind, "company") }))!;
+    const hello = await send(mark, companyId, "morning all");
+    await olafStream.next("message.created", (e) => e.message.id === hello.id);
+    expect(olafStream.all("message.created").map((e) => e.event.message.id)).not.toContain(secret.id);
+    expect(JSON.stringify(olafStream.received)).not.toContain(room.id);
+    piaStream.close();
+    olafStream.close();
+  });
+
+  it("resumes from Last-Event-ID with exactly the missed events, in order, once", async () => {
+    const dm = await openDirect(world.deps, pia, [mark.id]);
+    await send(pia, dm.id, "first");
+    const stream = await openStream(server.url, cookies.mark);
+    const ready = await stream.next("ready");
+    stream.close();
+    const sent = [];
+    for (let i = 0; i < 20; i++) sent.push(await send(pia, dm.id, `missed ${i}`));
+    const resumed = await openStream(server.url, cookies.mark, ready.event.lastEventId);
+    await resumed.next("ready");
+    const replayed = resumed.all("message.created").filter((e) => e.event.chatId === dm.id);
+    expect(replayed.map((e) => e.event.message.id)).toEqual(sent.map((m) => m.id));
+    const ids = replayed.map((e) => e.id!);
+    expect([...ids].sort((a, b) => a - b)).toEqual(ids);
+    // Live events after the backfill are not repeated.
+    const live = await send(pia, dm.id, "live again");
+    await resumed.next("message.created", (e) => e.message.id === live.id);
+    expect(resumed.all("message.created").filter((e) => e.event.message.id === live.id)).toHaveLength(1);
+    resumed.close();
+  });
+
+  it("stops delivering a private room's events the moment a user loses access", async () => {
+    const room = await createRoom(world.deps, mark, { title: "Night shift", visibility: "private", access: { userIds: [pia.id], groupIds: [] } });
+    const stream = await openStream(server.url, cookies.pia);
+    await stream.next("ready");
+    const before = await send(mark, room.id, "before");
+    await stream.next("message.created", (e) => e.message.id === before.id);
+    await updateRoom(world.deps, mark, { chatId: room.id, access: { userIds: [], groupIds: [] } });
+    await stream.next("chat.changed", (e) => e.chatId === room.id && e.reason === "access");
+    const after = await send(mark, room.id, "after");
+    const marker = await send(mark, (await openDirect(world.deps, mark, [pia.id])).id, "marker");
+    await stream.next("message.created", (e) => e.message.id === marker.id);
+    expect(stream.all("message.created").map((e) => e.event.message.id)).not.toContain(after.id);
+    stream.close();
+  });
+
+  it("sends typing to the chat's other readers only, and never stores it", async () => {
+    const dm = await openDirect(world.deps, pia, [mark.id]);
+    await send(pia, dm.id, "are you there?");
+    const markStream = await openStream(server.url, cookies.mark);
+    const piaStream = await openStream(server.url, cookies.pia);
+    await Promise.all([markStream.next("ready"), piaStream.next("ready")]);
+    await typing(world.deps, pia, { chatId: dm.id });
+    const seen = await markStream.next("typing", (e) => e.chatId === dm.id);
+    expect(seen.id).toBeNull();
+    expect(seen.event).toMatchObject({ userId: pia.id, name: "Pia Picker" });
+    const rows = await world.deps.db.query.events.findMany({ where: (e, { eq }) => eq(e.type, "typing") });
+    expect(rows).toEqual([]);
+    const marker = await send(mark, dm.id, "yes");
+    await piaStream.next("message.created", (e) => e.message.id === marker.id);
+    expect(piaStream.all("typing")).toEqual([]);
+    markStream.close();
+    piaStream.close();
   });
 
   it("forgets a connection when the client goes away", async () => {
-    const cookie = await signIn(auth, "pia");
-    const controller = new AbortController();
-    const response = await fetch(url, { headers: { cookie }, signal: controller.signal });
-    await vi.waitFor(() => expect(hub.size).toBe(1));
-    controller.abort();
-    await response.body?.cancel().catch(() => {});
-    await vi.waitFor(() => expect(hub.size).toBe(0));
+    await vi.waitFor(() => expect(world.realtime.hub.size).toBe(0));
+    const stream = await openStream(server.url, cookies.olaf);
+    await stream.next("ready");
+    expect(world.realtime.hub.size).toBe(1);
+    stream.close();
+    await vi.waitFor(() => expect(world.realtime.hub.size).toBe(0));
   });
 });

@@ -1,0 +1,24 @@
+import { bigint, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+
+/**
+ * The log behind the live stream's resume cursor. Rows are appended in the transaction that
+ * made the change; their id is drawn under a transaction-scoped advisory lock held to commit
+ * (server/services/events.ts), so id order is commit order and `id > Last-Event-ID` never
+ * skips an event that committed late (DESIGN.md invariant 3).
+ */
+export const events = pgTable(
+  "events",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    // No foreign key: a chat's last event (its deletion) outlives the chat.
+    chatId: uuid("chat_id"),
+    // Set when only this user may receive the event (their own read position in a chat everyone reads).
+    recipientId: text("recipient_id"),
+    type: text("type").notNull(),
+    payload: jsonb("payload").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("events_chat_idx").on(t.chatId, t.id), index("events_created_idx").on(t.createdAt)],
+);
+
+export type EventRow = typeof events.$inferSelect;

@@ -1,0 +1,28 @@
+import { z } from "zod";
+import { deleteMessage, editMessage, listMessages, markRead, readBy, sendMessage, unreadCounts } from "~/server/services/messages";
+import { ZMessageRef } from "../schemas/common";
+import {
+  ZEditMessageInput,
+  ZListMessagesInput,
+  ZMarkReadInput,
+  ZMessage,
+  ZMessagePage,
+  ZReader,
+  ZSendMessageInput,
+  ZUnread,
+} from "../schemas/message";
+import { authedProcedure, router } from "../trpc";
+
+export const messageRouter = router({
+  send: authedProcedure.input(ZSendMessageInput).output(ZMessage).mutation(({ ctx, input }) => sendMessage(ctx, ctx.actor, input)),
+  edit: authedProcedure.input(ZEditMessageInput).output(ZMessage).mutation(({ ctx, input }) => editMessage(ctx, ctx.actor, input)),
+  delete: authedProcedure.input(ZMessageRef).output(ZMessage).mutation(({ ctx, input }) => deleteMessage(ctx, ctx.actor, input)),
+  list: authedProcedure.input(ZListMessagesInput).output(ZMessagePage).query(({ ctx, input }) => listMessages(ctx.db, ctx.actor, input)),
+  readBy: authedProcedure.input(ZMessageRef).output(z.array(ZReader)).query(({ ctx, input }) => readBy(ctx.db, ctx.actor, input)),
+  markRead: authedProcedure
+    .input(ZMarkReadInput)
+    .output(z.object({ lastReadSeq: z.number() }))
+    .mutation(({ ctx, input }) => markRead(ctx, ctx.actor, input)),
+  unread: authedProcedure.output(ZUnread).query(({ ctx }) => unreadCounts(ctx.db, ctx.actor)),
+});
+

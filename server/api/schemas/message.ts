@@ -1,0 +1,60 @@
+import { z } from "zod";
+import { isTimeZone } from "~/lib/time/ranges";
+import type { MessageDto } from "~/server/realtime/events";
+import { MAX_BODY_LENGTH, MAX_PAGE } from "~/server/services/messages";
+import { ZChatRef, ZEntityKey, ZEntityType, ZId } from "./common";
+
+export const ZBody = z
+  .string()
+  .trim()
+  .min(1, { error: "Write something first" })
+  .max(MAX_BODY_LENGTH, { error: `At most ${MAX_BODY_LENGTH.toLocaleString("en")} characters` });
+
+export const ZMessage = z.object({
+  id: z.string(),
+  chatId: z.string(),
+  seq: z.number(),
+  kind: z.enum(["text", "system", "approval", "sms_in", "sms_out"]),
+  sender: z.object({ kind: z.enum(["user", "system", "contact"]), id: z.string().nullable(), name: z.string() }),
+  clientId: z.string().nullable(),
+  body: z.string().nullable(),
+  replyTo: z.object({ id: z.string(), seq: z.number(), senderName: z.string(), body: z.string().nullable() }).nullable(),
+  editedAt: z.date().nullable(),
+  deletedAt: z.date().nullable(),
+  createdAt: z.date(),
+}) satisfies z.ZodType<MessageDto>;
+
+export const ZSendMessageInput = z.object({
+  chatId: ZId,
+  clientId: z.string().min(8, { error: "At least 8 characters" }).max(64).regex(/^[\w-]+$/, { error: "Letters, digits, - and _" }),
+  body: ZBody,
+  replyToId: ZId.nullish(),
+});
+export type TSendMessageInput = z.infer<typeof ZSendMessageInput>;
+
+export const ZEditMessageInput = z.object({ messageId: ZId, body: ZBody });
+
+export const ZListMessagesInput = ZChatRef.extend({
+  before: z.number().int().min(1).optional(),
+  after: z.number().int().min(0).optional(),
+  limit: z.number().int().min(1).max(MAX_PAGE).optional(),
+  filter: z.enum(["yesterday", "7d", "30d", "all"]).optional(),
+  timeZone: z.string().refine(isTimeZone, { error: "Unknown time zone" }).optional(),
+});
+
+export const ZMessagePage = z.object({ messages: z.array(ZMessage), hasMore: z.boolean() });
+
+export const ZMarkReadInput = ZChatRef.extend({ seq: z.number().int().min(0) });
+
+export const ZUnread = z.object({ total: z.number(), chats: z.array(z.object({ chatId: z.string(), unread: z.number() })) });
+
+export const ZReader = z.object({ id: z.string(), name: z.string() });
+
+export const ZEntityHistoryInput = z.object({
+  type: ZEntityType,
+  key: ZEntityKey,
+  after: z.number().int().min(0).optional(),
+  limit: z.number().int().min(1).max(MAX_PAGE).optional(),
+});
+
+export const ZEntityHistory = ZMessagePage.extend({ chatId: z.string().nullable() });

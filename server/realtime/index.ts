@@ -1,0 +1,116 @@
+import { Redis } from "ioredis";
+import { eq, sql } from "drizzle-orm";
+import type { Db } from "~/db/client";
+import { users } from "~/db/schema";
+import type { Bus } from "./bus";
+import { EVENTS_CHANNEL, type Envelope, type Publisher } from "./envelope";
+import { Hub, type HubOptions } from "./hub";
+import { type PresenceStore, createMemoryPresence, createRedisPresence } from "./presence-store";
+
+export type Realtime = Publisher & {
+  hub: Hub;
+  presence: PresenceStore;
+  close(): Promise<void>;
+};
+
+const SWEEP_MS = 20_000;
+
+/**
+ * The live side of one instance: publishes envelopes on the bus, routes what arrives to this
+ * instance's connections, and keeps presence (who has a live stream anywhere).
+ */
+export function createRealtime(options: {
+  db: Db;
+  bus: Bus;
+  redisUrl?: string;
+  hub?: Omit<HubOptions, "db" | "onUserOnline" | "onUserOffline">;
+}): Realtime {
+  const { db, bus } = options;
+  const redis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 2 }) : null;
+  redis?.on("error", (error: Error) => console.error("[presence] redis:", error.message));
+  const presence = redis ? createRedisPresence(redis) : createMemoryPresence();
+
+  const publish = (envelopes: Envelope[]) => {
+    for (const envelope of envelopes) {
+      bus.publish(EVENTS_CHANNEL, JSON.stringify(envelope)).catch((error: unknown) => {
+        // At-most-once by design (DESIGN.md invariant 3): the event is in the log, clients that
+        // miss it backfill the gap on their next reconnect or seq check.
+        console.error("[realtime] publish failed:", (error as Error).message);
+      });
+    }
+  };
+
+  const isInvisible = async (userId: string) => {
+    const [row] = await db.select({ status: users.status }).from(users).where(eq(users.id, userId));
+    return row?.status === "invisible";
+  };
+
+  const touch = (userId: string) =>
+    db.update(users).set({ lastActiveAt: sql`now()` }).where(eq(users.id, userId)).catch(() => {});
+
+  const presenceChanged = async (userId: string, online: boolean) => {
+    await presence.report(hub.localUserIds());
+    await touch(userId);
+    if (await isInvisible(userId)) return;
+    // Going offline here does not make the user offline if another instance still has them.
+    if (!online && (await presence.onlineUserIds()).has(userId)) return;
+    publish([{ event: { type: "presence", userId, online }, except: userId }]);
+  };
+
+  const hub = new Hub({
+    ...options.hub,
+    db,
+    onUserOnline: (userId) => void presenceChanged(userId, true).catch(() => {}),
+    onUserOffline: (userId) => void presenceChanged(userId, false).catch(() => {}),
+  });
+
+  const unsubscribe = bus.subscribe((channel, payload) => {
+    if (channel === EVENTS_CHANNEL) hub.receive(JSON.parse(payload) as Envelope);
+  });
+
+  // An instance that dies says nothing; every instance notices its users' keys expiring and
+  // tells its own connections.
+  let known: Set<string> | null = null;
+  const sweep = setInterval(() => {
+    void (async () => {
+      const online = await presence.onlineUserIds();
+      if (known) {
+        const invisible = new Set(
+          (await db.select({ id: users.id }).from(users).where(eq(users.status, "invisible"))).map((r) => r.id),
+        );
+        for (const userId of known) {
+          if (!online.has(userId) && !invisible.has(userId)) hub.broadcastLocal({ type: "presence", userId, online: false }, userId);
+        }
+      }
+      known = online;
+    })().catch(() => {});
+  }, SWEEP_MS);
+  sweep.unref();
+
+  return {
+    hub,
+    presence,
+    publish,
+    async close() {
+      clearInterval(sweep);
+      unsubscribe();
+      hub.close();
+      await presence.close();
+      redis?.disconnect();
+    },
+  };
+}
+
+const key = Symbol.for("floorchat.realtime");
+type Holder = { [key]?: Realtime };
+
+/** The process's realtime, created by server/main.ts; Next's route handlers find it here. */
+export function setProcessRealtime(realtime: Realtime): void {
+  (globalThis as Holder)[key] = realtime;
+}
+
+export function getProcessRealtime(): Realtime {
+  const realtime = (globalThis as Holder)[key];
+  if (!realtime) throw new Error("The realtime hub is not running: start Floorchat with `npm start` (server/main.ts).");
+  return realtime;
+}

@@ -1,0 +1,52 @@
+import { type SQL, and, eq, sql } from "drizzle-orm";
+import type { Db, Tx } from "~/db/client";
+import { type Chat, chatAccess, chatMembers, chats, groupMembers, users } from "~/db/schema";
+import { type Actor, DomainError } from "~/server/domain-error";
+
+/**
+ * Who may read a chat — the one rule, as SQL, so lists filter in the query (STYLE.md) and the
+ * single-chat check, the stream's audience and its backfill all agree:
+ * - company chat and public rooms: everyone;
+ * - private rooms: the creator, users on the access list, members of groups on it;
+ * - entity, system and SMS chats: their members;
+ * - direct chats: their members, and for the others only once the first message is sent.
+ */
+export function canReadChat(userId: string | SQL): SQL {
+  const isMember = sql`exists (select 1 from ${chatMembers} where ${chatMembers.chatId} = ${chats.id} and ${chatMembers.userId} = ${userId})`;
+  const hasAccess = sql`exists (select 1 from ${chatAccess} where ${chatAccess.chatId} = ${chats.id} and (${chatAccess.userId} = ${userId} or ${chatAccess.groupId} in (select ${groupMembers.groupId} from ${groupMembers} where ${groupMembers.userId} = ${userId})))`;
+  return sql`(
+    ${chats.kind} = 'company'
+    or (${chats.kind} = 'room' and (${chats.visibility} = 'public' or ${chats.createdBy} = ${userId} or ${hasAccess}))
+    or (${chats.kind} in ('entity', 'system', 'sms') and ${isMember})
+    or (${chats.kind} = 'direct' and ${isMember} and (${chats.lastSeq} > 0 or ${chats.createdBy} = ${userId}))
+  )`;
+}
+
+/**
+ * The chat, if the actor may read it. A chat that does not exist is NOT_FOUND; one that exists
+ * but is closed to the actor is FORBIDDEN, with nothing about it in the message.
+ */
+export async function assertCanRead(db: Db | Tx, actor: Actor, chatId: string): Promise<Chat> {
+  const [row] = await db
+    .select({ chat: chats, readable: sql<boolean>`${canReadChat(actor.id)}` })
+    .from(chats)
+    .where(eq(chats.id, chatId));
+  if (!row) throw new DomainError("not_found", "No such chat");
+  if (!row.readable) throw new DomainError("forbidden", "You do not have access to this chat");
+  return row.chat;
+}
+
+export type Audience = { all: true } | { all: false; userIds: Set<string> };
+
+/** Everyone who may read the chat now (null: the chat is gone). Used to route live events. */
+export async function chatAudience(db: Db, chatId: string): Promise<Audience | null> {
+  const [chat] = await db.select().from(chats).where(eq(chats.id, chatId));
+  if (!chat) return null;
+  if (chat.kind === "company" || (chat.kind === "room" && chat.visibility === "public")) return { all: true };
+  const readers = await db
+    .select({ id: users.id })
+    .from(users)
+    .innerJoin(chats, eq(chats.id, chatId))
+    .where(and(sql`${users.deactivatedAt} is null`, canReadChat(sql`${users.id}`)));
+  return { all: false, userIds: new Set(readers.map((r) => r.id)) };
+}

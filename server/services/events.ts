@@ -1,0 +1,25 @@
+import { sql } from "drizzle-orm";
+import type { Tx } from "~/db/client";
+import { events } from "~/db/schema";
+import type { Envelope } from "~/server/realtime/envelope";
+import type { ChatEvent } from "~/server/realtime/events";
+
+/** Any constant: the key of the advisory lock that orders the event log. */
+const EVENT_LOG_LOCK = 7_200_001;
+
+/**
+ * Appends a chat event in the caller's transaction. The id is drawn while holding a
+ * transaction-scoped advisory lock, which is released only at commit, so a later id can never
+ * commit before an earlier one: a reader that has seen id N has seen every event ≤ N that will
+ * ever exist. Call it as the transaction's last statement — the lock serialises all writers
+ * from here to commit.
+ */
+export async function appendEvent(tx: Tx, event: ChatEvent, route: Omit<Envelope, "id" | "chatId" | "event"> = {}): Promise<Envelope> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${EVENT_LOG_LOCK})`);
+  const recipientId = route.only?.length === 1 ? route.only[0] : null;
+  const [row] = await tx
+    .insert(events)
+    .values({ chatId: event.chatId, recipientId, type: event.type, payload: event })
+    .returning({ id: events.id });
+  return { id: row!.id, chatId: event.chatId, event, ...route };
+}

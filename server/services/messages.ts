@@ -1,0 +1,326 @@
+import { and, asc, desc, eq, gt, gte, lt, ne, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import type { Db, Tx } from "~/db/client";
+import { chatMembers, chats, entities, messages, users } from "~/db/schema";
+import { type QuickFilter, quickRange } from "~/lib/time/ranges";
+import { type Actor, DomainError } from "~/server/domain-error";
+import type { MessageDto } from "~/server/realtime/events";
+import { assertCanRead, canReadChat } from "./access";
+import { writeAudit } from "./audit";
+import type { Deps } from "./deps";
+import { appendEvent } from "./events";
+import { assertPermission, hasPermission } from "./permissions";
+
+export const MAX_BODY_LENGTH = 10_000;
+export const MAX_PAGE = 200;
+
+const sender = alias(users, "sender");
+const reply = alias(messages, "reply");
+const replySender = alias(users, "reply_sender");
+
+function systemName(kind: "user" | "system" | "contact"): string {
+  return kind === "system" ? "System" : "";
+}
+
+/** Messages with their sender's name and the quoted message, ready to become DTOs. */
+function messageRows(db: Db | Tx) {
+  return db
+    .select({ message: messages, senderName: sender.name, reply, replySenderName: replySender.name })
+    .from(messages)
+    .leftJoin(sender, eq(sender.id, messages.senderId))
+    .leftJoin(reply, eq(reply.id, messages.replyToId))
+    .leftJoin(replySender, eq(replySender.id, reply.senderId))
+    .$dynamic();
+}
+
+type MessageRow = Awaited<ReturnType<ReturnType<typeof messageRows>["execute"]>>[number];
+
+function toDto(row: MessageRow): MessageDto {
+  const m = row.message;
+  return {
+    id: m.id,
+    chatId: m.chatId,
+    seq: m.seq,
+    kind: m.kind,
+    sender: { kind: m.senderKind, id: m.senderId, name: row.senderName ?? systemName(m.senderKind) },
+    clientId: m.clientId,
+    body: m.deletedAt ? null : m.body,
+    replyTo: row.reply
+      ? {
+          id: row.reply.id,
+          seq: row.reply.seq,
+          senderName: row.replySenderName ?? systemName(row.reply.senderKind),
+          body: row.reply.deletedAt ? null : row.reply.body.slice(0, 280),
+        }
+      : null,
+    editedAt: m.editedAt,
+    deletedAt: m.deletedAt,
+    createdAt: m.createdAt,
+  };
+}
+
+async function loadDto(db: Db | Tx, messageId: string): Promise<MessageDto | null> {
+  const [row] = await messageRows(db).where(eq(messages.id, messageId));
+  return row ? toDto(row) : null;
+}
+
+async function findByClientId(db: Db, senderId: string, clientId: string) {
+  const [row] = await messageRows(db).where(and(eq(messages.senderId, senderId), eq(messages.clientId, clientId)));
+  return row ? toDto(row) : null;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; cause?: { code?: string } };
+  return e.code === "23505" || e.cause?.code === "23505";
+}
+
+function sameChatOrConflict(existing: MessageDto, chatId: string): MessageDto {
+  if (existing.chatId !== chatId) throw new DomainError("conflict", "This client id was already used in another chat");
+  return existing;
+}
+
+export type SendInput = { chatId: string; clientId: string; body: string; replyToId?: string | null };
+
+/**
+ * Sends a message. The client's id makes a retry return the original message (invariant 1);
+ * seq comes from bumping the chat's counter under its row lock in the same transaction, so it
+ * is gap-free and commit order equals seq order (invariant 2).
+ */
+export async function sendMessage(deps: Deps, actor: Actor, input: SendInput): Promise<MessageDto> {
+  const body = input.body.trim();
+  if (body.length === 0 || body.length > MAX_BODY_LENGTH) {
+    throw new DomainError("invalid", `A message has 1 to ${MAX_BODY_LENGTH} characters`, { body: `1 to ${MAX_BODY_LENGTH} characters` });
+  }
+  const existing = await findByClientId(deps.db, actor.id, input.clientId);
+  if (existing) return sameChatOrConflict(existing, input.chatId);
+  if (!deps.sendLimiter.take(actor.id)) throw new DomainError("rate_limited", "You are sending too fast; wait a moment");
+
+  const chat = await assertCanRead(deps.db, actor, input.chatId);
+  await assertPermission(deps.db, actor, "useChat", "You may not post messages");
+  if (input.replyToId) {
+    const [quoted] = await deps.db.select({ chatId: messages.chatId }).from(messages).where(eq(messages.id, input.replyToId));
+    if (quoted?.chatId !== chat.id) throw new DomainError("invalid", "The quoted message is not in this chat", { replyToId: "Not in this chat" });
+  }
+
+  try {
+    const { message, envelope } = await deps.db.transaction(async (tx) => {
+      const [bumped] = await tx
+        .update(chats)
+        .set({ lastSeq: sql`${chats.lastSeq} + 1`, lastMessageAt: sql`now()` })
+        .where(eq(chats.id, chat.id))
+        .returning({ seq: chats.lastSeq });
+      const seq = bumped!.seq;
+      const [inserted] = await tx
+        .insert(messages)
+        .values({ chatId: chat.id, seq, senderKind: "user", senderId: actor.id, clientId: input.clientId, body, replyToId: input.replyToId ?? null })
+        .returning({ id: messages.id });
+      // The sender has read everything up to their own message.
+      await tx
+        .insert(chatMembers)
+        .values({ chatId: chat.id, userId: actor.id, lastReadSeq: seq })
+        .onConflictDoUpdate({
+          target: [chatMembers.chatId, chatMembers.userId],
+          set: { lastReadSeq: sql`greatest(${chatMembers.lastReadSeq}, ${seq})` },
+        });
+      await tx.update(users).set({ lastActiveAt: sql`now()` }).where(eq(users.id, actor.id));
+      const message = (await loadDto(tx, inserted!.id))!;
+      const envelope = await appendEvent(tx, { type: "message.created", chatId: chat.id, message });
+      return { message, envelope };
+    });
+    deps.realtime.publish([envelope]);
+    return message;
+  } catch (error) {
+    // Two concurrent sends with one client id: the loser returns the winner's message.
+    if (isUniqueViolation(error)) {
+      const winner = await findByClientId(deps.db, actor.id, input.clientId);
+      if (winner) return sameChatOrConflict(winner, input.chatId);
+    }
+    throw error;
+  }
+}
+
+async function loadForChange(deps: Deps, actor: Actor, messageId: string) {
+  const [message] = await deps.db.select().from(messages).where(eq(messages.id, messageId));
+  if (!message) throw new DomainError("not_found", "No such message");
+  await assertCanRead(deps.db, actor, message.chatId);
+  if (message.deletedAt) throw new DomainError("conflict", "This message was deleted");
+  const isAuthor = message.senderKind === "user" && message.senderId === actor.id;
+  if (!isAuthor && !(await hasPermission(deps.db, actor, "moderateMessages"))) {
+    throw new DomainError("forbidden", "Only the author can change this message");
+  }
+  return message;
+}
+
+export async function editMessage(deps: Deps, actor: Actor, input: { messageId: string; body: string }): Promise<MessageDto> {
+  const body = input.body.trim();
+  if (body.length === 0 || body.length > MAX_BODY_LENGTH) {
+    throw new DomainError("invalid", `A message has 1 to ${MAX_BODY_LENGTH} characters`, { body: `1 to ${MAX_BODY_LENGTH} characters` });
+  }
+  const before = await loadForChange(deps, actor, input.messageId);
+  if (before.body === body) return (await loadDto(deps.db, before.id))!;
+  const { message, envelope } = await deps.db.transaction(async (tx) => {
+    await tx.update(messages).set({ body, editedAt: sql`now()` }).where(eq(messages.id, before.id));
+    await writeAudit(tx, actor, {
+      action: "message.edit",
+      targetType: "message",
+      targetId: before.id,
+      before: { body: before.body },
+      after: { body },
+    });
+    const message = (await loadDto(tx, before.id))!;
+    return { message, envelope: await appendEvent(tx, { type: "message.updated", chatId: before.chatId, message }) };
+  });
+  deps.realtime.publish([envelope]);
+  return message;
+}
+
+/** Leaves a tombstone: the body is erased from the database, the audit log keeps it. */
+export async function deleteMessage(deps: Deps, actor: Actor, input: { messageId: string }): Promise<MessageDto> {
+  const before = await loadForChange(deps, actor, input.messageId);
+  const { message, envelope } = await deps.db.transaction(async (tx) => {
+    await tx.update(messages).set({ body: "", deletedAt: sql`now()` }).where(eq(messages.id, before.id));
+    await writeAudit(tx, actor, {
+      action: "message.delete",
+      targetType: "message",
+      targetId: before.id,
+      before: { body: before.body },
+      after: null,
+    });
+    const message = (await loadDto(tx, before.id))!;
+    return { message, envelope: await appendEvent(tx, { type: "message.updated", chatId: before.chatId, message }) };
+  });
+  deps.realtime.publish([envelope]);
+  return message;
+}
+
+export type ListInput = {
+  chatId: string;
+  /** Page backwards: messages with seq below this. */
+  before?: number;
+  /** Page forwards: messages with seq above this. */
+  after?: number;
+  limit?: number;
+  filter?: QuickFilter;
+  timeZone?: string;
+};
+
+/** A page of history, oldest first. Reading never notifies anyone. */
+export async function listMessages(db: Db, actor: Actor, input: ListInput, now = new Date()) {
+  await assertCanRead(db, actor, input.chatId);
+  const limit = Math.min(input.limit ?? 50, MAX_PAGE);
+  const range = quickRange(input.filter ?? "all", now, input.timeZone ?? "UTC");
+  const conditions = [
+    eq(messages.chatId, input.chatId),
+    input.before !== undefined ? lt(messages.seq, input.before) : undefined,
+    input.after !== undefined ? gt(messages.seq, input.after) : undefined,
+    range.from ? gte(messages.createdAt, range.from) : undefined,
+    range.to ? lt(messages.createdAt, range.to) : undefined,
+  ];
+  const forwards = input.after !== undefined && input.before === undefined;
+  const rows = await messageRows(db)
+    .where(and(...conditions))
+    .orderBy(forwards ? asc(messages.seq) : desc(messages.seq))
+    .limit(limit + 1);
+  const hasMore = rows.length > limit;
+  const page = rows.slice(0, limit).map(toDto);
+  return { messages: forwards ? page : page.reverse(), hasMore };
+}
+
+/** Who has read up to a message (the sender excluded). */
+export async function readBy(db: Db, actor: Actor, input: { messageId: string }) {
+  const [message] = await db.select().from(messages).where(eq(messages.id, input.messageId));
+  if (!message) throw new DomainError("not_found", "No such message");
+  await assertCanRead(db, actor, message.chatId);
+  return db
+    .select({ id: users.id, name: users.name })
+    .from(chatMembers)
+    .innerJoin(users, eq(users.id, chatMembers.userId))
+    .where(
+      and(
+        eq(chatMembers.chatId, message.chatId),
+        gte(chatMembers.lastReadSeq, message.seq),
+        message.senderId ? ne(chatMembers.userId, message.senderId) : undefined,
+      ),
+    )
+    .orderBy(asc(users.name));
+}
+
+/**
+ * A record's chat as its log (PRODUCT.md C4). Anyone who may see the record may read it,
+ * as they may join its chat; a record nobody has talked about has an empty log.
+ */
+export async function entityHistory(db: Db, actor: Actor, input: { type: string; key: string; after?: number; limit?: number }) {
+  const [entity] = await db
+    .select({ id: entities.id })
+    .from(entities)
+    .where(and(eq(entities.type, input.type), eq(entities.key, input.key)));
+  if (!entity) throw new DomainError("not_found", `No ${input.type} with key ${input.key}`);
+  const [chat] = await db
+    .select({ id: chats.id })
+    .from(chats)
+    .where(and(eq(chats.kind, "entity"), eq(chats.entityType, input.type), eq(chats.entityKey, input.key)));
+  if (!chat) return { chatId: null, messages: [], hasMore: false };
+  const limit = Math.min(input.limit ?? MAX_PAGE, MAX_PAGE);
+  const rows = await messageRows(db)
+    .where(and(eq(messages.chatId, chat.id), input.after !== undefined ? gt(messages.seq, input.after) : undefined))
+    .orderBy(asc(messages.seq))
+    .limit(limit + 1);
+  return { chatId: chat.id, messages: rows.slice(0, limit).map(toDto), hasMore: rows.length > limit };
+}
+
+/** Moves the actor's read position forward (never back) and tells their devices and the chat. */
+export async function markRead(deps: Deps, actor: Actor, input: { chatId: string; seq: number }) {
+  const chat = await assertCanRead(deps.db, actor, input.chatId);
+  const target = Math.min(input.seq, chat.lastSeq);
+  const everyoneReads = chat.kind === "company" || (chat.kind === "room" && chat.visibility === "public");
+  const result = await deps.db.transaction(async (tx) => {
+    const [moved] = await tx
+      .insert(chatMembers)
+      .values({ chatId: chat.id, userId: actor.id, lastReadSeq: target })
+      .onConflictDoUpdate({
+        target: [chatMembers.chatId, chatMembers.userId],
+        set: { lastReadSeq: target },
+        setWhere: lt(chatMembers.lastReadSeq, target),
+      })
+      .returning({ lastReadSeq: chatMembers.lastReadSeq });
+    if (!moved) return { lastReadSeq: null, envelope: null };
+    // In a chat everyone can read, receipts are asked for, not pushed to every reader.
+    const envelope = await appendEvent(
+      tx,
+      { type: "read", chatId: chat.id, userId: actor.id, seq: target },
+      everyoneReads ? { only: [actor.id] } : {},
+    );
+    return { lastReadSeq: moved.lastReadSeq, envelope };
+  });
+  if (result.envelope) deps.realtime.publish([result.envelope]);
+  if (result.lastReadSeq !== null) return { lastReadSeq: result.lastReadSeq };
+  const [member] = await deps.db
+    .select({ lastReadSeq: chatMembers.lastReadSeq })
+    .from(chatMembers)
+    .where(and(eq(chatMembers.chatId, chat.id), eq(chatMembers.userId, actor.id)));
+  return { lastReadSeq: member?.lastReadSeq ?? 0 };
+}
+
+/** Unread messages per chat and in total, over the chats the actor can read and has joined. */
+export async function unreadCounts(db: Db, actor: Actor) {
+  const rows = await db
+    .select({ chatId: chats.id, unread: sql<number>`(${chats.lastSeq} - ${chatMembers.lastReadSeq})::int` })
+    .from(chatMembers)
+    .innerJoin(chats, eq(chats.id, chatMembers.chatId))
+    .where(and(eq(chatMembers.userId, actor.id), gt(chats.lastSeq, chatMembers.lastReadSeq), canReadChat(actor.id)));
+  return { total: rows.reduce((sum, row) => sum + row.unread, 0), chats: rows };
+}
+
+export const TYPING_TTL_MS = 5_000;
+
+/** Ephemeral: published to the chat's other readers, never stored. */
+export async function typing(deps: Deps, actor: Actor, input: { chatId: string }): Promise<void> {
+  const chat = await assertCanRead(deps.db, actor, input.chatId);
+  deps.realtime.publish([
+    {
+      chatId: chat.id,
+      event: { type: "typing", chatId: chat.id, userId: actor.id, name: actor.name, expiresInMs: TYPING_TTL_MS },
+      except: actor.id,
+    },
+  ]);
+}

@@ -1,0 +1,24 @@
+import { eq } from "drizzle-orm";
+import type { Db, Tx } from "~/db/client";
+import { type Role, settings } from "~/db/schema";
+import { type Actor, DomainError } from "~/server/domain-error";
+
+/** Per-role permissions (PRODUCT.md A1). Admins may override the defaults in settings. */
+export type Permission = "useChat" | "createRooms" | "moderateMessages";
+
+export const DEFAULT_PERMISSIONS: Record<Role, Record<Permission, boolean>> = {
+  admin: { useChat: true, createRooms: true, moderateMessages: true },
+  manager: { useChat: true, createRooms: true, moderateMessages: true },
+  worker: { useChat: true, createRooms: false, moderateMessages: false },
+};
+
+export async function hasPermission(db: Db | Tx, actor: Actor, permission: Permission): Promise<boolean> {
+  if (actor.role === "admin") return true;
+  const [row] = await db.select({ value: settings.value }).from(settings).where(eq(settings.key, "permissions"));
+  const overrides = (row?.value ?? {}) as Partial<Record<Role, Partial<Record<Permission, boolean>>>>;
+  return overrides[actor.role]?.[permission] ?? DEFAULT_PERMISSIONS[actor.role][permission];
+}
+
+export async function assertPermission(db: Db | Tx, actor: Actor, permission: Permission, message: string): Promise<void> {
+  if (!(await hasPermission(db, actor, permission))) throw new DomainError("forbidden", message);
+}

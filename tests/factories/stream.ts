@@ -1,0 +1,98 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Auth } from "~/server/auth";
+import type { Hub } from "~/server/realtime/hub";
+import { createStreamHandler } from "~/server/realtime/stream";
+import type { StreamEvent } from "~/server/realtime/events";
+
+export type ReceivedEvent = { id: number | null; event: StreamEvent };
+
+/** Serves `/api/stream` of one hub on a loopback port, as server/main.ts does. */
+export async function serveStream(auth: Auth, hub: Hub) {
+  const handle = createStreamHandler({ auth, hub });
+  const server = http.createServer((req, res) => void handle(req, res));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/stream`;
+  return {
+    url,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/**
+ * A stream client reading frames with a streaming fetch (Node has no EventSource).
+ * `next(match)` resolves with the first event, received or to come, that matches and was not
+ * taken before; so a test waits for a state instead of sleeping.
+ */
+export async function openStream(url: string, cookie: string | null, lastEventId?: number) {
+  const controller = new AbortController();
+  const headers: Record<string, string> = {};
+  if (cookie) headers.cookie = cookie;
+  if (lastEventId !== undefined) headers["last-event-id"] = String(lastEventId);
+  const response = await fetch(url, { headers, signal: controller.signal });
+  const received: ReceivedEvent[] = [];
+  let taken = 0;
+  const waiters: (() => void)[] = [];
+  let ended = false;
+  void (async () => {
+    if (!response.body) return;
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = "";
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += value;
+        let end: number;
+        while ((end = buffer.indexOf("\n\n")) >= 0) {
+          const frame = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = /^data: (.*)$/m.exec(frame)?.[1];
+          if (!data) continue;
+          const id = /^id: (\d+)$/m.exec(frame)?.[1];
+          received.push({ id: id ? Number(id) : null, event: JSON.parse(data) as StreamEvent });
+          for (const wake of waiters.splice(0)) wake();
+        }
+      }
+    } catch {
+      // aborted
+    } finally {
+      ended = true;
+      for (const wake of waiters.splice(0)) wake();
+    }
+  })();
+
+  async function next<T extends StreamEvent["type"]>(
+    type: T,
+    match: (event: Extract<StreamEvent, { type: T }>) => boolean = () => true,
+  ): Promise<ReceivedEvent & { event: Extract<StreamEvent, { type: T }> }> {
+    for (;;) {
+      for (let i = taken; i < received.length; i++) {
+        const item = received[i]!;
+        if (item.event.type === type && match(item.event as Extract<StreamEvent, { type: T }>)) {
+          taken = i + 1;
+          return item as ReceivedEvent & { event: Extract<StreamEvent, { type: T }> };
+        }
+      }
+      if (ended) throw new Error(`stream ended before a ${type} event`);
+      await new Promise<void>((resolve) => waiters.push(resolve));
+    }
+  }
+
+  return {
+    status: response.status,
+    response,
+    received,
+    next,
+    /** The events of `type` received so far. */
+    all: <T extends StreamEvent["type"]>(type: T) =>
+      received.filter((r) => r.event.type === type) as (ReceivedEvent & { event: Extract<StreamEvent, { type: T }> })[],
+    get ended() {
+      return ended;
+    },
+    close: () => controller.abort(),
+  };
+}
