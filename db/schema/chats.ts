@@ -80,6 +80,9 @@ export const chatMembers = pgTable(
     role: chatMemberRole("role").notNull().default("member"),
     lastReadSeq: bigint("last_read_seq", { mode: "number" }).notNull().default(0),
     muted: boolean("muted").notNull().default(false),
+    // A direct chat someone else opened stays out of this member's sight until its first
+    // message, or until they open it themselves (PRODUCT.md C3).
+    hidden: boolean("hidden").notNull().default(false),
     joinedAt: timestamp("joined_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.chatId, t.userId] }), index("chat_members_user_idx").on(t.userId)],

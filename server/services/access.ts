@@ -9,16 +9,18 @@ import { type Actor, DomainError } from "~/server/domain-error";
  * - company chat and public rooms: everyone;
  * - private rooms: the creator, users on the access list, members of groups on it;
  * - entity, system and SMS chats: their members;
- * - direct chats: their members, and for the others only once the first message is sent.
+ * - direct chats: their members, except that it stays hidden from a member until the first
+ *   message or until they open it themselves.
  */
 export function canReadChat(userId: string | SQL): SQL {
   const isMember = sql`exists (select 1 from ${chatMembers} where ${chatMembers.chatId} = ${chats.id} and ${chatMembers.userId} = ${userId})`;
+  const seesDirect = sql`exists (select 1 from ${chatMembers} where ${chatMembers.chatId} = ${chats.id} and ${chatMembers.userId} = ${userId} and (${chats.lastSeq} > 0 or not ${chatMembers.hidden}))`;
   const hasAccess = sql`exists (select 1 from ${chatAccess} where ${chatAccess.chatId} = ${chats.id} and (${chatAccess.userId} = ${userId} or ${chatAccess.groupId} in (select ${groupMembers.groupId} from ${groupMembers} where ${groupMembers.userId} = ${userId})))`;
   return sql`(
     ${chats.kind} = 'company'
     or (${chats.kind} = 'room' and (${chats.visibility} = 'public' or ${chats.createdBy} = ${userId} or ${hasAccess}))
     or (${chats.kind} in ('entity', 'system', 'sms') and ${isMember})
-    or (${chats.kind} = 'direct' and ${isMember} and (${chats.lastSeq} > 0 or ${chats.createdBy} = ${userId}))
+    or (${chats.kind} = 'direct' and ${seesDirect})
   )`;
 }
 

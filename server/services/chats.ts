@@ -287,10 +287,16 @@ export async function openDirect(deps: Deps, actor: Actor, userIds: string[]): P
       .onConflictDoNothing()
       .returning({ id: chats.id });
     if (created) {
-      await tx.insert(chatMembers).values(memberIds.map((userId) => ({ chatId: created.id, userId })));
+      await tx
+        .insert(chatMembers)
+        .values(memberIds.map((userId) => ({ chatId: created.id, userId, hidden: userId !== actor.id })));
       return created.id;
     }
     const [existing] = await tx.select({ id: chats.id }).from(chats).where(eq(chats.directKey, directKey));
+    await tx
+      .update(chatMembers)
+      .set({ hidden: false })
+      .where(and(eq(chatMembers.chatId, existing!.id), eq(chatMembers.userId, actor.id)));
     return existing!.id;
   });
   return getChat(deps.db, actor, chatId);
