@@ -15,6 +15,7 @@ import { createRealtime, setProcessRealtime } from "./realtime";
 import { createBus } from "./realtime/bus";
 import { createStreamHandler } from "./realtime/stream";
 import { ensureCompanyChat } from "./services/chats";
+import { pruneEvents } from "./services/events";
 
 function fail(message: string): never {
   console.error(`[floorchat] ${message}`);
@@ -49,6 +50,8 @@ async function main() {
   const realtime = createRealtime({ db: database.db, bus, redisUrl: env.REDIS_URL });
   setProcessRealtime(realtime);
   const handleStream = createStreamHandler({ auth, hub: realtime.hub });
+  const prune = setInterval(() => void pruneEvents(database.db).catch((e: unknown) => console.error("[events] prune:", e)), 3_600_000);
+  prune.unref();
 
   const app = next({ dev: false, dir: process.cwd(), hostname: "localhost", port: env.PORT });
   await app.prepare();

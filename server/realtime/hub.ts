@@ -112,12 +112,19 @@ export class Hub {
       }
     };
 
-    const [head] = await this.options.db.select({ id: sql<number>`coalesce(max(${events.id}), 0)`.mapWith(Number) }).from(events);
-    const headId = head?.id ?? 0;
+    const [bounds] = await this.options.db
+      .select({
+        head: sql<number>`coalesce(max(${events.id}), 0)`.mapWith(Number),
+        oldest: sql<number>`coalesce(min(${events.id}), 0)`.mapWith(Number),
+      })
+      .from(events);
+    const headId = bounds?.head ?? 0;
     if (lastEventId !== null && lastEventId < headId) {
-      const missed = await this.backfill(userId, lastEventId, headId);
-      if (missed.length > this.backfillLimit) {
-        res.write(toFrame({ type: "resync", reason: "too many missed events" }));
+      // Events after the cursor may have been pruned (pruneEvents): then the log cannot fill the gap.
+      const pruned = (bounds?.oldest ?? 0) > lastEventId + 1;
+      const missed = pruned ? [] : await this.backfill(userId, lastEventId, headId);
+      if (pruned || missed.length > this.backfillLimit) {
+        res.write(toFrame({ type: "resync", reason: pruned ? "missed events expired" : "too many missed events" }));
       } else {
         for (const row of missed) res.write(toFrame(row.payload as StreamEvent, row.id));
       }

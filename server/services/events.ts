@@ -1,8 +1,21 @@
-import { sql } from "drizzle-orm";
+import { lt, sql } from "drizzle-orm";
+import type { Db } from "~/db/client";
 import type { Tx } from "~/db/client";
 import { events } from "~/db/schema";
 import type { Envelope } from "~/server/realtime/envelope";
 import type { ChatEvent } from "~/server/realtime/events";
+
+export const EVENT_RETENTION_DAYS = 7;
+
+/**
+ * The log only serves reconnects; a client away longer than this reloads its state instead
+ * (the hub tells it to with a `resync` event).
+ */
+export async function pruneEvents(db: Db, now = new Date()): Promise<number> {
+  const cutoff = new Date(now.getTime() - EVENT_RETENTION_DAYS * 86_400_000);
+  const deleted = await db.delete(events).where(lt(events.createdAt, cutoff)).returning({ id: events.id });
+  return deleted.length;
+}
 
 /** Any constant: the key of the advisory lock that orders the event log. */
 const EVENT_LOG_LOCK = 7_200_001;

@@ -1,6 +1,10 @@
+import type { ServerResponse } from "node:http";
+import { lte } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { events } from "~/db/schema";
 import type { Actor } from "~/server/domain-error";
 import { createRoom, openDirect, updateRoom } from "~/server/services/chats";
+import { pruneEvents } from "~/server/services/events";
 import { sendMessage, typing } from "~/server/services/messages";
 import { findActor } from "~/server/services/users";
 import { createPersonas, signIn } from "../factories/auth";
@@ -127,5 +131,73 @@ describe("GET /api/stream", () => {
     expect(world.realtime.hub.size).toBe(1);
     stream.close();
     await vi.waitFor(() => expect(world.realtime.hub.size).toBe(0));
+  });
+});
+
+describe("stream resilience", () => {
+  let world: TestWorld;
+  let server: Awaited<ReturnType<typeof serveStream>>;
+  let pia: Actor;
+  let mark: Actor;
+  let piaCookie: string;
+
+  beforeAll(async () => {
+    world = await createTestWorld({ hub: { maxBufferedBytes: 64 * 1024 } });
+    const personas = await createPersonas(world.database.db);
+    pia = (await findActor(world.database.db, personas.picker.id))!;
+    mark = (await findActor(world.database.db, personas.manager.id))!;
+    piaCookie = await signIn(world.auth, "pia");
+    server = await serveStream(world.auth, world.realtime.hub);
+  });
+  afterAll(async () => {
+    await server.close();
+    await world.close();
+  });
+
+  it("cuts off a client whose unsent data passes the limit instead of buffering without bound", async () => {
+    const dm = await openDirect(world.deps, mark, [pia.id]);
+    // A phone that stopped reading: the kernel's buffers are full, so Node's own buffer grows.
+    // (On loopback the kernel would first absorb tens of megabytes, hence a stand-in response.)
+    let buffered = 0;
+    let destroyed = false;
+    const stalled = {
+      get writableLength() {
+        return buffered;
+      },
+      get destroyed() {
+        return destroyed;
+      },
+      write(chunk: string) {
+        buffered += chunk.length;
+        return false;
+      },
+      destroy() {
+        destroyed = true;
+      },
+      end() {},
+    } as unknown as ServerResponse;
+    const remove = await world.realtime.hub.connect(pia.id, stalled, null);
+    for (let i = 0; i < 20 && !destroyed; i++) {
+      await sendMessage(world.deps, mark, { chatId: dm.id, clientId: `flood-${i}`, body: "x".repeat(10_000) });
+      await vi.waitFor(() => expect(buffered).toBeGreaterThan(i * 10_000));
+    }
+    expect(destroyed).toBe(true);
+    expect(buffered).toBeLessThan(64 * 1024 + 20_000);
+    remove();
+  });
+
+  it("tells a client whose cursor predates the pruned log to reload (resync)", async () => {
+    const dm = await openDirect(world.deps, mark, [pia.id]);
+    await sendMessage(world.deps, mark, { chatId: dm.id, clientId: "before-prune", body: "old" });
+    const [{ id: cursor }] = (await world.deps.db.select({ id: events.id }).from(events).orderBy(events.id).limit(1)) as [{ id: number }];
+    await sendMessage(world.deps, mark, { chatId: dm.id, clientId: "after-cursor", body: "newer" });
+    await world.deps.db.update(events).set({ createdAt: new Date(Date.now() - 30 * 86_400_000) }).where(lte(events.id, cursor + 1));
+    expect(await pruneEvents(world.deps.db)).toBeGreaterThan(0);
+    await sendMessage(world.deps, mark, { chatId: dm.id, clientId: "latest", body: "latest" });
+    const stream = await openStream(server.url, piaCookie, cursor - 1 < 0 ? 0 : cursor - 1);
+    const resync = await stream.next("resync");
+    expect(resync.event.reason).toBe("missed events expired");
+    await stream.next("ready");
+    stream.close();
   });
 });
