@@ -1,4 +1,4 @@
-import { bigint, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 /**
  * The log behind the live stream's resume cursor. Rows are appended in the transaction that
@@ -14,6 +14,10 @@ export const events = pgTable(
     chatId: uuid("chat_id"),
     // Set when only this user may receive the event (their own read position in a chat everyone reads).
     recipientId: text("recipient_id"),
+    // Also for these users, who could read the chat before this event (it took their access
+    // away, or deleted the chat): they must hear of it on a reconnect too.
+    alsoUserIds: text("also_user_ids").array(),
+    alsoEveryone: boolean("also_everyone").notNull().default(false),
     type: text("type").notNull(),
     payload: jsonb("payload").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

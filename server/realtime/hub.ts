@@ -8,6 +8,9 @@ import { type StreamEvent, frameBody, toFrame } from "./events";
 
 type Pending = { body: string; id: number | undefined };
 
+const AUDIENCE_TTL_MS = 60_000;
+const MAX_CACHED_AUDIENCES = 20_000;
+
 export type Connection = {
   userId: string;
   res: ServerResponse;
@@ -37,7 +40,8 @@ export type HubOptions = {
  */
 export class Hub {
   private readonly byUser = new Map<string, Set<Connection>>();
-  private readonly audiences = new Map<string, Promise<Audience | null>>();
+  /** Who reads each chat, as last looked up; cleared by the chat's changes, and aged out. */
+  private readonly audiences = new Map<string, { audience: Promise<Audience | null>; at: number }>();
   /** Envelopes are routed one after another, so every connection gets them in arrival order. */
   private chain: Promise<void> = Promise.resolve();
   private readonly heartbeat: NodeJS.Timeout;
@@ -141,13 +145,18 @@ export class Hub {
     return this.options.db
       .select({ id: events.id, payload: events.payload })
       .from(events)
-      .innerJoin(chats, eq(chats.id, events.chatId))
+      // Left join: a deleted chat's last event outlives the chat.
+      .leftJoin(chats, eq(chats.id, events.chatId))
       .where(
         and(
           gt(events.id, after),
           lte(events.id, head),
-          or(isNull(events.recipientId), eq(events.recipientId, userId)),
-          canReadChat(userId),
+          or(
+            and(isNull(events.recipientId), canReadChat(userId)),
+            eq(events.recipientId, userId),
+            sql`${userId} = any(${events.alsoUserIds})`,
+            eq(events.alsoEveryone, true),
+          ),
         ),
       )
       .orderBy(events.id)
@@ -155,12 +164,15 @@ export class Hub {
   }
 
   private audience(chatId: string): Promise<Audience | null> {
-    let audience = this.audiences.get(chatId);
-    if (!audience) {
-      audience = chatAudience(this.options.db, chatId);
-      this.audiences.set(chatId, audience);
-      audience.catch(() => this.audiences.delete(chatId));
-    }
+    const now = Date.now();
+    const cached = this.audiences.get(chatId);
+    // The age limit bounds staleness from changes that carry no chat event (group membership).
+    if (cached && now - cached.at < AUDIENCE_TTL_MS) return cached.audience;
+    const audience = chatAudience(this.options.db, chatId);
+    this.audiences.delete(chatId);
+    this.audiences.set(chatId, { audience, at: now });
+    audience.catch(() => this.audiences.delete(chatId));
+    if (this.audiences.size > MAX_CACHED_AUDIENCES) this.audiences.delete(this.audiences.keys().next().value!);
     return audience;
   }
 

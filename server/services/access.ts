@@ -45,6 +45,12 @@ export async function chatAudience(db: Db, chatId: string): Promise<Audience | n
   const [chat] = await db.select().from(chats).where(eq(chats.id, chatId));
   if (!chat) return null;
   if (chat.kind === "company" || (chat.kind === "room" && chat.visibility === "public")) return { all: true };
+  // All members, hidden or not: nothing is published in a direct chat before its first message
+  // (messages.ts), and after it everyone sees it. So the audience never changes and can be cached.
+  if (chat.kind === "direct") {
+    const members = await db.select({ id: chatMembers.userId }).from(chatMembers).where(eq(chatMembers.chatId, chatId));
+    return { all: false, userIds: new Set(members.map((m) => m.id)) };
+  }
   const readers = await db
     .select({ id: users.id })
     .from(users)

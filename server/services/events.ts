@@ -32,7 +32,14 @@ export async function appendEvent(tx: Tx, event: ChatEvent, route: Omit<Envelope
   const recipientId = route.only?.length === 1 ? route.only[0] : null;
   const [row] = await tx
     .insert(events)
-    .values({ chatId: event.chatId, recipientId, type: event.type, payload: event })
+    .values({
+      chatId: event.chatId,
+      recipientId,
+      alsoUserIds: Array.isArray(route.also) && route.also.length > 0 ? route.also : null,
+      alsoEveryone: route.also === "all",
+      type: event.type,
+      payload: event,
+    })
     .returning({ id: events.id });
   return { id: row!.id, chatId: event.chatId, event, ...route };
 }

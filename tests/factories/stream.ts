@@ -24,7 +24,7 @@ export async function serveStream(auth: Auth, hub: Hub) {
 
 /**
  * A stream client reading frames with a streaming fetch (Node has no EventSource).
- * `next(match)` resolves with the first event, received or to come, that matches and was not
+ * `next(type, match)` resolves with the first event, received or to come, that matches and was not
  * taken before; so a test waits for a state instead of sleeping.
  */
 export async function openStream(url: string, cookie: string | null, lastEventId?: number) {
@@ -34,7 +34,8 @@ export async function openStream(url: string, cookie: string | null, lastEventId
   if (lastEventId !== undefined) headers["last-event-id"] = String(lastEventId);
   const response = await fetch(url, { headers, signal: controller.signal });
   const received: ReceivedEvent[] = [];
-  let taken = 0;
+  // Each event is handed out once; waiting for one type never skips events of another.
+  const taken = new Set<number>();
   const waiters: (() => void)[] = [];
   let ended = false;
   void (async () => {
@@ -70,10 +71,11 @@ export async function openStream(url: string, cookie: string | null, lastEventId
     match: (event: Extract<StreamEvent, { type: T }>) => boolean = () => true,
   ): Promise<ReceivedEvent & { event: Extract<StreamEvent, { type: T }> }> {
     for (;;) {
-      for (let i = taken; i < received.length; i++) {
+      for (let i = 0; i < received.length; i++) {
         const item = received[i]!;
+        if (taken.has(i)) continue;
         if (item.event.type === type && match(item.event as Extract<StreamEvent, { type: T }>)) {
-          taken = i + 1;
+          taken.add(i);
           return item as ReceivedEvent & { event: Extract<StreamEvent, { type: T }> };
         }
       }

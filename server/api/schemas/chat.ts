@@ -41,7 +41,8 @@ export const ZOpenDirectInput = z.object({
   userIds: z
     .array(ZUserId)
     .min(1, { error: "Choose someone to write to" })
-    .max(MAX_DIRECT_MEMBERS - 1, { error: `At most ${MAX_DIRECT_MEMBERS} people` }),
+    // The caller's own id may be among them; the service counts the people.
+    .max(MAX_DIRECT_MEMBERS, { error: `At most ${MAX_DIRECT_MEMBERS} people` }),
 });
 
 export const ZOpenForEntityInput = z.object({ type: ZEntityType, key: ZEntityKey });
