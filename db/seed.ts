@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { hashPassword } from "better-auth/crypto";
 import { count, eq } from "drizzle-orm";
+import { DEFAULT_QUICK_REPLIES } from "~/server/services/manager";
 import { placeholderEmail } from "~/server/services/users";
 import type { Db } from "./client";
-import { accounts, entities, groupMembers, groups, settings, users, type GroupKind, type Role } from "./schema";
+import { accounts, entities, groupMembers, groups, quickReplies, settings, users, type GroupKind, type Role } from "./schema";
 
 export const DEMO_PASSWORD = "floorchat";
 
@@ -98,6 +99,7 @@ export async function seedDemo(db: Db): Promise<SeedResult> {
       await tx.insert(groupMembers).values(demo.groups.map((name) => ({ groupId: groupId.get(name)!, userId: id })));
     }
     await tx.insert(entities).values(demoOrders());
+    await tx.insert(quickReplies).values(DEFAULT_QUICK_REPLIES.map((body, position) => ({ body, position })));
   });
   return "seeded";
 }

@@ -6,3 +6,4 @@ export * from "./messages";
 export * from "./audit";
 export * from "./settings";
 export * from "./events";
+export * from "./quick-replies";

@@ -1,5 +1,6 @@
 import { chatRouter } from "./routers/chat";
 import { entityRouter } from "./routers/entity";
+import { managerRouter } from "./routers/manager";
 import { messageRouter } from "./routers/message";
 import { peopleRouter } from "./routers/people";
 import { userRouter } from "./routers/user";
@@ -11,6 +12,7 @@ export const appRouter = router({
   message: messageRouter,
   people: peopleRouter,
   entity: entityRouter,
+  manager: managerRouter,
 });
 
 export type AppRouter = typeof appRouter;
