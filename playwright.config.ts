@@ -1,6 +1,7 @@
 import { defineConfig } from "@playwright/test";
 
-const port = 3100;
+// E2E_PORT lets a second checkout run its suite beside this one.
+const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://localhost:${port}`;
 const serverMode = Boolean(process.env.DATABASE_URL);
 
@@ -37,7 +38,7 @@ export default defineConfig({
   ],
   webServer: {
     // A fresh embedded database per run; in server mode the database is the one CI created.
-    command: "rm -rf .data-e2e && node --import tsx server/main.ts",
+    command: `rm -rf .data-e2e-${port} && node --import tsx server/main.ts`,
     url: `${baseURL}/api/health`,
     reuseExistingServer: false,
     timeout: 120_000,
@@ -48,7 +49,7 @@ export default defineConfig({
       NEXT_TELEMETRY_DISABLED: "1",
       PORT: String(port),
       PUBLIC_URL: baseURL,
-      DATA_DIR: ".data-e2e",
+      DATA_DIR: `.data-e2e-${port}`,
       SEED_DEMO: "1",
       ...(serverMode && !process.env.AUTH_SECRET ? { AUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-e2e" } : {}),
     },

@@ -1,9 +1,12 @@
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
-import { AppHeader } from "~/components/app-header";
+import { AppNav } from "~/components/nav/app-nav";
+import { TitleAttention } from "~/components/nav/attention";
+import { StreamProvider } from "~/lib/realtime/stream-provider";
 import { TRPCReactProvider } from "~/lib/trpc/client";
 import { getSessionActor } from "~/server/api/session";
+import { isManager } from "~/server/domain-error";
 
 /** Every page in this group needs a signed-in user; the check reads the session from the database. */
 export default async function AppLayout({ children }: { children: ReactNode }) {
@@ -11,10 +14,13 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   if (!actor) redirect("/sign-in");
   return (
     <TRPCReactProvider>
-      <div className="app-shell">
-        <AppHeader />
-        {children}
-      </div>
+      <StreamProvider userId={actor.id}>
+        <div className="app-shell">
+          {children}
+          <AppNav isManager={isManager(actor)} />
+          <TitleAttention />
+        </div>
+      </StreamProvider>
     </TRPCReactProvider>
   );
 }

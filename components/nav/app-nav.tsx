@@ -1,0 +1,53 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { useTranslations } from "next-intl";
+import { useTRPC } from "~/lib/trpc/client";
+import { Icon, type IconName } from "./icons";
+import styles from "./app-nav.module.css";
+
+type Tab = { href: string; label: "chats" | "scan" | "manager" | "people" | "me"; icon: IconName };
+
+const TABS: Tab[] = [
+  { href: "/chats", label: "chats", icon: "chats" },
+  { href: "/scan", label: "scan", icon: "scan" },
+  { href: "/manager", label: "manager", icon: "manager" },
+  { href: "/people", label: "people", icon: "people" },
+  { href: "/settings", label: "me", icon: "me" },
+];
+
+export function useTotalUnread(): number {
+  const trpc = useTRPC();
+  const chats = useQuery(trpc.chat.list.queryOptions());
+  return (chats.data ?? []).reduce((sum, chat) => sum + (chat.muted ? 0 : chat.unread), 0);
+}
+
+/** Bottom tab bar on phones (in thumb reach), a side rail from tablet width up. */
+export function AppNav({ isManager }: { isManager: boolean }) {
+  const t = useTranslations("nav");
+  const pathname = usePathname();
+  const unread = useTotalUnread();
+  return (
+    <nav className={styles.nav} aria-label={t("label")}>
+      {TABS.filter((tab) => isManager || tab.label !== "manager").map((tab) => {
+        const isActive = pathname === tab.href || pathname.startsWith(`${tab.href}/`);
+        return (
+          <Link key={tab.href} href={tab.href} className={styles.tab} aria-current={isActive ? "page" : undefined}>
+            <span className={styles.iconWrap}>
+              <Icon name={tab.icon} />
+              {tab.label === "chats" && unread > 0 ? (
+                <span className={styles.badge} aria-hidden="true">
+                  {unread > 99 ? "99+" : unread}
+                </span>
+              ) : null}
+            </span>
+            <span className={styles.label}>{t(tab.label)}</span>
+            {tab.label === "chats" && unread > 0 ? <span className="sr-only">{t("unread", { count: unread })}</span> : null}
+          </Link>
+        );
+      })}
+    </nav>
+  );
+}

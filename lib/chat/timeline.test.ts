@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import type { MessageDto } from "~/server/realtime/events";
+import { contiguousUpTo, mergeMessages, reviveMessage } from "./timeline";
+
+const message = (seq: number, body = `m${seq}`): MessageDto => ({
+  id: `id-${seq}`,
+  chatId: "c",
+  seq,
+  kind: "text",
+  sender: { kind: "user", id: "u", name: "U" },
+  clientId: null,
+  body,
+  replyTo: null,
+  editedAt: null,
+  deletedAt: null,
+  createdAt: new Date(0),
+});
+
+describe("timeline", () => {
+  it("merges by id, keeps seq order and lets a newer version win", () => {
+    const merged = mergeMessages([message(1), message(3)], [message(2), message(3, "edited")]);
+    expect(merged.map((m) => [m.seq, m.body])).toEqual([
+      [1, "m1"],
+      [2, "m2"],
+      [3, "edited"],
+    ]);
+  });
+
+  it("finds where a gap starts", () => {
+    expect(contiguousUpTo([message(4), message(5), message(7)])).toBe(5);
+    expect(contiguousUpTo([])).toBe(0);
+  });
+
+  it("revives the date fields of a streamed message", () => {
+    const streamed = JSON.parse(JSON.stringify(message(1))) as MessageDto;
+    expect(reviveMessage(streamed).createdAt).toBeInstanceOf(Date);
+  });
+});
