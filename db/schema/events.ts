@@ -12,8 +12,9 @@ export const events = pgTable(
     id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
     // No foreign key: a chat's last event (its deletion) outlives the chat.
     chatId: uuid("chat_id"),
-    // Set when only this user may receive the event (their own read position in a chat everyone reads).
-    recipientId: text("recipient_id"),
+    // Set when only these users receive the event (a read position in a chat everyone reads
+    // goes to the reader and to the authors whose messages it covers).
+    onlyUserIds: text("only_user_ids").array(),
     // Also for these users, who could read the chat before this event (it took their access
     // away, or deleted the chat): they must hear of it on a reconnect too.
     alsoUserIds: text("also_user_ids").array(),

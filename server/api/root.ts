@@ -1,5 +1,6 @@
 import { chatRouter } from "./routers/chat";
 import { entityRouter } from "./routers/entity";
+import { groupRouter } from "./routers/group";
 import { managerRouter } from "./routers/manager";
 import { messageRouter } from "./routers/message";
 import { peopleRouter } from "./routers/people";
@@ -13,6 +14,7 @@ export const appRouter = router({
   people: peopleRouter,
   entity: entityRouter,
   manager: managerRouter,
+  group: groupRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -152,8 +152,8 @@ export class Hub {
           gt(events.id, after),
           lte(events.id, head),
           or(
-            and(isNull(events.recipientId), canReadChat(userId)),
-            eq(events.recipientId, userId),
+            and(isNull(events.onlyUserIds), canReadChat(userId)),
+            sql`${userId} = any(${events.onlyUserIds})`,
             sql`${userId} = any(${events.alsoUserIds})`,
             eq(events.alsoEveryone, true),
           ),

@@ -29,12 +29,11 @@ const EVENT_LOG_LOCK = 7_200_001;
  */
 export async function appendEvent(tx: Tx, event: ChatEvent, route: Omit<Envelope, "id" | "chatId" | "event"> = {}): Promise<Envelope> {
   await tx.execute(sql`select pg_advisory_xact_lock(${EVENT_LOG_LOCK})`);
-  const recipientId = route.only?.length === 1 ? route.only[0] : null;
   const [row] = await tx
     .insert(events)
     .values({
       chatId: event.chatId,
-      recipientId,
+      onlyUserIds: route.only && route.only.length > 0 ? route.only : null,
       alsoUserIds: Array.isArray(route.also) && route.also.length > 0 ? route.also : null,
       alsoEveryone: route.also === "all",
       type: event.type,

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, gte, lt, ne, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, lt, lte, ne, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Db, Tx } from "~/db/client";
 import { chatMembers, chats, entities, messages, users } from "~/db/schema";
@@ -274,6 +274,11 @@ export async function markRead(deps: Deps, actor: Actor, input: { chatId: string
   const target = Math.min(input.seq, chat.lastSeq);
   const everyoneReads = chat.kind === "company" || (chat.kind === "room" && chat.visibility === "public");
   const result = await deps.db.transaction(async (tx) => {
+    const [before] = await tx
+      .select({ lastReadSeq: chatMembers.lastReadSeq })
+      .from(chatMembers)
+      .where(and(eq(chatMembers.chatId, chat.id), eq(chatMembers.userId, actor.id)));
+    const previous = before?.lastReadSeq ?? 0;
     const [moved] = await tx
       .insert(chatMembers)
       .values({ chatId: chat.id, userId: actor.id, lastReadSeq: target })
@@ -284,12 +289,17 @@ export async function markRead(deps: Deps, actor: Actor, input: { chatId: string
       })
       .returning({ lastReadSeq: chatMembers.lastReadSeq });
     if (!moved) return { lastReadSeq: null, envelope: null };
-    // In a chat everyone can read, receipts are asked for, not pushed to every reader.
-    const envelope = await appendEvent(
-      tx,
-      { type: "read", chatId: chat.id, userId: actor.id, seq: target },
-      everyoneReads ? { only: [actor.id] } : {},
-    );
+    // In a chat everyone can read, a read position goes only to the reader's devices and to
+    // the authors whose messages it newly covers (their ✓✓), not to the whole organisation.
+    let only: string[] | undefined;
+    if (everyoneReads) {
+      const authors = await tx
+        .selectDistinct({ id: messages.senderId })
+        .from(messages)
+        .where(and(eq(messages.chatId, chat.id), gt(messages.seq, previous), lte(messages.seq, target)));
+      only = [...new Set([actor.id, ...authors.flatMap((a) => (a.id ? [a.id] : []))])];
+    }
+    const envelope = await appendEvent(tx, { type: "read", chatId: chat.id, userId: actor.id, seq: target }, { only });
     return { lastReadSeq: moved.lastReadSeq, envelope };
   });
   if (result.envelope) deps.realtime.publish([result.envelope]);

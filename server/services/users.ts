@@ -5,6 +5,7 @@ import type { Db } from "~/db/client";
 import { accounts, chatMembers, chats, groupMembers, groups, users, type Role } from "~/db/schema";
 import { type Actor, DomainError } from "~/server/domain-error";
 import { writeAudit } from "./audit";
+import { hasPermission } from "./permissions";
 
 /** Synthetic address: better-auth requires an email, Floorchat signs in by user name only. */
 export function placeholderEmail(username: string): string {
@@ -40,7 +41,11 @@ export async function getProfile(db: Db, actor: Actor) {
     .innerJoin(groups, eq(groups.id, groupMembers.groupId))
     .where(eq(groupMembers.userId, actor.id))
     .orderBy(asc(groups.name));
-  return { ...row, username: row.username ?? actor.username, groups: memberOf };
+  const can = {
+    createRooms: await hasPermission(db, actor, "createRooms"),
+    moderateMessages: await hasPermission(db, actor, "moderateMessages"),
+  };
+  return { ...row, username: row.username ?? actor.username, groups: memberOf, can };
 }
 
 export async function listUsers(db: Db) {

@@ -21,6 +21,7 @@ const expectedTables = [
   "group_members",
   "groups",
   "messages",
+  "quick_replies",
   "sessions",
   "settings",
   "users",

@@ -5,7 +5,7 @@ import { events } from "~/db/schema";
 import type { Actor } from "~/server/domain-error";
 import { createRoom, openDirect, updateRoom } from "~/server/services/chats";
 import { pruneEvents } from "~/server/services/events";
-import { sendMessage, typing } from "~/server/services/messages";
+import { markRead, sendMessage, typing } from "~/server/services/messages";
 import { findActor } from "~/server/services/users";
 import { createPersonas, signIn } from "../factories/auth";
 import { type TestWorld, createTestWorld } from "../factories/deps";
@@ -103,6 +103,26 @@ describe("GET /api/stream", () => {
     await stream.next("message.created", (e) => e.message.id === marker.id);
     expect(stream.all("message.created").map((e) => e.event.message.id)).not.toContain(after.id);
     stream.close();
+  });
+
+  it("sends a read position in the company chat to the authors it covers and the reader, not to everyone", async () => {
+    const { id: companyId } = (await world.deps.db.query.chats.findFirst({ where: (c, { eq }) => eq(c.kind, "company") }))!;
+    const authorStream = await openStream(server.url, cookies.pia);
+    const bystander = await openStream(server.url, cookies.olaf);
+    await Promise.all([authorStream.next("ready"), bystander.next("ready")]);
+    const sent = await send(pia, companyId, "dock 4 is free");
+    await markRead(world.deps, mark, { chatId: companyId, seq: sent.seq });
+    const read = await authorStream.next("read", (e) => e.userId === mark.id && e.seq === sent.seq);
+    expect(read.id).not.toBeNull();
+    const marker = await send(mark, companyId, "marker");
+    await bystander.next("message.created", (e) => e.message.id === marker.id);
+    expect(bystander.all("read").filter((e) => e.event.userId === mark.id)).toEqual([]);
+    authorStream.close();
+    // The author also gets it on a reconnect.
+    const resumed = await openStream(server.url, cookies.pia, read.id! - 1);
+    await resumed.next("read", (e) => e.userId === mark.id && e.seq === sent.seq);
+    resumed.close();
+    bystander.close();
   });
 
   it("sends typing to the chat's other readers only, and never stores it", async () => {
