@@ -11,7 +11,7 @@ import { noteTyping, stopTyping } from "./typing-store";
 type Listener = (event: StreamEvent) => void;
 export type StreamStatus = "connecting" | "live" | "offline";
 
-const StreamContext = createContext<{ subscribe(listener: Listener): () => void; status: StreamStatus; userId: string } | null>(
+const StreamContext = createContext<{ subscribe: (listener: Listener) => () => void; status: StreamStatus; userId: string } | null>(
   null,
 );
 
@@ -44,7 +44,14 @@ function applyEvent(queryClient: QueryClient, trpc: Trpc, userId: string, event:
         if (known < message.seq) fillGap(event.chatId, known);
         return { ...timeline, messages: merged };
       });
-      if (event.type === "message.created" && message.sender.id) stopTyping(event.chatId, message.sender.id);
+      if (event.type === "message.created" && message.sender.id) {
+        stopTyping(event.chatId, message.sender.id);
+        // A sender has read everything up to their own message (the server records it so).
+        const senderId = message.sender.id;
+        queryClient.setQueryData<Member[]>(trpc.chat.members.queryKey({ chatId: event.chatId }), (members) =>
+          members?.map((m) => (m.id === senderId ? { ...m, lastReadSeq: Math.max(m.lastReadSeq, message.seq) } : m)),
+        );
+      }
       let found = false;
       queryClient.setQueryData<ChatSummary[]>(trpc.chat.list.queryKey(), (chats) => {
         if (!chats) return chats;
@@ -153,7 +160,7 @@ export function StreamProvider({ userId, children }: { userId: string; children:
   }, [queryClient, trpc, userId]);
 
   const [value] = useState(() => ({
-    subscribe(listener: Listener) {
+    subscribe: (listener: Listener) => {
       listeners.current.add(listener);
       return () => void listeners.current.delete(listener);
     },

@@ -6,24 +6,8 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: t("title") };
 }
 
+/** On a tablet, the pane beside the list before a chat is picked (phones show only the list). */
 export default async function ChatsPage() {
   const t = await getTranslations("chats");
-  return (
-    <main className="page">
-      <h1>{t("title")}</h1>
-      <section className="empty-state" aria-labelledby="chats-empty-title">
-        <svg className="empty-state-icon" viewBox="0 0 24 24" aria-hidden="true">
-          <path
-            d="M4 5h16v10H8l-4 4V5z"
-            fill="none"
-            stroke="currentColor"
-            strokeWidth="1.6"
-            strokeLinejoin="round"
-          />
-        </svg>
-        <h2 id="chats-empty-title">{t("emptyTitle")}</h2>
-        <p className="muted">{t("emptyBody")}</p>
-      </section>
-    </main>
-  );
+  return <p className="muted" style={{ margin: "auto", padding: "2rem", textAlign: "center" }}>{t("pick")}</p>;
 }

@@ -1,0 +1,121 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useSelectedLayoutSegment } from "next/navigation";
+import { useFormatter, useTranslations } from "next-intl";
+import { useDeferredValue, useState } from "react";
+import { useTRPC } from "~/lib/trpc/client";
+import type { ChatSummary } from "~/lib/trpc/types";
+import { ChatKindIcon } from "./chat-kind-icon";
+import { chatTitle } from "./chat-title";
+import styles from "./chats.module.css";
+import { NewChat } from "./new-chat";
+
+function RowTime({ at }: { at: Date | null }) {
+  const format = useFormatter();
+  if (!at) return null;
+  const isToday = new Date().toDateString() === at.toDateString();
+  return (
+    <time className={styles.time} dateTime={at.toISOString()}>
+      {isToday ? format.dateTime(at, { hour: "2-digit", minute: "2-digit" }) : format.dateTime(at, { day: "numeric", month: "short" })}
+    </time>
+  );
+}
+
+export function StatusChip({ status }: { status: string | null }) {
+  if (!status) return null;
+  return <span className={styles.chip}>{status}</span>;
+}
+
+function ChatRow({ chat, isActive }: { chat: ChatSummary; isActive: boolean }) {
+  const t = useTranslations("chats");
+  const title = chatTitle(chat, t);
+  const preview = chat.lastMessage
+    ? `${chat.lastMessage.senderName ? `${chat.lastMessage.senderName}: ` : ""}${chat.lastMessage.body ?? t("deleted")}`
+    : t("noMessages");
+  return (
+    <li>
+      <Link href={`/chats/${chat.id}`} className={styles.row} aria-current={isActive ? "page" : undefined}>
+        <span className={styles.kind} title={t(`kind.${chat.kind}`)}>
+          <ChatKindIcon kind={chat.kind} />
+          <span className="sr-only">{t(`kind.${chat.kind}`)}</span>
+        </span>
+        <span className={styles.main}>
+          <span className={styles.top}>
+            <span className={styles.title}>{title}</span>
+            <RowTime at={chat.lastMessageAt} />
+          </span>
+          <span className={styles.bottom}>
+            {chat.kind === "entity" ? <StatusChip status={chat.entity?.status ?? null} /> : null}
+            <span className={styles.preview}>{preview}</span>
+            {chat.unread > 0 ? (
+              <span className={chat.muted ? styles.unreadMuted : styles.unread}>
+                {chat.unread > 99 ? "99+" : chat.unread}
+                <span className="sr-only"> {t("unread", { count: chat.unread })}</span>
+              </span>
+            ) : null}
+          </span>
+        </span>
+      </Link>
+    </li>
+  );
+}
+
+function Skeleton() {
+  return (
+    <ul className={styles.list} aria-hidden="true">
+      {Array.from({ length: 6 }, (_, i) => (
+        <li key={i} className={styles.skeleton} />
+      ))}
+    </ul>
+  );
+}
+
+export function ChatList() {
+  const t = useTranslations("chats");
+  const trpc = useTRPC();
+  const chats = useQuery(trpc.chat.list.queryOptions());
+  const [filter, setFilter] = useState("");
+  const deferred = useDeferredValue(filter.trim().toLocaleLowerCase());
+  const selected = useSelectedLayoutSegment();
+  const visible = (chats.data ?? []).filter(
+    (chat) => !deferred || `${chatTitle(chat, t)} ${chat.entity?.key ?? ""}`.toLocaleLowerCase().includes(deferred),
+  );
+
+  return (
+    <div className={styles.listPane}>
+      <div className={styles.listHeader}>
+        <h1 className={styles.heading}>{t("title")}</h1>
+        <NewChat />
+      </div>
+      <label className={styles.filter}>
+        <span className="sr-only">{t("filter")}</span>
+        <input type="search" placeholder={t("filter")} value={filter} onChange={(e) => setFilter(e.target.value)} />
+      </label>
+      {chats.isPending ? <Skeleton /> : null}
+      {chats.isError ? (
+        <div className="empty-state" role="alert">
+          <p>{t("loadError")}</p>
+          <button type="button" className="button" onClick={() => void chats.refetch()}>
+            {t("retry")}
+          </button>
+        </div>
+      ) : null}
+      {chats.isSuccess && chats.data.length === 0 ? (
+        <section className="empty-state" aria-labelledby="chats-empty-title">
+          <h2 id="chats-empty-title">{t("emptyTitle")}</h2>
+          <p className="muted">{t("emptyBody")}</p>
+        </section>
+      ) : null}
+      {chats.isSuccess && chats.data.length > 0 && visible.length === 0 ? <p className={styles.noMatch}>{t("noMatch")}</p> : null}
+      {visible.length > 0 ? (
+        <ul className={styles.list}>
+          {visible.map((chat) => (
+            <ChatRow key={chat.id} chat={chat} isActive={chat.id === selected} />
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,122 @@
+"use client";
+
+import { useTranslations } from "next-intl";
+import { type KeyboardEvent, useEffect, useRef, useState } from "react";
+import type { MessageDto } from "~/server/realtime/events";
+import styles from "./conversation.module.css";
+
+export const MAX_LENGTH = 10_000;
+const COUNTER_FROM = 9_000;
+
+export type ComposerMode = { kind: "new"; replyTo: MessageDto | null } | { kind: "edit"; message: MessageDto };
+
+/**
+ * Grows with its text; Send (and Enter on a hardware keyboard; Shift+Enter for a new line);
+ * a counter near the limit. Typing notifies the chat at most every few seconds.
+ */
+export function Composer({
+  mode,
+  onSend,
+  onCancelMode,
+  onTyping,
+  disabledReason,
+}: {
+  mode: ComposerMode;
+  onSend: (body: string) => void;
+  onCancelMode: () => void;
+  onTyping: () => void;
+  disabledReason: string | null;
+}) {
+  const t = useTranslations("conversation");
+  // The parent remounts the composer (key) when editing starts, so the draft starts from the message.
+  const [body, setBody] = useState(mode.kind === "edit" ? (mode.message.body ?? "") : "");
+  const ref = useRef<HTMLTextAreaElement>(null);
+  const lastTyping = useRef(0);
+
+  useEffect(() => {
+    if (mode.kind !== "new" || mode.replyTo) ref.current?.focus();
+  }, [mode]);
+
+  useEffect(() => {
+    const textarea = ref.current;
+    if (!textarea) return;
+    textarea.style.height = "auto";
+    textarea.style.height = `${Math.min(textarea.scrollHeight, 200)}px`;
+  }, [body]);
+
+  const trimmed = body.trim();
+  const isTooLong = body.length > MAX_LENGTH;
+  const canSend = trimmed.length > 0 && !isTooLong && !disabledReason;
+
+  function submit() {
+    if (!canSend) return;
+    onSend(trimmed);
+    setBody("");
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      submit();
+    }
+    if (event.key === "Escape" && mode.kind === "edit") {
+      setBody("");
+      onCancelMode();
+    }
+  }
+
+  return (
+    <div className={styles.composer}>
+      {mode.kind === "edit" || mode.replyTo ? (
+        <div className={styles.composerMode}>
+          <span className={styles.composerModeText}>
+            {mode.kind === "edit"
+              ? t("editing")
+              : t("replyingTo", { name: mode.replyTo!.sender.name, text: (mode.replyTo!.body ?? t("deleted")).slice(0, 80) })}
+          </span>
+          <button
+            type="button"
+            className="button button-quiet"
+            onClick={() => {
+              if (mode.kind === "edit") setBody("");
+              onCancelMode();
+            }}
+          >
+            {t("cancel")}
+          </button>
+        </div>
+      ) : null}
+      {disabledReason ? <p className={styles.composerNote}>{disabledReason}</p> : null}
+      <div className={styles.composerRow}>
+        <textarea
+          ref={ref}
+          className={styles.input}
+          aria-label={t("message")}
+          placeholder={t("placeholder")}
+          rows={1}
+          value={body}
+          disabled={Boolean(disabledReason)}
+          onChange={(event) => {
+            setBody(event.target.value);
+            const now = Date.now();
+            if (now - lastTyping.current > 3_000 && event.target.value.trim()) {
+              lastTyping.current = now;
+              onTyping();
+            }
+          }}
+          onKeyDown={onKeyDown}
+        />
+        <button type="button" className={styles.send} onClick={submit} disabled={!canSend} aria-label={mode.kind === "edit" ? t("save") : t("send")}>
+          <svg viewBox="0 0 24 24" width="26" height="26" aria-hidden="true" focusable="false">
+            <path d="M4 12l16-8-6 16-2-7-8-1z" fill="currentColor" />
+          </svg>
+        </button>
+      </div>
+      {body.length >= COUNTER_FROM ? (
+        <p className={isTooLong ? styles.counterOver : styles.counter} aria-live="polite">
+          {t("counter", { left: MAX_LENGTH - body.length })}
+        </p>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,377 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useFormatter, useTranslations } from "next-intl";
+import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from "react";
+import { ChatKindIcon } from "~/components/chats/chat-kind-icon";
+import { StatusChip } from "~/components/chats/chat-list";
+import { chatTitle } from "~/components/chats/chat-title";
+import { type Timeline, mergeMessages, timelineKey } from "~/lib/chat/timeline";
+import { newClientId } from "~/lib/client-id";
+import { useCurrentUserId, useStreamStatus } from "~/lib/realtime/stream-provider";
+import { subscribeTyping, typistsIn } from "~/lib/realtime/typing-store";
+import type { QuickFilter } from "~/lib/time/ranges";
+import { useTRPC } from "~/lib/trpc/client";
+import type { MessageDto } from "~/server/realtime/events";
+import { Composer, type ComposerMode } from "./composer";
+import styles from "./conversation.module.css";
+import { MembersSheet } from "./members-sheet";
+import { MessageActions } from "./message-actions";
+
+const PAGE = 50;
+const FILTERS: QuickFilter[] = ["all", "yesterday", "7d", "30d"];
+
+type Pending = { clientId: string; body: string; replyTo: MessageDto | null; error: string | null };
+
+function sameDay(a: Date, b: Date) {
+  return a.toDateString() === b.toDateString();
+}
+
+function Receipt({ state }: { state: "pending" | "failed" | "sent" | "read" }) {
+  const t = useTranslations("conversation");
+  const marks = { pending: "◷", failed: "!", sent: "✓", read: "✓✓" }[state];
+  return (
+    <span className={state === "read" ? styles.receiptRead : styles.receipt} data-receipt={state}>
+      <span aria-hidden="true">{marks}</span>
+      <span className="sr-only">{t(`receipt.${state}`)}</span>
+    </span>
+  );
+}
+
+export function Conversation({ chatId }: { chatId: string }) {
+  const t = useTranslations("conversation");
+  const tChats = useTranslations("chats");
+  const format = useFormatter();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const me = useCurrentUserId();
+  const streamStatus = useStreamStatus();
+  const chat = useQuery(trpc.chat.get.queryOptions({ chatId }));
+  const profile = useQuery(trpc.user.me.queryOptions());
+  const members = useQuery(trpc.chat.members.queryOptions({ chatId }));
+  const [filter, setFilter] = useState<QuickFilter>("all");
+  const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+  const timeline = useQuery({
+    queryKey: timelineKey(chatId),
+    queryFn: async (): Promise<Timeline> => {
+      const page = await queryClient.fetchQuery(trpc.message.list.queryOptions({ chatId, limit: PAGE }));
+      return { messages: page.messages, hasOlder: page.hasMore };
+    },
+    // The live stream keeps it current (lib/realtime/stream-provider.tsx).
+    staleTime: Infinity,
+  });
+  const filtered = useQuery({ ...trpc.message.list.queryOptions({ chatId, filter, timeZone, limit: 200 }), enabled: filter !== "all" });
+
+  const [pending, setPending] = useState<Pending[]>([]);
+  const [mode, setMode] = useState<ComposerMode>({ kind: "new", replyTo: null });
+  const [actionsFor, setActionsFor] = useState<MessageDto | null>(null);
+  const [showMembers, setShowMembers] = useState(false);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const [firstUnreadSeq, setFirstUnreadSeq] = useState<number | null>(null);
+
+  // The "new messages" divider stays where it was when the chat was opened.
+  if (firstUnreadSeq === null && chat.data) {
+    setFirstUnreadSeq(chat.data.lastSeq > chat.data.lastReadSeq ? chat.data.lastReadSeq + 1 : Number.POSITIVE_INFINITY);
+  }
+
+  const send = useMutation(trpc.message.send.mutationOptions());
+  const edit = useMutation(trpc.message.edit.mutationOptions());
+  const remove = useMutation(trpc.message.delete.mutationOptions());
+  const markRead = useMutation(trpc.message.markRead.mutationOptions());
+  const typing = useMutation(trpc.chat.typing.mutationOptions());
+
+  const mergeIntoTimeline = useCallback(
+    (messages: MessageDto[]) =>
+      queryClient.setQueryData<Timeline>(timelineKey(chatId), (current) =>
+        current ? { ...current, messages: mergeMessages(current.messages, messages) } : current,
+      ),
+    [chatId, queryClient],
+  );
+
+  function deliver(item: Pending) {
+    setPending((list) => list.map((p) => (p.clientId === item.clientId ? { ...p, error: null } : p)));
+    // The same clientId on a retry: the server returns the original if the first try arrived.
+    send.mutate(
+      { chatId, clientId: item.clientId, body: item.body, replyToId: item.replyTo?.id ?? null },
+      {
+        onSuccess: (message) => {
+          mergeIntoTimeline([message]);
+          setPending((list) => list.filter((p) => p.clientId !== item.clientId));
+        },
+        onError: (error) => setPending((list) => list.map((p) => (p.clientId === item.clientId ? { ...p, error: error.message } : p))),
+      },
+    );
+  }
+
+  function onSend(body: string) {
+    if (mode.kind === "edit") {
+      edit.mutate(
+        { messageId: mode.message.id, body },
+        { onSuccess: (message) => mergeIntoTimeline([message]), onError: (error) => setActionError(error.message) },
+      );
+      setMode({ kind: "new", replyTo: null });
+      return;
+    }
+    const item: Pending = { clientId: newClientId(), body, replyTo: mode.replyTo, error: null };
+    setPending((list) => [...list, item]);
+    setMode({ kind: "new", replyTo: null });
+    setFilter("all");
+    deliver(item);
+  }
+
+  // Read up to the newest loaded message while the chat is on screen.
+  const newestSeq = timeline.data?.messages.at(-1)?.seq ?? 0;
+  const lastMarked = useRef(0);
+  useEffect(() => {
+    const mark = () => {
+      if (document.hidden || newestSeq <= lastMarked.current || newestSeq <= (chat.data?.lastReadSeq ?? 0)) return;
+      lastMarked.current = newestSeq;
+      markRead.mutate({ chatId, seq: newestSeq });
+    };
+    mark();
+    document.addEventListener("visibilitychange", mark);
+    return () => document.removeEventListener("visibilitychange", mark);
+  }, [chatId, newestSeq, chat.data?.lastReadSeq, markRead]);
+
+  // Stay at the bottom as messages arrive, unless the reader scrolled up to read older ones.
+  const scroller = useRef<HTMLDivElement>(null);
+  const atBottom = useRef(true);
+  const count = (timeline.data?.messages.length ?? 0) + pending.length;
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (element && atBottom.current) element.scrollTop = element.scrollHeight;
+  }, [count, filter]);
+
+  const [loadingOlder, setLoadingOlder] = useState(false);
+  async function loadOlder() {
+    const oldest = timeline.data?.messages[0]?.seq;
+    if (!oldest || !timeline.data?.hasOlder || loadingOlder) return;
+    setLoadingOlder(true);
+    const element = scroller.current;
+    const before = element?.scrollHeight ?? 0;
+    try {
+      const page = await queryClient.fetchQuery(trpc.message.list.queryOptions({ chatId, before: oldest, limit: PAGE }));
+      queryClient.setQueryData<Timeline>(timelineKey(chatId), (current) =>
+        current ? { messages: mergeMessages(current.messages, page.messages), hasOlder: page.hasMore } : current,
+      );
+      requestAnimationFrame(() => {
+        if (element) element.scrollTop += element.scrollHeight - before;
+      });
+    } finally {
+      setLoadingOlder(false);
+    }
+  }
+
+  const sentinel = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const target = sentinel.current;
+    if (!target) return;
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) void loadOlder();
+    });
+    observer.observe(target);
+    return () => observer.disconnect();
+  });
+
+  const typists = useSyncExternalStore(
+    subscribeTyping,
+    () => typistsIn(chatId),
+    () => typistsIn(chatId),
+  ).filter((typist) => typist.userId !== me);
+
+  if (chat.isError) {
+    return (
+      <div className={styles.unavailable} role="alert">
+        <p>{chat.error.data?.code === "FORBIDDEN" || chat.error.data?.code === "NOT_FOUND" ? t("unavailable") : t("loadError")}</p>
+        <Link href="/chats" className="button">
+          {t("backToChats")}
+        </Link>
+      </div>
+    );
+  }
+
+  const title = chat.data ? chatTitle(chat.data, tChats) : "";
+  const canModerate = profile.data?.can.moderateMessages ?? false;
+  const shown = filter === "all" ? (timeline.data?.messages ?? []) : (filtered.data?.messages ?? []);
+  const isReadByOthers = (message: MessageDto) => (members.data ?? []).some((m) => m.id !== me && m.lastReadSeq >= message.seq);
+
+  return (
+    <section className={styles.conversation} aria-label={title}>
+      <header className={styles.header}>
+        <Link href="/chats" className={`button button-quiet ${styles.back}`} aria-label={t("backToChats")}>
+          <span aria-hidden="true">←</span>
+        </Link>
+        <span className={styles.headerIcon}>{chat.data ? <ChatKindIcon kind={chat.data.kind} /> : null}</span>
+        <div className={styles.headerMain}>
+          <h1 className={styles.title}>{title || "\u00a0"}</h1>
+          {chat.data?.entity ? (
+            <div className={styles.headerMeta}>
+              <StatusChip status={chat.data.entity.status} />
+              {chat.data.entity.url ? (
+                <a className={styles.hostLink} href={chat.data.entity.url} target="_blank" rel="noopener noreferrer">
+                  {t("openInHost")}
+                </a>
+              ) : null}
+            </div>
+          ) : null}
+        </div>
+        <button type="button" className="button button-quiet" onClick={() => setShowMembers(true)}>
+          {t("members")}
+        </button>
+      </header>
+      <div className={styles.filters} role="group" aria-label={t("filterLabel")}>
+        {FILTERS.map((option) => (
+          <button key={option} type="button" className="button button-quiet" aria-pressed={filter === option} onClick={() => setFilter(option)}>
+            {t(`filter.${option}`)}
+          </button>
+        ))}
+      </div>
+      {streamStatus === "connecting" && timeline.isSuccess ? (
+        <p className={styles.banner} role="status">
+          {t("reconnecting")}
+        </p>
+      ) : null}
+      <div
+        ref={scroller}
+        className={styles.timeline}
+        onScroll={(event) => {
+          const element = event.currentTarget;
+          atBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < 80;
+        }}
+      >
+        {filter === "all" && timeline.data?.hasOlder ? (
+          <div ref={sentinel} className={styles.older}>
+            <button type="button" className="button button-quiet" onClick={() => void loadOlder()} disabled={loadingOlder}>
+              {loadingOlder ? t("loadingOlder") : t("loadOlder")}
+            </button>
+          </div>
+        ) : null}
+        {timeline.isPending ? <div className={styles.skeleton} aria-label={t("loading")} /> : null}
+        {timeline.isError ? (
+          <div className="empty-state" role="alert">
+            <p>{t("loadError")}</p>
+            <button type="button" className="button" onClick={() => void timeline.refetch()}>
+              {t("retry")}
+            </button>
+          </div>
+        ) : null}
+        {timeline.isSuccess && shown.length === 0 && pending.length === 0 ? (
+          <p className={styles.empty}>{filter === "all" ? t("empty") : t("emptyFilter")}</p>
+        ) : null}
+        <ol className={styles.messages}>
+          {shown.map((message, index) => {
+            const previous = index > 0 ? shown[index - 1] : undefined;
+            const isOwn = message.sender.id === me;
+            const newDay = !previous || !sameDay(previous.createdAt, message.createdAt);
+            const newSender =
+              newDay ||
+              previous?.sender.id !== message.sender.id ||
+              message.createdAt.getTime() - (previous?.createdAt.getTime() ?? 0) > 5 * 60_000;
+            const isFirstUnread = filter === "all" && firstUnreadSeq !== null && message.seq === firstUnreadSeq && !isOwn;
+            return (
+              <Fragment key={message.id}>
+                {newDay ? (
+                  <li className={styles.day}>
+                    <span>{format.dateTime(message.createdAt, { weekday: "long", day: "numeric", month: "long" })}</span>
+                  </li>
+                ) : null}
+                {isFirstUnread ? (
+                  <li className={styles.divider} role="separator">
+                    <span>{t("newMessages")}</span>
+                  </li>
+                ) : null}
+                <li className={isOwn ? styles.own : styles.other} data-seq={message.seq}>
+                  {newSender && !isOwn ? <span className={styles.sender}>{message.sender.name}</span> : null}
+                  <button type="button" className={styles.bubble} onClick={() => setActionsFor(message)} aria-haspopup="dialog">
+                    {message.replyTo ? (
+                      <span className={styles.quote}>
+                        <span className={styles.quoteName}>{message.replyTo.senderName}</span>
+                        <span>{message.replyTo.body ?? t("deleted")}</span>
+                      </span>
+                    ) : null}
+                    <span className={message.body === null ? styles.deletedBody : styles.body}>{message.body ?? t("deleted")}</span>
+                    <span className={styles.meta}>
+                      {message.editedAt && !message.deletedAt ? <span>{t("edited")}</span> : null}
+                      <time dateTime={message.createdAt.toISOString()}>
+                        {format.dateTime(message.createdAt, { hour: "2-digit", minute: "2-digit" })}
+                      </time>
+                      {isOwn ? <Receipt state={isReadByOthers(message) ? "read" : "sent"} /> : null}
+                    </span>
+                  </button>
+                </li>
+              </Fragment>
+            );
+          })}
+          {filter === "all"
+            ? pending
+                .filter((item) => !(timeline.data?.messages ?? []).some((m) => m.clientId === item.clientId))
+                .map((item) => (
+                  <li key={item.clientId} className={styles.own}>
+                    <div className={styles.bubble} data-pending="true">
+                      {item.replyTo ? (
+                        <span className={styles.quote}>
+                          <span className={styles.quoteName}>{item.replyTo.sender.name}</span>
+                          <span>{item.replyTo.body ?? t("deleted")}</span>
+                        </span>
+                      ) : null}
+                      <span className={styles.body}>{item.body}</span>
+                      <span className={styles.meta}>
+                        <Receipt state={item.error ? "failed" : "pending"} />
+                      </span>
+                    </div>
+                    {item.error ? (
+                      <div className={styles.failed} role="alert">
+                        <span>{t("notSent", { reason: item.error })}</span>
+                        <button type="button" className="button" onClick={() => deliver(item)}>
+                          {t("retry")}
+                        </button>
+                        <button
+                          type="button"
+                          className="button button-quiet"
+                          onClick={() => setPending((list) => list.filter((p) => p.clientId !== item.clientId))}
+                        >
+                          {t("discard")}
+                        </button>
+                      </div>
+                    ) : null}
+                  </li>
+                ))
+            : null}
+        </ol>
+      </div>
+      <p className={styles.typing} aria-live="polite">
+        {typists.length === 1 ? t("typingOne", { name: typists[0]!.name }) : typists.length > 1 ? t("typingMany", { count: typists.length }) : ""}
+      </p>
+      {actionError ? (
+        <p className="form-error" role="alert">
+          {actionError}
+        </p>
+      ) : null}
+      <Composer
+        key={mode.kind === "edit" ? mode.message.id : "new"}
+        mode={mode}
+        onSend={onSend}
+        onCancelMode={() => setMode({ kind: "new", replyTo: null })}
+        onTyping={() => typing.mutate({ chatId })}
+        disabledReason={null}
+      />
+      <MessageActions
+        message={actionsFor}
+        isOwn={actionsFor?.sender.id === me}
+        canModerate={canModerate}
+        onClose={() => setActionsFor(null)}
+        onReply={(message) => setMode({ kind: "new", replyTo: message })}
+        onEdit={(message) => setMode({ kind: "edit", message })}
+        onDelete={(message) =>
+          remove.mutate(
+            { messageId: message.id },
+            { onSuccess: (deleted) => mergeIntoTimeline([deleted]), onError: (error) => setActionError(error.message) },
+          )
+        }
+      />
+      {chat.data ? <MembersSheet chat={chat.data} open={showMembers} onClose={() => setShowMembers(false)} /> : null}
+    </section>
+  );
+}

@@ -1,0 +1,114 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { useTranslations } from "next-intl";
+import { useState } from "react";
+import { Sheet } from "~/components/ui/sheet";
+import { useTRPC } from "~/lib/trpc/client";
+import type { MessageDto } from "~/server/realtime/events";
+import styles from "./conversation.module.css";
+
+function ReadBy({ messageId }: { messageId: string }) {
+  const t = useTranslations("conversation");
+  const trpc = useTRPC();
+  const readers = useQuery(trpc.message.readBy.queryOptions({ messageId }));
+  if (readers.isPending) return <p className="muted">{t("loading")}</p>;
+  if (readers.isError) return <p role="alert">{t("loadError")}</p>;
+  if (readers.data.length === 0) return <p className="muted">{t("readByNobody")}</p>;
+  return (
+    <ul className={styles.readers}>
+      {readers.data.map((reader) => (
+        <li key={reader.id}>{reader.name}</li>
+      ))}
+    </ul>
+  );
+}
+
+/** What one can do with a message: opened by a tap or long-press, never by hover alone. */
+export function MessageActions({
+  message,
+  isOwn,
+  canModerate,
+  onClose,
+  onReply,
+  onEdit,
+  onDelete,
+}: {
+  message: MessageDto | null;
+  isOwn: boolean;
+  canModerate: boolean;
+  onClose: () => void;
+  onReply: (message: MessageDto) => void;
+  onEdit: (message: MessageDto) => void;
+  onDelete: (message: MessageDto) => void;
+}) {
+  const t = useTranslations("conversation");
+  const [view, setView] = useState<"menu" | "confirmDelete" | "readBy">("menu");
+  const [copied, setCopied] = useState(false);
+  const close = () => {
+    setView("menu");
+    setCopied(false);
+    onClose();
+  };
+  const isDeleted = message?.body === null;
+  const act = (action: (m: MessageDto) => void) => () => {
+    if (!message) return;
+    action(message);
+    close();
+  };
+
+  return (
+    <Sheet open={message !== null} onClose={close} title={t("actions")} closeLabel={t("close")}>
+      {message && view === "menu" ? (
+        <div className={styles.actions}>
+          {!isDeleted ? (
+            <button type="button" className="button" onClick={act(onReply)}>
+              {t("reply")}
+            </button>
+          ) : null}
+          {!isDeleted ? (
+            <button
+              type="button"
+              className="button"
+              onClick={() => {
+                void navigator.clipboard
+                  ?.writeText(message.body ?? "")
+                  .then(() => setCopied(true))
+                  .catch(() => setCopied(false));
+              }}
+            >
+              {copied ? t("copied") : t("copy")}
+            </button>
+          ) : null}
+          {isOwn && !isDeleted && message.kind === "text" ? (
+            <button type="button" className="button" onClick={act(onEdit)}>
+              {t("edit")}
+            </button>
+          ) : null}
+          {(isOwn || canModerate) && !isDeleted ? (
+            <button type="button" className="button" onClick={() => setView("confirmDelete")}>
+              {t("delete")}
+            </button>
+          ) : null}
+          {isOwn ? (
+            <button type="button" className="button" onClick={() => setView("readBy")}>
+              {t("readBy")}
+            </button>
+          ) : null}
+        </div>
+      ) : null}
+      {message && view === "confirmDelete" ? (
+        <div className="stack">
+          <p>{t("confirmDelete")}</p>
+          <button type="button" className={`button ${styles.danger}`} onClick={act(onDelete)}>
+            {t("deleteConfirmed")}
+          </button>
+          <button type="button" className="button button-quiet" onClick={() => setView("menu")}>
+            {t("cancel")}
+          </button>
+        </div>
+      ) : null}
+      {message && view === "readBy" ? <ReadBy messageId={message.id} /> : null}
+    </Sheet>
+  );
+}
