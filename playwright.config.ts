@@ -51,6 +51,8 @@ export default defineConfig({
       PUBLIC_URL: baseURL,
       DATA_DIR: `.data-e2e-${port}`,
       SEED_DEMO: "1",
+      // The suite signs in far more often than a person; the limit itself has its own tests.
+      SIGN_IN_RATE_LIMIT: "1000",
       ...(serverMode && !process.env.AUTH_SECRET ? { AUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-e2e" } : {}),
     },
   },

@@ -9,7 +9,7 @@ import { resolveAuthSecret } from "./auth-secret";
 import { findActor } from "./services/users";
 import { type Env, getEnv, publicUrl } from "./env";
 
-export type AuthOptions = { secret: string; baseURL: string };
+export type AuthOptions = { secret: string; baseURL: string; signInPerMinute?: number };
 
 /** Same-origin requests only: the origin the browser used must be the host it talked to. */
 function requestOrigin(request?: Request): string | undefined {
@@ -58,7 +58,7 @@ export function createAuth(db: Db, options: AuthOptions) {
     rateLimit: {
       enabled: true,
       // Several pickers sign in one after another on a shared tablet: 3 per 10 s is too tight.
-      customRules: { "/sign-in/*": { window: 60, max: 20 } },
+      customRules: { "/sign-in/*": { window: 60, max: options.signInPerMinute ?? 20 } },
     },
     telemetry: { enabled: false },
     // Secure cookies only where the public URL is https: a tablet on the warehouse LAN reaching
@@ -78,7 +78,7 @@ type Holder = { [key]?: Promise<Auth> };
 export function getAuth(env: Env = getEnv()): Promise<Auth> {
   const holder = globalThis as Holder;
   holder[key] ??= getDatabase(env).then((database) =>
-    createAuth(database.db, { secret: resolveAuthSecret(env), baseURL: publicUrl(env) }),
+    createAuth(database.db, { secret: resolveAuthSecret(env), baseURL: publicUrl(env), signInPerMinute: env.SIGN_IN_RATE_LIMIT }),
   );
   return holder[key];
 }

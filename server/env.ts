@@ -38,6 +38,11 @@ export const ZEnv = z
       .optional(),
     AUTH_SECRET: z.string().min(32, { error: "must be at least 32 characters" }).optional(),
     SEED_DEMO: flag.optional(),
+    SIGN_IN_RATE_LIMIT: z.coerce
+      .number({ error: "must be a whole number of attempts per minute" })
+      .int({ error: "must be a whole number of attempts per minute" })
+      .min(1, { error: "must be at least 1" })
+      .default(20),
   })
   .superRefine((env, ctx) => {
     // In server mode several instances must share one secret, so none may invent its own.

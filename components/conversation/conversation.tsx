@@ -7,7 +7,7 @@ import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState, us
 import { ChatKindIcon } from "~/components/chats/chat-kind-icon";
 import { StatusChip } from "~/components/chats/chat-list";
 import { chatTitle } from "~/components/chats/chat-title";
-import { type Timeline, mergeMessages, timelineKey } from "~/lib/chat/timeline";
+import { type Timeline, mergeMessages, takeHeld, timelineKey } from "~/lib/chat/timeline";
 import { newClientId } from "~/lib/client-id";
 import { useCurrentUserId, useStreamStatus } from "~/lib/realtime/stream-provider";
 import { subscribeTyping, typistsIn } from "~/lib/realtime/typing-store";
@@ -56,8 +56,8 @@ export function Conversation({ chatId }: { chatId: string }) {
   const timeline = useQuery({
     queryKey: timelineKey(chatId),
     queryFn: async (): Promise<Timeline> => {
-      const page = await queryClient.fetchQuery(trpc.message.list.queryOptions({ chatId, limit: PAGE }));
-      return { messages: page.messages, hasOlder: page.hasMore };
+      const page = await queryClient.fetchQuery({ ...trpc.message.list.queryOptions({ chatId, limit: PAGE }), staleTime: 0 });
+      return { messages: mergeMessages(page.messages, takeHeld(chatId)), hasOlder: page.hasMore };
     },
     // The live stream keeps it current (lib/realtime/stream-provider.tsx).
     staleTime: Infinity,

@@ -33,3 +33,21 @@ export function reviveMessage(message: MessageDto): MessageDto {
   }
   return revived;
 }
+
+/**
+ * Live messages that arrived while a chat's timeline was still loading: the load may have read
+ * the database before they committed, so they are merged into its result.
+ */
+const arrivedWhileLoading = new Map<string, MessageDto[]>();
+
+export function holdWhileLoading(chatId: string, message: MessageDto): void {
+  const held = arrivedWhileLoading.get(chatId) ?? [];
+  if (held.length < 500) held.push(message);
+  arrivedWhileLoading.set(chatId, held);
+}
+
+export function takeHeld(chatId: string): MessageDto[] {
+  const held = arrivedWhileLoading.get(chatId) ?? [];
+  arrivedWhileLoading.delete(chatId);
+  return held;
+}

@@ -2,7 +2,7 @@
 
 import { type QueryClient, useQueryClient } from "@tanstack/react-query";
 import { createContext, type ReactNode, useContext, useEffect, useRef, useState } from "react";
-import { type Timeline, contiguousUpTo, mergeMessages, reviveMessage, timelineKey } from "~/lib/chat/timeline";
+import { type Timeline, contiguousUpTo, holdWhileLoading, mergeMessages, reviveMessage, timelineKey } from "~/lib/chat/timeline";
 import { useTRPC } from "~/lib/trpc/client";
 import type { ChatSummary, Member, Person } from "~/lib/trpc/types";
 import type { MessageDto, StreamEvent, StreamEventType } from "~/server/realtime/events";
@@ -36,6 +36,8 @@ function applyEvent(queryClient: QueryClient, trpc: Trpc, userId: string, event:
     case "message.created":
     case "message.updated": {
       const message: MessageDto = reviveMessage(event.message);
+      const loading = queryClient.getQueryState(timelineKey(event.chatId));
+      if (loading?.data === undefined && loading?.fetchStatus === "fetching") holdWhileLoading(event.chatId, message);
       queryClient.setQueryData<Timeline>(timelineKey(event.chatId), (timeline) => {
         if (!timeline) return timeline;
         const merged = mergeMessages(timeline.messages, [message]);
@@ -148,8 +150,18 @@ export function StreamProvider({ userId, children }: { userId: string; children:
         );
       });
     };
+    let isFirstReady = true;
     const onEvent = (raw: MessageEvent<string>) => {
       const event = JSON.parse(raw.data) as StreamEvent;
+      // The first connection replays nothing, and queries may have been fetched before it was
+      // up: fetch them again now that nothing can slip between. Reconnections are replayed.
+      if (event.type === "ready" && isFirstReady) {
+        isFirstReady = false;
+        void queryClient.invalidateQueries(trpc.chat.list.queryFilter());
+        void queryClient.invalidateQueries({ queryKey: ["timeline"] });
+        void queryClient.invalidateQueries(trpc.chat.members.pathFilter());
+        void queryClient.invalidateQueries(trpc.people.list.pathFilter());
+      }
       applyEvent(queryClient, trpc, userId, event, fillGap);
       for (const listener of listeners.current) listener(event);
     };

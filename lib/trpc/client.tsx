@@ -13,7 +13,16 @@ function makeQueryClient() {
   return new QueryClient({
     defaultOptions: {
       // Live events will keep the cache fresh; refetching on every focus only costs battery.
-      queries: { staleTime: 30_000, refetchOnWindowFocus: false },
+      queries: {
+        staleTime: 30_000,
+        refetchOnWindowFocus: false,
+        // A refusal (not found, forbidden, signed out) does not change on a retry; a network
+        // or server error may.
+        retry: (failures, error) => {
+          const status = (error as { data?: { httpStatus?: number } }).data?.httpStatus ?? 0;
+          return failures < 3 && (status === 0 || status >= 500);
+        },
+      },
     },
   });
 }

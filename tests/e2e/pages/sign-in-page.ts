@@ -26,11 +26,15 @@ export class ChatsPage {
   constructor(private readonly page: Page) {}
 
   readonly heading = () => this.page.getByRole("heading", { name: "Chats", level: 1 });
-  readonly signOut = () => this.page.getByRole("button", { name: "Sign out" });
-  readonly signedInUser = () => this.page.getByTestId("signed-in-user");
 
   async expectLoaded() {
     await expect(this.page).toHaveURL(/\/chats$/);
     await expect(this.heading()).toBeVisible();
+  }
+
+  /** Sign-out lives on the Me screen. */
+  async signOut() {
+    await this.page.getByRole("link", { name: "Me", exact: true }).click();
+    await this.page.getByRole("button", { name: "Sign out" }).click();
   }
 }

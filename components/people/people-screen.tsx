@@ -1,0 +1,144 @@
+"use client";
+
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useTranslations } from "next-intl";
+import { useEffect, useId, useMemo, useState } from "react";
+import { useCurrentUserId } from "~/lib/realtime/stream-provider";
+import { useTRPC } from "~/lib/trpc/client";
+import type { Person } from "~/lib/trpc/types";
+import { PersonCard } from "./person-card";
+import { PersonRow } from "./person-row";
+import { PeopleSkeleton } from "./people-skeleton";
+import styles from "./people-screen.module.css";
+
+type Sort = "name" | "activity";
+
+/** The search runs when typing pauses, not on every key (gloves make typos; each key is a query otherwise). */
+function useDebounced<T>(value: T, delayMs: number): T {
+  const [debounced, setDebounced] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setDebounced(value), delayMs);
+    return () => clearTimeout(timer);
+  }, [value, delayMs]);
+  return debounced;
+}
+
+/** PRODUCT.md P1 and P3: who is online (first), search, sort, and a card for each person. */
+export function PeopleScreen() {
+  const t = useTranslations("people");
+  const trpc = useTRPC();
+  const myId = useCurrentUserId();
+  const searchId = useId();
+  const [search, setSearch] = useState("");
+  const [sort, setSort] = useState<Sort>("name");
+  const [openId, setOpenId] = useState<string | null>(null);
+  const query = useDebounced(search.trim(), 250);
+
+  const people = useQuery({
+    ...trpc.people.list.queryOptions({ sort, query: query || undefined }),
+    // Keep the last list on screen while the next search or sort loads, instead of a skeleton per key.
+    placeholderData: keepPreviousData,
+  });
+  // The server sorts online people first; live presence events change `online` in the cache, so
+  // re-apply that order here (a stable sort keeps the server's order within each half). I am online.
+  const list: Person[] = useMemo(() => {
+    const isOnline = (person: Person) => Number(person.online || person.id === myId);
+    return [...(people.data ?? [])].sort((a, b) => isOnline(b) - isOnline(a));
+  }, [people.data, myId]);
+  // The card shows the list's copy of the person, which the live stream keeps up to date.
+  const open = openId ? (list.find((person) => person.id === openId) ?? null) : null;
+  const onlineCount = list.filter((person) => person.online || person.id === myId).length;
+
+  return (
+    <main className={`page ${styles.page}`}>
+      <div className={styles.header}>
+        <h1 className={styles.title}>{t("title")}</h1>
+        <div className={styles.search}>
+          <label htmlFor={searchId} className="sr-only">
+            {t("searchLabel")}
+          </label>
+          <svg className={styles.searchIcon} viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+            <path d="M10.5 17a6.5 6.5 0 1 0 0-13 6.5 6.5 0 0 0 0 13zM15.5 15.5L20 20" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
+          </svg>
+          <input
+            id={searchId}
+            type="search"
+            className={styles.searchInput}
+            value={search}
+            onChange={(event) => setSearch(event.target.value)}
+            placeholder={t("searchPlaceholder")}
+            maxLength={100}
+            autoComplete="off"
+            autoCapitalize="none"
+            autoCorrect="off"
+            spellCheck={false}
+            enterKeyHint="search"
+          />
+          {search ? (
+            <button type="button" className={styles.clear} onClick={() => setSearch("")} aria-label={t("clearSearch")}>
+              <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" focusable="false">
+                <path d="M6 6l12 12M18 6L6 18" fill="none" stroke="currentColor" strokeWidth="2.2" strokeLinecap="round" />
+              </svg>
+            </button>
+          ) : null}
+        </div>
+        <div className={styles.sort} role="group" aria-label={t("sortLabel")}>
+          {(["name", "activity"] as const).map((option) => (
+            <button
+              key={option}
+              type="button"
+              className={`button button-quiet ${styles.sortButton}`}
+              aria-pressed={sort === option}
+              onClick={() => setSort(option)}
+            >
+              {t(`sort.${option}`)}
+            </button>
+          ))}
+        </div>
+      </div>
+
+      {people.isPending ? (
+        <PeopleSkeleton label={t("loading")} />
+      ) : people.isError && !people.data ? (
+        <div className={styles.problem} role="alert">
+          <p className={styles.problemText}>{t("error")}</p>
+          <button type="button" className="button" onClick={() => void people.refetch()} disabled={people.isFetching}>
+            {people.isFetching ? t("retrying") : t("retry")}
+          </button>
+        </div>
+      ) : list.length === 0 ? (
+        <section className="empty-state" aria-labelledby="people-empty-title">
+          <h2 id="people-empty-title">{query ? t("noMatchTitle", { query }) : t("emptyTitle")}</h2>
+          <p className="muted">{query ? t("noMatchBody") : t("emptyBody")}</p>
+          {query ? (
+            <button type="button" className="button" onClick={() => setSearch("")}>
+              {t("clearSearch")}
+            </button>
+          ) : null}
+        </section>
+      ) : (
+        <>
+          {people.isError ? (
+            // A later search or sort failed: the last list stays, with the problem said above it.
+            <div className={styles.staleProblem} role="alert">
+              <span>{t("error")}</span>
+              <button type="button" className="button" onClick={() => void people.refetch()} disabled={people.isFetching}>
+                {people.isFetching ? t("retrying") : t("retry")}
+              </button>
+            </div>
+          ) : null}
+          <p className={styles.summary}>{t("summary", { online: onlineCount, total: list.length })}</p>
+          <ul className={styles.list} aria-label={t("listLabel")} aria-busy={people.isFetching && people.isPlaceholderData}>
+            {list.map((person) => (
+              <li key={person.id}>
+                <PersonRow person={person} isMe={person.id === myId} onOpen={() => setOpenId(person.id)} />
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+
+      {open ? <PersonCard person={open} isMe={open.id === myId} onClose={() => setOpenId(null)} /> : null}
+    </main>
+  );
+}
