@@ -2,7 +2,7 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { AppNav } from "~/components/nav/app-nav";
-import { TitleAttention } from "~/components/nav/attention";
+import { NewMessageSound, TitleAttention } from "~/components/nav/attention";
 import { StreamProvider } from "~/lib/realtime/stream-provider";
 import { TRPCReactProvider } from "~/lib/trpc/client";
 import { getSessionActor } from "~/server/api/session";
@@ -19,6 +19,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
           {children}
           <AppNav isManager={isManager(actor)} />
           <TitleAttention />
+          <NewMessageSound />
         </div>
       </StreamProvider>
     </TRPCReactProvider>
