@@ -76,6 +76,10 @@ async function main() {
     void handleNext(req, res);
   });
 
+  // Longer than the usual load balancer's idle timeout (60 s), so the server never closes a
+  // kept-alive socket that a proxy or client is about to reuse.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   server.listen(env.PORT, env.HOST, () => {
     void demoUsernames(database.db).then((usernames) => {
       const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);

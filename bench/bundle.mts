@@ -1,0 +1,106 @@
+/**
+ * First-load JavaScript of each route, as a browser loads it: the production build is started,
+ * a demo user signs in, each route is opened in Chromium with an empty cache, and every script
+ * it fetched from the app is gzipped and summed. Prints a table and a JSON line.
+ *
+ *   npm run bench:bundle
+ */
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+import { chromium } from "playwright-core";
+
+const port = 3390;
+const base = `http://localhost:${port}`;
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "floorchat-bundle-"));
+
+const build = spawn("npx", ["tsx", "scripts/ensure-build.mts"], { stdio: "inherit" });
+if ((await new Promise((resolve) => build.on("exit", resolve))) !== 0) process.exit(1);
+
+const server = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+  env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: "", REDIS_URL: "", NODE_ENV: "production" },
+  stdio: "ignore",
+  detached: true,
+});
+const stop = () => {
+  try {
+    process.kill(-server.pid!, "SIGTERM");
+  } catch {
+    // already gone
+  }
+};
+process.on("exit", stop);
+
+for (let i = 0; ; i++) {
+  if (await fetch(`${base}/api/health`).then((r) => r.ok, () => false)) break;
+  if (i > 600) throw new Error("server did not start");
+  await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
+});
+
+async function firstLoad(route: string, signedIn: boolean): Promise<{ kb: number; files: number }> {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  if (signedIn) {
+    const page = await context.newPage();
+    await page.goto(`${base}/sign-in`);
+    await page.locator("input[name=username]").fill("manager");
+    await page.locator("input[name=password]").fill("floorchat");
+    await page.locator("button[type=submit]").click();
+    await page.waitForURL(/\/chats$/);
+    await page.close();
+  }
+  const page = await context.newPage();
+  const scripts = new Map<string, number>();
+  page.on("response", (response) => {
+    const url = response.url();
+    if (!url.startsWith(base) || response.request().resourceType() !== "script") return;
+    void response.body().then(
+      (body) => scripts.set(url, gzipSync(body).length),
+      () => undefined,
+    );
+  });
+  await page.goto(base + route, { waitUntil: "networkidle" });
+  await context.close();
+  const bytes = [...scripts.values()].reduce((sum, n) => sum + n, 0);
+  return { kb: Math.round(bytes / 102.4) / 10, files: scripts.size };
+}
+
+// A conversation route needs a real chat id: the company chat's.
+const probe = await browser.newContext();
+const probePage = await probe.newPage();
+await probePage.goto(`${base}/sign-in`);
+await probePage.locator("input[name=username]").fill("manager");
+await probePage.locator("input[name=password]").fill("floorchat");
+await probePage.locator("button[type=submit]").click();
+await probePage.waitForURL(/\/chats$/);
+const companyHref = await probePage.locator("a[href^='/chats/']").first().getAttribute("href");
+await probe.close();
+
+const routes: [key: string, url: string, signedIn: boolean][] = [
+  ["/sign-in", "/sign-in", false],
+  ["/chats", "/chats", true],
+  ["/chats/[chatId]", companyHref ?? "/chats", true],
+  ["/people", "/people", true],
+  ["/settings", "/settings", true],
+  ["/manager", "/manager", true],
+  ["/scan", "/scan", true],
+];
+
+const results: Record<string, { gzip_kb: number }> = {};
+console.log("route               first-load JS (gzip)   scripts");
+for (const [key, url, signedIn] of routes) {
+  const { kb, files } = await firstLoad(url, signedIn);
+  results[key] = { gzip_kb: kb };
+  console.log(`${key.padEnd(20)}${`${kb} kB`.padStart(12)}${String(files).padStart(18)}`);
+}
+await browser.close();
+stop();
+fs.rmSync(dataDir, { recursive: true, force: true });
+console.log(JSON.stringify({ bench: "bundle", routes: results }));
+process.exit(0);
