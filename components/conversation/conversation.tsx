@@ -248,7 +248,7 @@ export function Conversation({ chatId }: { chatId: string }) {
             </button>
           </div>
         ) : null}
-        {timeline.isPending ? <div className={styles.skeleton} aria-label={t("loading")} /> : null}
+        {timeline.isPending ? <div className={styles.skeleton} role="status" aria-label={t("loading")} /> : null}
         {timeline.isError ? (
           <div className="empty-state" role="alert">
             <p>{t("loadError")}</p>
