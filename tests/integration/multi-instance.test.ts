@@ -1,0 +1,196 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import net from "node:net";
+import pg from "pg";
+import superjson from "superjson";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Database, openPostgres } from "~/db/client";
+import type { MessageDto } from "~/server/realtime/events";
+import { createUser } from "~/server/services/users";
+import { openStream } from "../factories/stream";
+
+/**
+ * Two real app processes (server/main.ts) on one PostgreSQL database and one Redis: what a
+ * deployment behind a load balancer does. Runs in the CI's server-mode pass only.
+ */
+const serverUrl = process.env.DATABASE_URL;
+const redisUrl = process.env.REDIS_URL;
+const PASSWORD = "correct horse battery";
+
+type AppProcess = { port: number; origin: string; child: ChildProcess; output: () => string };
+
+function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+}
+
+/** Free loopback ports in 3400–3499 (the range set aside for app processes started by tests). */
+async function freePorts(count: number): Promise<number[]> {
+  const start = Math.floor(Math.random() * 100);
+  const ports: number[] = [];
+  for (let i = 0; i < 100 && ports.length < count; i++) {
+    const port = 3400 + ((start + i) % 100);
+    if (await isPortFree(port)) ports.push(port);
+  }
+  if (ports.length < count) throw new Error("no free ports in 3400–3499");
+  return ports;
+}
+
+function startApp(port: number, env: Record<string, string>): AppProcess {
+  const origin = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+    cwd: process.cwd(),
+    env: { ...process.env, ...env, NODE_ENV: "production", HOST: "127.0.0.1", PORT: String(port), PUBLIC_URL: origin },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-10_000));
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
+  return { port, origin, child, output: () => output };
+}
+
+/** Polls /api/health until it answers 200 (bounded; fails at once if the process exits). */
+async function waitHealthy(app: AppProcess, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (app.child.exitCode !== null) throw new Error(`app on ${app.port} exited with ${app.child.exitCode}:\n${app.output()}`);
+    const status = await fetch(`${app.origin}/api/health`).then(
+      (r) => r.status,
+      () => 0,
+    );
+    if (status === 200) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`app on ${app.port} not healthy within ${timeoutMs / 1000} s:\n${app.output()}`);
+}
+
+async function stopApp(app: AppProcess): Promise<void> {
+  if (app.child.exitCode !== null || app.child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => app.child.once("exit", () => resolve()));
+  app.child.kill("SIGTERM");
+  const kill = setTimeout(() => app.child.kill("SIGKILL"), 10_000);
+  await exited;
+  clearTimeout(kill);
+}
+
+async function signIn(app: AppProcess, username: string): Promise<string> {
+  const response = await fetch(`${app.origin}/api/auth/sign-in/username`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: app.origin },
+    body: JSON.stringify({ username, password: PASSWORD }),
+  });
+  if (response.status !== 200) throw new Error(`sign-in of ${username} failed: ${response.status} ${await response.text()}`);
+  return response.headers
+    .getSetCookie()
+    .map((cookie) => cookie.split(";", 1)[0])
+    .join("; ");
+}
+
+/** Calls a tRPC procedure over HTTP as the browser client does (superjson on the wire). */
+async function trpc<T>(app: AppProcess, cookie: string, path: string, input: unknown): Promise<T> {
+  const response = await fetch(`${app.origin}/api/trpc/${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", cookie },
+    body: JSON.stringify(superjson.serialize(input)),
+  });
+  const body = (await response.json()) as { result?: { data: { json: unknown; meta?: unknown } }; error?: unknown };
+  if (response.status !== 200 || !body.result) throw new Error(`${path} answered ${response.status}: ${JSON.stringify(body.error)}`);
+  return superjson.deserialize(body.result.data as Parameters<typeof superjson.deserialize>[0]);
+}
+
+describe.skipIf(!serverUrl || !redisUrl)("two app instances on one PostgreSQL and one Redis", () => {
+  const dbName = `floorchat_multi_${randomBytes(6).toString("hex")}`;
+  let database: Database | undefined;
+  const apps: AppProcess[] = [];
+  let a: AppProcess;
+  let b: AppProcess;
+  let alice: string;
+  let bob: string;
+  let bobId: string;
+  let chatId: string;
+  let clientSeq = 0;
+  /** The highest event id bob's first stream saw: his browser's Last-Event-ID. */
+  let bobLastEventId = 0;
+
+  const send = (app: AppProcess, body: string) =>
+    trpc<MessageDto>(app, alice, "message.send", { chatId, clientId: `multi-${dbName}-${++clientSeq}`, body });
+
+  beforeAll(async () => {
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    await admin.query(`create database "${dbName}"`);
+    await admin.end();
+    const url = new URL(serverUrl!);
+    url.pathname = `/${dbName}`;
+    database = await openPostgres(url.toString());
+    await createUser(database.db, "system", { username: "alice", name: "Alice Sender", role: "worker", password: PASSWORD });
+    bobId = (await createUser(database.db, "system", { username: "bob", name: "Bob Subscriber", role: "worker", password: PASSWORD })).id;
+
+    const env = {
+      DATABASE_URL: url.toString(),
+      REDIS_URL: redisUrl!,
+      AUTH_SECRET: process.env.AUTH_SECRET ?? randomBytes(32).toString("base64url"),
+      SEED_DEMO: "0",
+    };
+    const [portA, portB] = await freePorts(2);
+    a = startApp(portA!, env);
+    b = startApp(portB!, env);
+    apps.push(a, b);
+    await Promise.all(apps.map((app) => waitHealthy(app)));
+
+    alice = await signIn(a, "alice");
+    bob = await signIn(b, "bob");
+    ({ id: chatId } = await trpc<{ id: string }>(b, alice, "chat.openDirect", { userIds: [bobId] }));
+  }, 180_000);
+
+  afterAll(async () => {
+    await Promise.all(apps.map(stopApp));
+    await database?.close();
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    await admin.query(`drop database if exists "${dbName}" with (force)`);
+    await admin.end();
+  }, 60_000);
+
+  it("delivers a message sent through instance B to a subscriber streaming from instance A", async () => {
+    const stream = await openStream(`${a.origin}/api/stream`, bob);
+    expect(stream.status).toBe(200);
+    await stream.next("ready");
+    const sent = await send(b, "sent through B");
+    const received = await stream.next("message.created", (e) => e.message.id === sent.id);
+    expect(received.event).toMatchObject({ chatId, message: { id: sent.id, seq: sent.seq, body: "sent through B" } });
+    bobLastEventId = Math.max(...stream.received.map((r) => r.id ?? 0));
+    expect(bobLastEventId).toBe(received.id);
+    stream.close();
+  });
+
+  it("resumes on instance B from Last-Event-ID with exactly the 50 missed messages, in order, once", async () => {
+    expect(bobLastEventId).toBeGreaterThan(0);
+    const missed: MessageDto[] = [];
+    for (let i = 0; i < 50; i++) missed.push(await send(i % 2 === 0 ? a : b, `missed ${i}`));
+
+    const resumed = await openStream(`${b.origin}/api/stream`, bob, bobLastEventId);
+    expect(resumed.status).toBe(200);
+    await resumed.next("ready");
+    // A message sent after the reconnect marks the end: anything duplicated or stray in between
+    // would have arrived before it.
+    const marker = await send(a, "after the reconnect");
+    await resumed.next("message.created", (e) => e.message.id === marker.id);
+
+    const ofChat = resumed.received.filter((r) => "chatId" in r.event && r.event.chatId === chatId);
+    const markerAt = ofChat.findIndex((r) => r.event.type === "message.created" && r.event.message.id === marker.id);
+    const beforeMarker = ofChat.slice(0, markerAt);
+    expect(beforeMarker.map((r) => r.event.type)).toEqual(missed.map(() => "message.created"));
+    const replayed = beforeMarker.map((r) => (r.event as Extract<typeof r.event, { type: "message.created" }>).message);
+    expect(replayed.map((m) => m.id)).toEqual(missed.map((m) => m.id));
+    expect(replayed.map((m) => m.seq)).toEqual(missed.map((m) => m.seq));
+    expect(replayed.map((m) => m.body)).toEqual(missed.map((_, i) => `missed ${i}`));
+    const ids = beforeMarker.map((r) => r.id!);
+    expect(ids.every((id, i) => id > bobLastEventId && (i === 0 || id > ids[i - 1]!))).toBe(true);
+    resumed.close();
+  });
+});
