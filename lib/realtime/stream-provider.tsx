@@ -114,13 +114,11 @@ function applyEvent(queryClient: QueryClient, trpc: Trpc, userId: string, event:
     case "presence":
     case "status":
       queryClient.setQueriesData<Person[]>(trpc.people.list.pathFilter(), (people) =>
-        people?.map((p) =>
-          p.id !== event.userId
-            ? p
-            : event.type === "presence"
-              ? { ...p, online: event.online }
-              : { ...p, status: event.status, statusText: event.statusText },
-        ),
+        people?.map((p) => {
+          if (event.type === "status") return p.id === event.userId ? { ...p, status: event.status, statusText: event.statusText } : p;
+          const change = event.changes.find((c) => c.userId === p.id);
+          return change ? { ...p, online: change.online } : p;
+        }),
       );
       return;
     case "resync":

@@ -35,7 +35,8 @@ export type LiveEvent =
   | { type: "heartbeat"; serverTime: string }
   | { type: "resync"; reason: string }
   | { type: "typing"; chatId: string; userId: string; name: string; expiresInMs: number }
-  | { type: "presence"; userId: string; online: boolean }
+  /** Batched: a thousand people arriving for a shift are a few events, not a million frames. */
+  | { type: "presence"; changes: { userId: string; online: boolean }[] }
   | { type: "status"; userId: string; status: UserStatus; statusText: string };
 
 export type StreamEvent = ChatEvent | LiveEvent;

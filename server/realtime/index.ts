@@ -1,5 +1,5 @@
 import { Redis } from "ioredis";
-import { eq, sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "~/db/client";
 import { users } from "~/db/schema";
 import type { Bus } from "./bus";
@@ -48,20 +48,35 @@ export function createRealtime(options: {
   const touch = (userId: string) =>
     db.update(users).set({ lastActiveAt: sql`now()` }).where(eq(users.id, userId)).catch(() => {});
 
-  const presenceChanged = async (userId: string, online: boolean) => {
+  // Changes are gathered and published once a second: at the start of a shift a thousand
+  // connections would otherwise cost a thousand events to each of a thousand people.
+  const changed = new Set<string>();
+  let flushing: NodeJS.Timeout | null = null;
+  const flush = async () => {
+    flushing = null;
+    const userIds = [...changed];
+    changed.clear();
+    if (userIds.length === 0) return;
+    const online = await presence.onlineUserIds();
+    const statuses = await db.select({ id: users.id, status: users.status }).from(users).where(inArray(users.id, userIds));
+    const invisible = new Set(statuses.filter((s) => s.status === "invisible").map((s) => s.id));
+    // A user who left this instance may still be online on another: report the global state.
+    const changes = userIds.filter((id) => !invisible.has(id)).map((userId) => ({ userId, online: online.has(userId) }));
+    if (changes.length > 0) publish([{ event: { type: "presence", changes } }]);
+  };
+  const presenceChanged = async (userId: string) => {
+    // The store is told at once (people.list reads it); only the broadcast waits.
     await presence.report(hub.localUserIds());
     await touch(userId);
-    if (await isInvisible(userId)) return;
-    // Going offline here does not make the user offline if another instance still has them.
-    if (!online && (await presence.onlineUserIds()).has(userId)) return;
-    publish([{ event: { type: "presence", userId, online }, except: userId }]);
+    changed.add(userId);
+    flushing ??= setTimeout(() => void flush().catch(() => {}), 1_000);
   };
 
   const hub = new Hub({
     ...options.hub,
     db,
-    onUserOnline: (userId) => void presenceChanged(userId, true).catch(() => {}),
-    onUserOffline: (userId) => void presenceChanged(userId, false).catch(() => {}),
+    onUserOnline: (userId) => void presenceChanged(userId).catch(() => {}),
+    onUserOffline: (userId) => void presenceChanged(userId).catch(() => {}),
   });
 
   const unsubscribe = bus.subscribe((channel, payload) => {
@@ -78,9 +93,8 @@ export function createRealtime(options: {
         const invisible = new Set(
           (await db.select({ id: users.id }).from(users).where(eq(users.status, "invisible"))).map((r) => r.id),
         );
-        for (const userId of known) {
-          if (!online.has(userId) && !invisible.has(userId)) hub.broadcastLocal({ type: "presence", userId, online: false }, userId);
-        }
+        const gone = [...known].filter((userId) => !online.has(userId) && !invisible.has(userId));
+        if (gone.length > 0) hub.broadcastLocal({ type: "presence", changes: gone.map((userId) => ({ userId, online: false })) });
       }
       known = online;
     })().catch(() => {});
@@ -93,6 +107,7 @@ export function createRealtime(options: {
     publish,
     async close() {
       clearInterval(sweep);
+      if (flushing) clearTimeout(flushing);
       unsubscribe();
       hub.close();
       await presence.close();

@@ -93,11 +93,13 @@ export async function setStatus(deps: Deps, actor: Actor, input: { status: UserS
   const envelopes: Envelope[] = [];
   if (input.status === "invisible") {
     envelopes.push({ event: status, only: [actor.id] });
-    if (before?.status !== "invisible") envelopes.push({ event: { type: "presence", userId: actor.id, online: false }, except: actor.id });
+    if (before?.status !== "invisible") {
+      envelopes.push({ event: { type: "presence", changes: [{ userId: actor.id, online: false }] }, except: actor.id });
+    }
   } else {
     envelopes.push({ event: status });
     if (before?.status === "invisible" && isOnline) {
-      envelopes.push({ event: { type: "presence", userId: actor.id, online: true }, except: actor.id });
+      envelopes.push({ event: { type: "presence", changes: [{ userId: actor.id, online: true }] }, except: actor.id });
     }
   }
   deps.realtime.publish(envelopes);
