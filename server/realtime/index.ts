@@ -40,11 +40,6 @@ export function createRealtime(options: {
     }
   };
 
-  const isInvisible = async (userId: string) => {
-    const [row] = await db.select({ status: users.status }).from(users).where(eq(users.id, userId));
-    return row?.status === "invisible";
-  };
-
   const touch = (userId: string) =>
     db.update(users).set({ lastActiveAt: sql`now()` }).where(eq(users.id, userId)).catch(() => {});
 
