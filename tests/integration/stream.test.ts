@@ -18,8 +18,9 @@ describe("GET /api/stream", () => {
   let pia: Actor;
   let mark: Actor;
   let clientSeq = 0;
+  // These tests are about delivery, not the send rate limit (messages.test.ts covers it).
   const send = (actor: Actor, chatId: string, body: string) =>
-    sendMessage(world.deps, actor, { chatId, clientId: `stream-test-${++clientSeq}`, body });
+    sendMessage({ ...world.deps, sendLimiter: { take: () => true } }, actor, { chatId, clientId: `stream-test-${++clientSeq}`, body });
 
   beforeAll(async () => {
     world = await createTestWorld({ hub: { heartbeatMs: 50 } });
