@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useLocale, useTranslations } from "next-intl";
 import { useEffect, useMemo, useRef } from "react";
 import type { RouterOutputs } from "~/lib/trpc/types";
-import { KindIcon } from "./kind-icon";
+import { ChatKindIcon } from "~/components/chats/chat-kind-icon";
 import styles from "./manager.module.css";
 import { QuickReplyChips, type QuickRepliesState } from "./quick-reply-chips";
 import { useNow } from "./use-now";
@@ -105,7 +105,7 @@ export function QueueItem({
       >
         <span className={styles.kindLine}>
           <span className={styles.kind}>
-            <KindIcon kind={chat.kind} />
+            <ChatKindIcon kind={chat.kind} />
             <span>{label.kind}</span>
           </span>
           {chat.entity?.status ? <StatusChip status={chat.entity.status} /> : null}

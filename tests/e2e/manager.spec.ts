@@ -1,25 +1,6 @@
-import AxeBuilder from "@axe-core/playwright";
 import { type Page, type TestInfo, expect, test } from "@playwright/test";
+import { accessibilityViolations, smallTargets } from "./pages/checks";
 import { ApiPersona, ManagerPage, signInAs } from "./pages/manager-page";
-
-/** Every visible control must be a 48 px target (PRODUCT.md W7: gloves). */
-async function smallTargets(page: Page): Promise<string[]> {
-  const controls = page.locator("button:visible, a:visible, input:visible, select:visible, textarea:visible");
-  const small: string[] = [];
-  for (const control of await controls.all()) {
-    const box = await control.boundingBox();
-    if (box && (box.height < 48 || box.width < 48)) {
-      small.push(`${await control.evaluate((el) => el.outerHTML.slice(0, 80))} is ${box.width}×${box.height}`);
-    }
-  }
-  return small;
-}
-
-/** Stricter than "no serious or critical": no WCAG A/AA violation at all. */
-async function accessibilityViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21aa"]).analyze();
-  return results.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-}
 
 /** Phone and tablet pictures of the screen, kept with the test results to look at. */
 async function keepScreenshots(page: Page, testInfo: TestInfo, name: string) {

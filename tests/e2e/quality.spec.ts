@@ -1,24 +1,6 @@
-import AxeBuilder from "@axe-core/playwright";
-import { type Page, expect, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { accessibilityViolations, smallTargets } from "./pages/checks";
 import { ChatsPage, SignInPage } from "./pages/sign-in-page";
-
-/** Every visible control must be a 48 px target (PRODUCT.md W7: gloves). */
-async function smallTargets(page: Page): Promise<string[]> {
-  const controls = page.locator("button:visible, a:visible, input:visible, select:visible, textarea:visible");
-  const small: string[] = [];
-  for (const control of await controls.all()) {
-    const box = await control.boundingBox();
-    if (box && (box.height < 48 || box.width < 48)) {
-      small.push(`${await control.evaluate((el) => el.outerHTML.slice(0, 80))} is ${box.width}×${box.height}`);
-    }
-  }
-  return small;
-}
-
-async function accessibilityViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21aa"]).analyze();
-  return results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-}
 
 for (const scheme of ["light", "dark"] as const) {
   test.describe(`${scheme} mode`, () => {

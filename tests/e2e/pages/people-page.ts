@@ -1,4 +1,3 @@
-import AxeBuilder from "@axe-core/playwright";
 import { type Browser, type BrowserContext, type Page, expect } from "@playwright/test";
 import { SignInPage } from "./sign-in-page";
 
@@ -33,29 +32,6 @@ export async function otherDevice(browser: Browser, username: string, options: {
   return { context, page };
 }
 
-/** Every visible control must be a 48 px target (PRODUCT.md W7: gloves). */
-export async function smallTargets(page: Page): Promise<string[]> {
-  const controls = page.locator("button:visible, a:visible, input:visible, select:visible, textarea:visible");
-  const small: string[] = [];
-  for (const control of await controls.all()) {
-    const box = await control.boundingBox();
-    if (box && (box.height < 48 || box.width < 48)) {
-      small.push(`${await control.evaluate((el) => el.outerHTML.slice(0, 80))} is ${box.width}×${box.height}`);
-    }
-  }
-  return small;
-}
-
-/** WCAG 2.1 AA violations of any impact, as the sign-in and chats checks (quality.spec.ts) count them. */
-export async function accessibilityViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21aa"]).analyze();
-  return results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-}
-
-export async function horizontalOverflow(page: Page): Promise<number> {
-  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-}
-
 export class PeoplePage {
   constructor(private readonly page: Page) {}
 
@@ -87,3 +63,5 @@ export class PeoplePage {
     return (await this.rows().evaluateAll((rows) => rows.map((row) => row.getAttribute("data-online")))).map((v) => v === "true");
   }
 }
+
+export { accessibilityViolations, horizontalOverflow, smallTargets } from "./checks";

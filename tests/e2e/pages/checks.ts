@@ -1,0 +1,25 @@
+import AxeBuilder from "@axe-core/playwright";
+import type { Page } from "@playwright/test";
+
+/** Every visible control must be a 48 px target (PRODUCT.md W7: gloves). */
+export async function smallTargets(page: Page): Promise<string[]> {
+  const controls = page.locator("button:visible, a:visible, input:visible, select:visible, textarea:visible");
+  const small: string[] = [];
+  for (const control of await controls.all()) {
+    const box = await control.boundingBox();
+    if (box && (box.height < 48 || box.width < 48)) {
+      small.push(`${await control.evaluate((el) => el.outerHTML.slice(0, 80))} is ${box.width}×${box.height}`);
+    }
+  }
+  return small;
+}
+
+/** WCAG 2.1 A/AA violations of any impact (stricter than "no serious or critical"). */
+export async function accessibilityViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21aa"]).analyze();
+  return results.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+export async function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+}
