@@ -53,6 +53,8 @@ export default defineConfig({
       SEED_DEMO: "1",
       // The suite signs in far more often than a person; the limit itself has its own tests.
       SIGN_IN_RATE_LIMIT: "1000",
+      // Webhook tests run their receiver on 127.0.0.1 (DESIGN.md invariant 7 allows it only here).
+      OUTBOUND_ALLOW_LOOPBACK: "1",
       ...(serverMode && !process.env.AUTH_SECRET ? { AUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-e2e" } : {}),
     },
   },

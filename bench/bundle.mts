@@ -3,7 +3,7 @@
  * a demo user signs in, each route is opened in Chromium with an empty cache, and every script
  * it fetched from the app is gzipped and summed. Prints a table and a JSON line.
  *
- *   npm run bench:bundle
+ *   npm run bench:bundle              (add -- --files to list each route's scripts)
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -13,6 +13,7 @@ import { gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
 
 const port = 3390;
+const listFiles = process.argv.includes("--files");
 const base = `http://localhost:${port}`;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "floorchat-bundle-"));
 
@@ -44,7 +45,7 @@ const browser = await chromium.launch({
   args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
 });
 
-async function firstLoad(route: string, signedIn: boolean): Promise<{ kb: number; files: number }> {
+async function firstLoad(route: string, signedIn: boolean): Promise<{ kb: number; files: number; sizes: [string, number][] }> {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
   if (signedIn) {
     const page = await context.newPage();
@@ -68,7 +69,8 @@ async function firstLoad(route: string, signedIn: boolean): Promise<{ kb: number
   await page.goto(base + route, { waitUntil: "networkidle" });
   await context.close();
   const bytes = [...scripts.values()].reduce((sum, n) => sum + n, 0);
-  return { kb: Math.round(bytes / 102.4) / 10, files: scripts.size };
+  const sizes = [...scripts].map(([url, size]): [string, number] => [url.slice(base.length), size]).sort((a, b) => b[1] - a[1]);
+  return { kb: Math.round(bytes / 102.4) / 10, files: scripts.size, sizes };
 }
 
 // A conversation route needs a real chat id: the company chat's.
@@ -95,9 +97,10 @@ const routes: [key: string, url: string, signedIn: boolean][] = [
 const results: Record<string, { gzip_kb: number }> = {};
 console.log("route               first-load JS (gzip)   scripts");
 for (const [key, url, signedIn] of routes) {
-  const { kb, files } = await firstLoad(url, signedIn);
+  const { kb, files, sizes } = await firstLoad(url, signedIn);
   results[key] = { gzip_kb: kb };
   console.log(`${key.padEnd(20)}${`${kb} kB`.padStart(12)}${String(files).padStart(18)}`);
+  if (listFiles) for (const [file, size] of sizes) console.log(`    ${(size / 1024).toFixed(1).padStart(7)} kB  ${file}`);
 }
 await browser.close();
 stop();

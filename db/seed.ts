@@ -4,7 +4,7 @@ import { count, eq } from "drizzle-orm";
 import { DEFAULT_QUICK_REPLIES } from "~/server/services/manager";
 import { placeholderEmail } from "~/server/services/users";
 import type { Db } from "./client";
-import { accounts, entities, groupMembers, groups, quickReplies, settings, users, type GroupKind, type Role } from "./schema";
+import { accounts, entities, groupMembers, groups, quickReplies, rotaShifts, rotas, settings, users, type GroupKind, type Role } from "./schema";
 
 export const DEMO_PASSWORD = "floorchat";
 
@@ -84,8 +84,10 @@ export async function seedDemo(db: Db): Promise<SeedResult> {
     ]);
     const groupRows = await tx.insert(groups).values(DEMO_GROUPS).returning({ id: groups.id, name: groups.name });
     const groupId = new Map(groupRows.map((g) => [g.name, g.id]));
+    const userId = new Map<string, string>();
     for (const demo of DEMO_USERS) {
       const id = randomUUID();
+      userId.set(demo.username, id);
       await tx.insert(users).values({
         id,
         username: demo.username,
@@ -100,6 +102,13 @@ export async function seedDemo(db: Db): Promise<SeedResult> {
     }
     await tx.insert(entities).values(demoOrders());
     await tx.insert(quickReplies).values(DEFAULT_QUICK_REPLIES.map((body, position) => ({ body, position })));
+    // `on-duty:helpdesk` in the API reaches both managers at any hour (C5 help-desk routing).
+    const [helpdesk] = await tx.insert(rotas).values({ name: "helpdesk", groupId: groupId.get("Managers")!, timeZone: "Europe/Warsaw" }).returning({ id: rotas.id });
+    await tx.insert(rotaShifts).values(
+      ["manager", "manager2"].flatMap((username) =>
+        Array.from({ length: 7 }, (_, weekday) => ({ rotaId: helpdesk!.id, userId: userId.get(username)!, weekday, fromMinute: 0, toMinute: 24 * 60 })),
+      ),
+    );
   });
   return "seeded";
 }

@@ -82,3 +82,22 @@ export function getAuth(env: Env = getEnv()): Promise<Auth> {
   );
   return holder[key];
 }
+
+/**
+ * Sign-out as a plain form post: it works before the page has hydrated (a tap on a slow tablet
+ * right after the page appears), and its full-page redirect leaves none of this user's data in
+ * the page for the next person on a shared device. better-auth's own endpoint does the work,
+ * origin check included; this only turns its JSON answer into a redirect.
+ */
+export async function signOutAndRedirect(auth: Auth, request: Request): Promise<Response> {
+  const headers = new Headers();
+  for (const name of ["cookie", "origin", "host", "x-forwarded-host", "x-forwarded-proto"]) {
+    const value = request.headers.get(name);
+    if (value !== null) headers.set(name, value);
+  }
+  const answer = await auth.handler(new Request(new URL("/api/auth/sign-out", request.url), { method: "POST", headers }));
+  if (answer.status === 403) return answer;
+  const redirect = new Headers({ location: "/sign-in", "cache-control": "no-store" });
+  for (const cookie of answer.headers.getSetCookie()) redirect.append("set-cookie", cookie);
+  return new Response(null, { status: 303, headers: redirect });
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EnvError, parseEnv, shouldSeedDemo } from "./env";
+import { EnvError, parseEnv, shouldSeedDemo, vapidSubject } from "./env";
 
 function errorOf(source: Record<string, string>): EnvError {
   try {
@@ -49,5 +49,23 @@ describe("parseEnv", () => {
     expect(shouldSeedDemo(parseEnv(server))).toBe(false);
     expect(shouldSeedDemo(parseEnv({ ...server, SEED_DEMO: "1" }))).toBe(true);
     expect(shouldSeedDemo(parseEnv({ SEED_DEMO: "0" }))).toBe(false);
+  });
+
+  it("requires both VAPID keys or neither, never echoing the private one", () => {
+    const publicKey = "B".repeat(87);
+    const privateKey = "p".repeat(43);
+    expect(errorOf({ VAPID_PUBLIC_KEY: publicKey }).variable).toBe("VAPID_PRIVATE_KEY");
+    expect(errorOf({ VAPID_PRIVATE_KEY: privateKey }).variable).toBe("VAPID_PUBLIC_KEY");
+    const error = errorOf({ VAPID_PUBLIC_KEY: publicKey, VAPID_PRIVATE_KEY: "not-a-key" });
+    expect(error.variable).toBe("VAPID_PRIVATE_KEY");
+    expect(error.message).not.toContain("not-a-key");
+    expect(parseEnv({ VAPID_PUBLIC_KEY: publicKey, VAPID_PRIVATE_KEY: privateKey })).toMatchObject({ VAPID_PUBLIC_KEY: publicKey });
+  });
+
+  it("takes the VAPID subject from VAPID_SUBJECT (mailto or https), else an https PUBLIC_URL", () => {
+    expect(errorOf({ VAPID_SUBJECT: "http://example.com" }).variable).toBe("VAPID_SUBJECT");
+    expect(vapidSubject(parseEnv({ VAPID_SUBJECT: "mailto:ops@example.com" }))).toBe("mailto:ops@example.com");
+    expect(vapidSubject(parseEnv({ PUBLIC_URL: "https://chat.example.com/" }))).toBe("https://chat.example.com");
+    expect(vapidSubject(parseEnv({}))).toMatch(/^mailto:/);
   });
 });

@@ -43,8 +43,28 @@ export const ZEnv = z
       .int({ error: "must be a whole number of attempts per minute" })
       .min(1, { error: "must be at least 1" })
       .default(20),
+    API_RATE_LIMIT: z.coerce
+      .number({ error: "must be a whole number of requests per second" })
+      .int({ error: "must be a whole number of requests per second" })
+      .min(1, { error: "must be at least 1" })
+      .default(20),
+    // Tests only: lets webhooks call a receiver on 127.0.0.1 (DESIGN.md invariant 7).
+    OUTBOUND_ALLOW_LOOPBACK: flag.optional(),
+    // Web Push keys (base64url, as `npx web-push generate-vapid-keys` prints them). Without them
+    // a pair is generated on first start and kept in the database.
+    VAPID_PUBLIC_KEY: z.string().regex(/^[A-Za-z0-9_-]{87}$/, { error: "must be a base64url P-256 public key (87 characters)" }).optional(),
+    VAPID_PRIVATE_KEY: z.string().regex(/^[A-Za-z0-9_-]{43}$/, { error: "must be a base64url P-256 private key (43 characters)" }).optional(),
+    VAPID_SUBJECT: url(["mailto", "https"]).optional(),
   })
   .superRefine((env, ctx) => {
+    // Half a key pair would sign with one key and announce another.
+    if (Boolean(env.VAPID_PUBLIC_KEY) !== Boolean(env.VAPID_PRIVATE_KEY)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [env.VAPID_PUBLIC_KEY ? "VAPID_PRIVATE_KEY" : "VAPID_PUBLIC_KEY"],
+        message: "must be set together with the other VAPID key",
+      });
+    }
     // In server mode several instances must share one secret, so none may invent its own.
     if (env.DATABASE_URL && !env.AUTH_SECRET) {
       ctx.addIssue({
@@ -84,7 +104,7 @@ export function parseEnv(source: Source): Env {
   const issue = result.error.issues[0]!;
   const variable = String(issue.path[0] ?? "environment");
   // Never echo a secret back into logs.
-  const received = variable === "AUTH_SECRET" || variable === "DATABASE_URL" || variable === "REDIS_URL" ? undefined : input[variable];
+  const received = variable === "AUTH_SECRET" || variable === "VAPID_PRIVATE_KEY" || variable === "DATABASE_URL" || variable === "REDIS_URL" ? undefined : input[variable];
   throw new EnvError(variable, issue.message, received);
 }
 
@@ -106,4 +126,15 @@ export function shouldSeedDemo(env: Env): boolean {
 
 export function publicUrl(env: Env): string {
   return env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
+}
+
+/**
+ * Who push services may contact about our pushes (the VAPID `sub`, RFC 8292): VAPID_SUBJECT,
+ * else PUBLIC_URL. They accept only https: and mailto:, so a plain-http address (a trial on a
+ * laptop) falls back to a mailto: that names no one.
+ */
+export function vapidSubject(env: Env): string {
+  if (env.VAPID_SUBJECT) return env.VAPID_SUBJECT;
+  const url = publicUrl(env);
+  return url.startsWith("https://") ? url : "mailto:floorchat@localhost";
 }

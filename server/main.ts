@@ -16,6 +16,8 @@ import { createBus } from "./realtime/bus";
 import { createStreamHandler } from "./realtime/stream";
 import { ensureCompanyChat } from "./services/chats";
 import { pruneEvents } from "./services/events";
+import { getProcessDeps, startWebhookWorker } from "./process-deps";
+import { EXPIRY_SWEEP_MS, expireApprovals } from "./services/approvals";
 
 function fail(message: string): never {
   console.error(`[floorchat] ${message}`);
@@ -50,8 +52,13 @@ async function main() {
   const realtime = createRealtime({ db: database.db, bus, redisUrl: env.REDIS_URL });
   setProcessRealtime(realtime);
   const handleStream = createStreamHandler({ auth, hub: realtime.hub });
+  const webhooks = await startWebhookWorker(env);
   const prune = setInterval(() => void pruneEvents(database.db).catch((e: unknown) => console.error("[events] prune:", e)), 3_600_000);
   prune.unref();
+  // Approval requests past their time resolve as expired (reads and votes also check on the spot).
+  const deps = await getProcessDeps(env);
+  const sweep = setInterval(() => void expireApprovals(deps).catch((e: unknown) => console.error("[approvals] expiry:", e)), EXPIRY_SWEEP_MS);
+  sweep.unref();
 
   const app = next({ dev: false, dir: process.cwd(), hostname: "localhost", port: env.PORT });
   await app.prepare();
@@ -103,6 +110,7 @@ async function main() {
     console.log(`[floorchat] ${signal}: shutting down`);
     // Open streams would keep server.close() waiting forever.
     void realtime.close();
+    void webhooks.stop();
     setTimeout(() => process.exit(0), 5_000).unref();
     server.close(() => {
       void Promise.allSettled([bus.close(), database.close()]).then(() => process.exit(0));

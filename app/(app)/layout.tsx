@@ -2,7 +2,11 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { AppNav } from "~/components/nav/app-nav";
+import { OfflineBanner } from "~/components/pwa/offline-banner";
+import { ServiceWorker } from "~/components/pwa/service-worker";
+import { OutboxRunner } from "~/components/pwa/outbox-runner";
 import { NewMessageSound, TitleAttention } from "~/components/nav/attention";
+import { ScanWedge } from "~/components/scan/scan-wedge";
 import { StreamProvider } from "~/lib/realtime/stream-provider";
 import { TRPCReactProvider } from "~/lib/trpc/client";
 import { getSessionActor } from "~/server/api/session";
@@ -15,12 +19,17 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   return (
     <TRPCReactProvider>
       <StreamProvider userId={actor.id}>
-        <div className="app-shell">
-          {children}
-          <AppNav isManager={isManager(actor)} />
-          <TitleAttention />
-          <NewMessageSound />
-        </div>
+        <ScanWedge>
+          <div className="app-shell">
+            <OfflineBanner userId={actor.id} />
+            {children}
+            <AppNav isManager={isManager(actor)} />
+            <TitleAttention />
+            <NewMessageSound />
+            <OutboxRunner userId={actor.id} />
+            <ServiceWorker />
+          </div>
+        </ScanWedge>
       </StreamProvider>
     </TRPCReactProvider>
   );

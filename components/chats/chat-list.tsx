@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useSelectedLayoutSegment } from "next/navigation";
 import { useFormatter, useTranslations } from "next-intl";
@@ -10,7 +11,22 @@ import type { ChatSummary } from "~/lib/trpc/types";
 import { ChatKindIcon } from "./chat-kind-icon";
 import { chatTitle } from "./chat-title";
 import styles from "./chats.module.css";
-import { NewChat } from "./new-chat";
+
+// The "New" sheet and its pickers load on first tap, not with every chat screen.
+const NewChatSheet = dynamic(() => import("./new-chat").then((m) => m.NewChatSheet));
+
+function NewChat() {
+  const t = useTranslations("chats.new");
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <button type="button" className="button" onClick={() => setOpen(true)} aria-haspopup="dialog">
+        {t("open")}
+      </button>
+      {open ? <NewChatSheet onClose={() => setOpen(false)} /> : null}
+    </>
+  );
+}
 
 function RowTime({ at }: { at: Date | null }) {
   const format = useFormatter();
@@ -26,6 +42,20 @@ function RowTime({ at }: { at: Date | null }) {
 export function StatusChip({ status }: { status: string | null }) {
   if (!status) return null;
   return <span className={styles.chip}>{status}</span>;
+}
+
+/** A record with an approval request still waiting (PRODUCT.md W4). */
+export function ApprovalChip({ pending }: { pending: number }) {
+  const t = useTranslations("approvals");
+  if (pending === 0) return null;
+  return (
+    <span className={styles.approvalChip} data-testid="approval-chip">
+      <svg viewBox="0 0 24 24" width="14" height="14" aria-hidden="true" focusable="false">
+        <path d="M12 7v5l3 2M12 3a9 9 0 1 0 0 18a9 9 0 0 0 0-18" fill="none" stroke="currentColor" strokeWidth="2.4" strokeLinecap="round" />
+      </svg>
+      {t("chip")}
+    </span>
+  );
 }
 
 function ChatRow({ chat, isActive }: { chat: ChatSummary; isActive: boolean }) {
@@ -48,6 +78,7 @@ function ChatRow({ chat, isActive }: { chat: ChatSummary; isActive: boolean }) {
           </span>
           <span className={styles.bottom}>
             {chat.kind === "entity" ? <StatusChip status={chat.entity?.status ?? null} /> : null}
+            {chat.kind === "entity" ? <ApprovalChip pending={chat.entity?.pendingApprovals ?? 0} /> : null}
             <span className={styles.preview}>{preview}</span>
             {chat.unread > 0 ? (
               <span className={chat.muted ? styles.unreadMuted : styles.unread}>

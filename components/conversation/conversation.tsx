@@ -1,14 +1,19 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useFormatter, useTranslations } from "next-intl";
 import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from "react";
 import { ChatKindIcon } from "~/components/chats/chat-kind-icon";
-import { StatusChip } from "~/components/chats/chat-list";
+import { ApprovalChip, StatusChip } from "~/components/chats/chat-list";
 import { chatTitle } from "~/components/chats/chat-title";
 import { type Timeline, mergeMessages, takeHeld, timelineKey } from "~/lib/chat/timeline";
 import { newClientId } from "~/lib/client-id";
+import { requestFlush } from "~/lib/outbox/runner";
+import { addToOutbox, removeFromOutbox, setOutboxState } from "~/lib/outbox/store";
+import { loadTimeline, saveTimeline } from "~/lib/outbox/timelines";
+import { useOutbox } from "~/lib/outbox/use-outbox";
 import { useCurrentUserId, useStreamStatus } from "~/lib/realtime/stream-provider";
 import { subscribeTyping, typistsIn } from "~/lib/realtime/typing-store";
 import type { QuickFilter } from "~/lib/time/ranges";
@@ -16,13 +21,23 @@ import { useTRPC } from "~/lib/trpc/client";
 import type { MessageDto } from "~/server/realtime/events";
 import { Composer, type ComposerMode } from "./composer";
 import styles from "./conversation.module.css";
-import { MembersSheet } from "./members-sheet";
-import { MessageActions } from "./message-actions";
+
+// Sheets load when first opened, keeping them out of the conversation's first-load JavaScript.
+const MessageActions = dynamic(() => import("./message-actions").then((m) => m.MessageActions));
+const ChatDetails = dynamic(() => import("./chat-details").then((m) => m.ChatDetails));
+const RoomSettings = dynamic(() => import("./room-settings").then((m) => m.RoomSettings));
+// Cards (approvals, requests to take) appear on few messages: loaded when one is shown.
+const MessageCard = dynamic(() => import("./message-card").then((m) => m.MessageCard));
+// Shown once, after a first message is sent here.
+const PushPrompt = dynamic(() => import("~/components/pwa/push-prompt").then((m) => m.PushPrompt));
 
 const PAGE = 50;
 const FILTERS: QuickFilter[] = ["all", "yesterday", "7d", "30d"];
 
-type Pending = { clientId: string; body: string; replyTo: MessageDto | null; error: string | null };
+/** A request that never reached the server (tRPC gives no HTTP status then). */
+function isNetworkError(error: unknown): boolean {
+  return (error as { data?: { httpStatus?: number } } | null)?.data?.httpStatus === undefined;
+}
 
 function sameDay(a: Date, b: Date) {
   return a.toDateString() === b.toDateString();
@@ -56,19 +71,32 @@ export function Conversation({ chatId }: { chatId: string }) {
   const timeline = useQuery({
     queryKey: timelineKey(chatId),
     queryFn: async (): Promise<Timeline> => {
-      const page = await queryClient.fetchQuery({ ...trpc.message.list.queryOptions({ chatId, limit: PAGE }), staleTime: 0 });
-      return { messages: mergeMessages(page.messages, takeHeld(chatId)), hasOlder: page.hasMore };
+      try {
+        // No retries here: the query's own retries wrap this function, and offline must fall
+        // back to the saved copy at once.
+        const page = await queryClient.fetchQuery({ ...trpc.message.list.queryOptions({ chatId, limit: PAGE }), staleTime: 0, retry: false });
+        return { messages: mergeMessages(page.messages, takeHeld(chatId)), hasOlder: page.hasMore };
+      } catch (error) {
+        // No network: what this device saw last of the chat, if it ever opened it.
+        const saved = isNetworkError(error) ? await loadTimeline(me, chatId).catch(() => null) : null;
+        if (!saved) throw error;
+        return { messages: mergeMessages(saved, takeHeld(chatId)), hasOlder: false };
+      }
     },
     // The live stream keeps it current (lib/realtime/stream-provider.tsx).
     staleTime: Infinity,
   });
   const filtered = useQuery({ ...trpc.message.list.queryOptions({ chatId, filter, timeZone, limit: 200 }), enabled: filter !== "all" });
 
-  const [pending, setPending] = useState<Pending[]>([]);
+  // Messages not yet accepted by the server live in the outbox (IndexedDB): they survive a reload
+  // and go out, in order, when the connection allows (lib/outbox).
+  const outbox = useOutbox(me);
+  const pending = outbox.filter((item) => item.chatId === chatId);
   const [mode, setMode] = useState<ComposerMode>({ kind: "new", replyTo: null });
   const [actionsFor, setActionsFor] = useState<MessageDto | null>(null);
-  const [showMembers, setShowMembers] = useState(false);
+  const [sheet, setSheet] = useState<"details" | "room" | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
+  const [hasSent, setHasSent] = useState(false);
   const [firstUnreadSeq, setFirstUnreadSeq] = useState<number | null>(null);
 
   // The "new messages" divider stays where it was when the chat was opened.
@@ -76,7 +104,6 @@ export function Conversation({ chatId }: { chatId: string }) {
     setFirstUnreadSeq(chat.data.lastSeq > chat.data.lastReadSeq ? chat.data.lastReadSeq + 1 : Number.POSITIVE_INFINITY);
   }
 
-  const send = useMutation(trpc.message.send.mutationOptions());
   const edit = useMutation(trpc.message.edit.mutationOptions());
   const remove = useMutation(trpc.message.delete.mutationOptions());
   const markRead = useMutation(trpc.message.markRead.mutationOptions());
@@ -90,19 +117,9 @@ export function Conversation({ chatId }: { chatId: string }) {
     [chatId, queryClient],
   );
 
-  function deliver(item: Pending) {
-    setPending((list) => list.map((p) => (p.clientId === item.clientId ? { ...p, error: null } : p)));
-    // The same clientId on a retry: the server returns the original if the first try arrived.
-    send.mutate(
-      { chatId, clientId: item.clientId, body: item.body, replyToId: item.replyTo?.id ?? null },
-      {
-        onSuccess: (message) => {
-          mergeIntoTimeline([message]);
-          setPending((list) => list.filter((p) => p.clientId !== item.clientId));
-        },
-        onError: (error) => setPending((list) => list.map((p) => (p.clientId === item.clientId ? { ...p, error: error.message } : p))),
-      },
-    );
+  // The same clientId on a retry: the server returns the original if an earlier try arrived.
+  function retry(clientId: string) {
+    void setOutboxState(clientId, "pending", null).then(requestFlush);
   }
 
   function onSend(body: string) {
@@ -114,12 +131,31 @@ export function Conversation({ chatId }: { chatId: string }) {
       setMode({ kind: "new", replyTo: null });
       return;
     }
-    const item: Pending = { clientId: newClientId(), body, replyTo: mode.replyTo, error: null };
-    setPending((list) => [...list, item]);
+    const replyTo = mode.replyTo;
+    setHasSent(true);
     setMode({ kind: "new", replyTo: null });
     setFilter("all");
-    deliver(item);
+    void addToOutbox({
+      clientId: newClientId(),
+      userId: me,
+      chatId,
+      body,
+      replyTo: replyTo ? { id: replyTo.id, senderName: replyTo.sender.name, body: replyTo.body } : null,
+      createdAt: Date.now(),
+      state: "pending",
+      error: null,
+    })
+      .then(requestFlush)
+      .catch((error: unknown) => setActionError((error as Error).message));
   }
+
+  // Kept on the device for the next time this chat is opened without a network.
+  useEffect(() => {
+    const messages = timeline.data?.messages;
+    if (!messages) return;
+    const timer = setTimeout(() => void saveTimeline(me, chatId, messages.slice(-PAGE)).catch(() => undefined), 500);
+    return () => clearTimeout(timer);
+  }, [me, chatId, timeline.data?.messages]);
 
   // Read up to the newest loaded message while the chat is on screen.
   const newestSeq = timeline.data?.messages.at(-1)?.seq ?? 0;
@@ -194,6 +230,7 @@ export function Conversation({ chatId }: { chatId: string }) {
 
   const title = chat.data ? chatTitle(chat.data, tChats) : "";
   const canModerate = profile.data?.can.moderateMessages ?? false;
+  const canManageRoom = chat.data?.kind === "room" && (chat.data.createdBy === me || profile.data?.role === "admin");
   const shown = filter === "all" ? (timeline.data?.messages ?? []) : (filtered.data?.messages ?? []);
   const isReadByOthers = (message: MessageDto) => (members.data ?? []).some((m) => m.id !== me && m.lastReadSeq >= message.seq);
 
@@ -209,6 +246,7 @@ export function Conversation({ chatId }: { chatId: string }) {
           {chat.data?.entity ? (
             <div className={styles.headerMeta}>
               <StatusChip status={chat.data.entity.status} />
+              <ApprovalChip pending={chat.data.entity.pendingApprovals} />
               {chat.data.entity.url ? (
                 <a className={styles.hostLink} href={chat.data.entity.url} target="_blank" rel="noopener noreferrer">
                   {t("openInHost")}
@@ -217,8 +255,8 @@ export function Conversation({ chatId }: { chatId: string }) {
             </div>
           ) : null}
         </div>
-        <button type="button" className="button button-quiet" onClick={() => setShowMembers(true)}>
-          {t("members")}
+        <button type="button" className="button button-quiet" onClick={() => setSheet("details")} aria-haspopup="dialog">
+          {t("detailsButton")}
         </button>
       </header>
       <div className={styles.filters} role="group" aria-label={t("filterLabel")}>
@@ -278,29 +316,39 @@ export function Conversation({ chatId }: { chatId: string }) {
                   </li>
                 ) : null}
                 {isFirstUnread ? (
-                  <li className={styles.divider} role="separator">
+                  <li className={styles.divider}>
                     <span>{t("newMessages")}</span>
                   </li>
                 ) : null}
-                <li className={isOwn ? styles.own : styles.other} data-seq={message.seq}>
-                  {newSender && !isOwn ? <span className={styles.sender}>{message.sender.name}</span> : null}
-                  <button type="button" className={styles.bubble} onClick={() => setActionsFor(message)} aria-haspopup="dialog">
-                    {message.replyTo ? (
-                      <span className={styles.quote}>
-                        <span className={styles.quoteName}>{message.replyTo.senderName}</span>
-                        <span>{message.replyTo.body ?? t("deleted")}</span>
+                {message.kind === "system" ? (
+                  <li className={styles.systemLine} data-seq={message.seq}>
+                    <span>{message.body ?? t("deleted")}</span>
+                    <time dateTime={message.createdAt.toISOString()}>
+                      {format.dateTime(message.createdAt, { hour: "2-digit", minute: "2-digit" })}
+                    </time>
+                  </li>
+                ) : (
+                  <li className={isOwn ? styles.own : styles.other} data-seq={message.seq}>
+                    {newSender && !isOwn ? <span className={styles.sender}>{message.sender.name}</span> : null}
+                    <button type="button" className={styles.bubble} onClick={() => setActionsFor(message)} aria-haspopup="dialog">
+                      {message.replyTo ? (
+                        <span className={styles.quote}>
+                          <span className={styles.quoteName}>{message.replyTo.senderName}</span>
+                          <span>{message.replyTo.body ?? t("deleted")}</span>
+                        </span>
+                      ) : null}
+                      <span className={message.body === null ? styles.deletedBody : styles.body}>{message.body ?? t("deleted")}</span>
+                      <span className={styles.meta}>
+                        {message.editedAt && !message.deletedAt ? <span>{t("edited")}</span> : null}
+                        <time dateTime={message.createdAt.toISOString()}>
+                          {format.dateTime(message.createdAt, { hour: "2-digit", minute: "2-digit" })}
+                        </time>
+                        {isOwn ? <Receipt state={isReadByOthers(message) ? "read" : "sent"} /> : null}
                       </span>
-                    ) : null}
-                    <span className={message.body === null ? styles.deletedBody : styles.body}>{message.body ?? t("deleted")}</span>
-                    <span className={styles.meta}>
-                      {message.editedAt && !message.deletedAt ? <span>{t("edited")}</span> : null}
-                      <time dateTime={message.createdAt.toISOString()}>
-                        {format.dateTime(message.createdAt, { hour: "2-digit", minute: "2-digit" })}
-                      </time>
-                      {isOwn ? <Receipt state={isReadByOthers(message) ? "read" : "sent"} /> : null}
-                    </span>
-                  </button>
-                </li>
+                    </button>
+                    {message.data ? <MessageCard message={message} /> : null}
+                  </li>
+                )}
               </Fragment>
             );
           })}
@@ -312,25 +360,25 @@ export function Conversation({ chatId }: { chatId: string }) {
                     <div className={styles.bubble} data-pending="true">
                       {item.replyTo ? (
                         <span className={styles.quote}>
-                          <span className={styles.quoteName}>{item.replyTo.sender.name}</span>
+                          <span className={styles.quoteName}>{item.replyTo.senderName}</span>
                           <span>{item.replyTo.body ?? t("deleted")}</span>
                         </span>
                       ) : null}
                       <span className={styles.body}>{item.body}</span>
                       <span className={styles.meta}>
-                        <Receipt state={item.error ? "failed" : "pending"} />
+                        <Receipt state={item.state} />
                       </span>
                     </div>
-                    {item.error ? (
+                    {item.state === "failed" ? (
                       <div className={styles.failed} role="alert">
-                        <span>{t("notSent", { reason: item.error })}</span>
-                        <button type="button" className="button" onClick={() => deliver(item)}>
+                        <span>{t("notSent", { reason: item.error ?? "" })}</span>
+                        <button type="button" className="button" onClick={() => retry(item.clientId)}>
                           {t("retry")}
                         </button>
                         <button
                           type="button"
                           className="button button-quiet"
-                          onClick={() => setPending((list) => list.filter((p) => p.clientId !== item.clientId))}
+                          onClick={() => void removeFromOutbox(item.clientId)}
                         >
                           {t("discard")}
                         </button>
@@ -349,6 +397,7 @@ export function Conversation({ chatId }: { chatId: string }) {
           {actionError}
         </p>
       ) : null}
+      {hasSent ? <PushPrompt /> : null}
       <Composer
         key={mode.kind === "edit" ? mode.message.id : "new"}
         mode={mode}
@@ -357,21 +406,26 @@ export function Conversation({ chatId }: { chatId: string }) {
         onTyping={() => typing.mutate({ chatId })}
         disabledReason={null}
       />
-      <MessageActions
-        message={actionsFor}
-        isOwn={actionsFor?.sender.id === me}
-        canModerate={canModerate}
-        onClose={() => setActionsFor(null)}
-        onReply={(message) => setMode({ kind: "new", replyTo: message })}
-        onEdit={(message) => setMode({ kind: "edit", message })}
-        onDelete={(message) =>
-          remove.mutate(
-            { messageId: message.id },
-            { onSuccess: (deleted) => mergeIntoTimeline([deleted]), onError: (error) => setActionError(error.message) },
-          )
-        }
-      />
-      {chat.data ? <MembersSheet chat={chat.data} open={showMembers} onClose={() => setShowMembers(false)} /> : null}
+      {actionsFor ? (
+        <MessageActions
+          message={actionsFor}
+          isOwn={actionsFor.sender.id === me}
+          canModerate={canModerate}
+          onClose={() => setActionsFor(null)}
+          onReply={(message) => setMode({ kind: "new", replyTo: message })}
+          onEdit={(message) => setMode({ kind: "edit", message })}
+          onDelete={(message) =>
+            remove.mutate(
+              { messageId: message.id },
+              { onSuccess: (deleted) => mergeIntoTimeline([deleted]), onError: (error) => setActionError(error.message) },
+            )
+          }
+        />
+      ) : null}
+      {chat.data && sheet === "details" ? (
+        <ChatDetails chat={chat.data} me={me} canManage={canManageRoom} open onClose={() => setSheet(null)} onEditRoom={() => setSheet("room")} />
+      ) : null}
+      {chat.data && sheet === "room" ? <RoomSettings chat={chat.data} open onClose={() => setSheet(null)} /> : null}
     </section>
   );
 }

@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
+import { useOnline } from "~/components/pwa/offline-banner";
 import { useState } from "react";
 import { Sheet } from "~/components/ui/sheet";
 import { useTRPC } from "~/lib/trpc/client";
@@ -43,6 +44,9 @@ export function MessageActions({
   onDelete: (message: MessageDto) => void;
 }) {
   const t = useTranslations("conversation");
+  const tPwa = useTranslations("pwa");
+  // Editing, deleting and asking who read it need the server; writing does not (the outbox).
+  const online = useOnline();
   const [view, setView] = useState<"menu" | "confirmDelete" | "readBy">("menu");
   const [copied, setCopied] = useState(false);
   const close = () => {
@@ -81,20 +85,31 @@ export function MessageActions({
             </button>
           ) : null}
           {isOwn && !isDeleted && message.kind === "text" ? (
-            <button type="button" className="button" onClick={act(onEdit)}>
+            <button type="button" className="button" onClick={act(onEdit)} disabled={!online} aria-describedby={online ? undefined : "needs-network"}>
               {t("edit")}
             </button>
           ) : null}
           {(isOwn || canModerate) && !isDeleted ? (
-            <button type="button" className="button" onClick={() => setView("confirmDelete")}>
+            <button
+              type="button"
+              className="button"
+              onClick={() => setView("confirmDelete")}
+              disabled={!online}
+              aria-describedby={online ? undefined : "needs-network"}
+            >
               {t("delete")}
             </button>
           ) : null}
           {isOwn ? (
-            <button type="button" className="button" onClick={() => setView("readBy")}>
+            <button type="button" className="button" onClick={() => setView("readBy")} disabled={!online} aria-describedby={online ? undefined : "needs-network"}>
               {t("readBy")}
             </button>
           ) : null}
+          {online ? null : (
+            <p id="needs-network" className="muted">
+              {tPwa("needsNetwork")}
+            </p>
+          )}
         </div>
       ) : null}
       {message && view === "confirmDelete" ? (

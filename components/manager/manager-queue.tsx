@@ -6,6 +6,7 @@ import { useTranslations } from "next-intl";
 import { useRef, useState } from "react";
 import { useStreamEvent } from "~/lib/realtime/stream-provider";
 import { useTRPC } from "~/lib/trpc/client";
+import { ApprovalsForMe } from "./approvals-for-me";
 import styles from "./manager.module.css";
 import { QueueItem, type QueueItemData } from "./queue-item";
 import { QueueSkeleton } from "./queue-skeleton";
@@ -143,6 +144,7 @@ export function ManagerQueue() {
 
   return (
     <div className={styles.screen}>
+      <ApprovalsForMe />
       <header className={styles.header}>
         <h1 id="queue-title" ref={headingRef} tabIndex={-1} className={styles.heading}>
           {t("title")}

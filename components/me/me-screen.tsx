@@ -1,8 +1,12 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import dynamic from "next/dynamic";
+import Link from "next/link";
 import { useTranslations } from "next-intl";
+import { AdminEntry } from "~/components/admin/admin-entry";
 import { LocaleSwitch } from "~/components/locale-switch";
+import { InstallApp } from "~/components/pwa/install-app";
 import { useTRPC } from "~/lib/trpc/client";
 import { ProfileCard, ProfileSkeleton } from "./profile-card";
 import { QuickReplies } from "./quick-replies";
@@ -11,7 +15,10 @@ import { SoundSetting } from "./sound-setting";
 import { StatusForm } from "./status-form";
 import styles from "./me-screen.module.css";
 
-/** Me (PRODUCT.md P2, N2, A6, W3): who I am, my status, sound, language, my quick replies, sign out. */
+// Push touches browser-only APIs and is the largest part of the screen: it loads on its own.
+const PushNotifications = dynamic(() => import("./push-notifications").then((m) => m.PushNotifications), { ssr: false });
+
+/** Me (PRODUCT.md P2, N1–N3, A6, W3): who I am, my status, notifications, language, my quick replies, sign out. */
 export function MeScreen() {
   const t = useTranslations("me");
   const trpc = useTRPC();
@@ -44,6 +51,7 @@ export function MeScreen() {
       <section className={styles.section} aria-labelledby="me-sound">
         <h2 id="me-sound">{t("sound.heading")}</h2>
         <SoundSetting />
+        <PushNotifications />
       </section>
 
       <section className={`${styles.section} ${styles.language}`} aria-labelledby="me-language">
@@ -51,12 +59,27 @@ export function MeScreen() {
         <LocaleSwitch />
       </section>
 
+      <div className={styles.section}>
+        <InstallApp />
+      </div>
+
       {isManager ? (
         <section className={styles.section} aria-labelledby="me-quick-replies">
           <h2 id="me-quick-replies">{t("quickReplies.heading")}</h2>
           <QuickReplies isAdmin={me.data?.role === "admin"} />
         </section>
       ) : null}
+
+      {isManager ? (
+        <section className={styles.section} aria-labelledby="me-labels">
+          <h2 id="me-labels">{t("labels.heading")}</h2>
+          <p className={styles.sectionText}>{t("labels.body")}</p>
+          <Link href="/admin/qr" className={`button ${styles.linkButton}`}>
+            {t("labels.open")}
+          </Link>
+        </section>
+      ) : null}
+      {me.data?.role === "admin" ? <AdminEntry /> : null}
 
       <div className={styles.signOut}>
         <SignOutButton />

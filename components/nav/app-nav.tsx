@@ -32,7 +32,8 @@ export function AppNav({ isManager }: { isManager: boolean }) {
   return (
     <nav className={styles.nav} aria-label={t("label")}>
       {TABS.filter((tab) => isManager || tab.label !== "manager").map((tab) => {
-        const isActive = pathname === tab.href || pathname.startsWith(`${tab.href}/`);
+        // The admin screens are reached from Me, so Me stays lit there.
+        const isActive = pathname === tab.href || pathname.startsWith(`${tab.href}/`) || (tab.label === "me" && pathname.startsWith("/admin"));
         return (
           <Link key={tab.href} href={tab.href} className={styles.tab} aria-current={isActive ? "page" : undefined}>
             <span className={styles.iconWrap}>

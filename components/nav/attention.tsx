@@ -18,6 +18,12 @@ export function TitleAttention() {
   const t = useTranslations("nav");
   const unread = useTotalUnread();
   useEffect(() => {
+    // The installed app's icon carries the count too (Badging API, where the platform has it).
+    if ("setAppBadge" in navigator) {
+      void (unread > 0 ? navigator.setAppBadge(unread) : navigator.clearAppBadge()).catch(() => undefined);
+    }
+  }, [unread]);
+  useEffect(() => {
     const base = document.title.replace(/^\(\d+\+?\) /, "").replace(/^• .*? • /, "");
     const counted = unread > 0 ? `(${unread > 99 ? "99+" : unread}) ${base}` : base;
     document.title = counted;

@@ -1,61 +1,49 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
-import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { type FormEvent, useState } from "react";
-import { useTRPC } from "~/lib/trpc/client";
 
-/** Orders are keyed SO-<number>; the record type for other key patterns comes with scanning. */
-const ORDER_KEY = /^SO-\d+$/i;
+/** The server's limit (server/api/schemas/entity.ts); record keys are no longer. */
+const MAX_CODE_LENGTH = 100;
 
-/** Type a record's code (a damaged label) and open its chat. */
-export function ManualEntry() {
-  const t = useTranslations("scan");
-  const trpc = useTRPC();
-  const router = useRouter();
+/**
+ * Type a record's code (a damaged label). A hardware scanner typing into this field works the
+ * same way: its Enter submits the form.
+ */
+export function ManualEntry({ onSubmit, isPending }: { onSubmit: (code: string) => void; isPending: boolean }) {
+  const t = useTranslations("scan.manual");
   const [code, setCode] = useState("");
-  const open = useMutation(trpc.chat.openForEntity.mutationOptions());
-  const key = code.trim().toUpperCase();
-  const isOrder = ORDER_KEY.test(key);
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    if (!isOrder) return;
-    open.mutate({ type: "order", key }, { onSuccess: (chat) => router.push(`/chats/${chat.id}`) });
+    if (code.trim()) onSubmit(code.trim());
   }
 
   return (
-    <form className="stack" onSubmit={submit}>
+    <form className="stack" onSubmit={submit} aria-labelledby="scan-manual-heading">
+      <h2 id="scan-manual-heading">{t("heading")}</h2>
       <label className="field">
-        <span>{t("code")}</span>
+        <span>{t("label")}</span>
         <input
           value={code}
           onChange={(e) => setCode(e.target.value)}
           autoCapitalize="characters"
           autoComplete="off"
+          autoCorrect="off"
           spellCheck={false}
           inputMode="text"
+          enterKeyHint="go"
           placeholder="SO-10042"
-          maxLength={100}
+          maxLength={MAX_CODE_LENGTH}
           aria-describedby="scan-hint"
+          data-scan-field=""
         />
       </label>
       <p id="scan-hint" className="muted">
         {t("hint")}
       </p>
-      {code.trim() && !isOrder ? (
-        <p className="form-error" role="alert">
-          {t("notAnOrder", { code: code.trim() })}
-        </p>
-      ) : null}
-      {open.error ? (
-        <p className="form-error" role="alert">
-          {open.error.data?.code === "NOT_FOUND" ? t("unknown", { code: key }) : open.error.message}
-        </p>
-      ) : null}
-      <button type="submit" className="button button-primary" disabled={!isOrder || open.isPending}>
-        {open.isPending ? t("opening") : t("open")}
+      <button type="submit" className="button button-primary" disabled={!code.trim() || isPending}>
+        {isPending ? t("opening") : t("open")}
       </button>
     </form>
   );

@@ -1,4 +1,5 @@
-import { jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { index, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { timestamps } from "./users";
 
 /** A business record from the host system (an order, a shipment, a location…), addressed by type + key. */
@@ -14,7 +15,13 @@ export const entities = pgTable(
     fields: jsonb("fields").$type<Record<string, unknown>>().notNull().default({}),
     ...timestamps,
   },
-  (t) => [uniqueIndex("entities_type_key_idx").on(t.type, t.key)],
+  (t) => [
+    uniqueIndex("entities_type_key_idx").on(t.type, t.key),
+    // A scanned code carries no type: resolving it looks the key up across types, exactly and
+    // then ignoring case (a code typed by hand), and each look-up needs its own index.
+    index("entities_key_idx").on(t.key),
+    index("entities_key_lower_idx").on(sql`lower(${t.key})`),
+  ],
 );
 
 export type Entity = typeof entities.$inferSelect;

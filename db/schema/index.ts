@@ -7,3 +7,7 @@ export * from "./audit";
 export * from "./settings";
 export * from "./events";
 export * from "./quick-replies";
+export * from "./integrations";
+export * from "./approvals";
+export * from "./rotas";
+export * from "./push";

@@ -3,6 +3,7 @@ import {
   type AnyPgColumn,
   bigint,
   index,
+  jsonb,
   pgEnum,
   pgTable,
   text,
@@ -30,6 +31,10 @@ export const messages = pgTable(
     clientId: text("client_id"),
     kind: messageKind("kind").notNull().default("text"),
     body: text("body").notNull(),
+    // Who a system message is from when it is not a person: the API token's name ("Warehouse bot").
+    senderLabel: text("sender_label"),
+    // Structured content beside the text: an approval card, a "whoever takes it" request, a status change.
+    data: jsonb("data").$type<MessageData>(),
     replyToId: uuid("reply_to_id").references((): AnyPgColumn => messages.id, { onDelete: "set null" }),
     editedAt: timestamp("edited_at", { withTimezone: true }),
     deletedAt: timestamp("deleted_at", { withTimezone: true }),
@@ -41,7 +46,17 @@ export const messages = pgTable(
       .on(t.senderId, t.clientId)
       .where(sql`${t.clientId} is not null`),
     index("messages_chat_created_idx").on(t.chatId, t.createdAt),
+    // Scripts' retries: a system message's client id is unique within its chat.
+    uniqueIndex("messages_system_client_idx")
+      .on(t.chatId, t.clientId)
+      .where(sql`${t.senderId} is null and ${t.clientId} is not null`),
   ],
 );
 
 export type Message = typeof messages.$inferSelect;
+
+/** The structured part of a message (`messages.data`). */
+export type MessageData =
+  | { type: "status"; from: string | null; to: string | null }
+  | { type: "approval"; approvalId: string }
+  | { type: "take"; takenBy: { id: string; name: string; at: string } | null };

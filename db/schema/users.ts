@@ -33,6 +33,8 @@ export const users = pgTable(
     badgeCode: text("badge_code").unique(),
     pinHash: text("pin_hash"),
     locale: text("locale"),
+    /** Notifications name the chat and the sender but leave the message text out (N3). */
+    pushHideText: boolean("push_hide_text").notNull().default(false),
     lastActiveAt: timestamp("last_active_at", { withTimezone: true }),
     deactivatedAt: timestamp("deactivated_at", { withTimezone: true }),
     ...timestamps,

@@ -13,6 +13,7 @@ const message = (seq: number, body = `m${seq}`): MessageDto => ({
   replyTo: null,
   editedAt: null,
   deletedAt: null,
+  data: null,
   createdAt: new Date(0),
 });
 

@@ -1,6 +1,7 @@
 "use client";
 
-import { type QueryClient, useQueryClient } from "@tanstack/react-query";
+import { type QueryClient, type QueryFilters, useMutation, useQueryClient } from "@tanstack/react-query";
+import { usePathname } from "next/navigation";
 import { createContext, type ReactNode, useContext, useEffect, useRef, useState } from "react";
 import { type Timeline, contiguousUpTo, holdWhileLoading, mergeMessages, reviveMessage, timelineKey } from "~/lib/chat/timeline";
 import { useTRPC } from "~/lib/trpc/client";
@@ -16,6 +17,7 @@ const StreamContext = createContext<{ subscribe: (listener: Listener) => () => v
 );
 
 const EVENT_TYPES: StreamEventType[] = [
+  "hello",
   "ready",
   "resync",
   "message.created",
@@ -29,6 +31,74 @@ const EVENT_TYPES: StreamEventType[] = [
 ];
 
 type Trpc = ReturnType<typeof useTRPC>;
+
+const CHAT_PATH = /^\/chats\/([0-9a-f-]{36})(?:\/|$)/;
+
+/** The chat this page shows to the person, or null when it shows none or is hidden. */
+function shownChat(pathname: string): string | null {
+  if (document.visibilityState !== "visible") return null;
+  return CHAT_PATH.exec(pathname)?.[1] ?? null;
+}
+
+/**
+ * Tells the server which chat this tab's stream connection is showing, so it does not push a
+ * notification for what is already on screen. Reports go one after another (a later one must
+ * not overtake an earlier one) and only when something changed; a new connection (after a
+ * reconnect) starts unreported, so it is told again.
+ */
+function useViewingReports(connectionId: string | null) {
+  const trpc = useTRPC();
+  const pathname = usePathname();
+  const { mutateAsync } = useMutation(trpc.stream.viewing.mutationOptions());
+  const queue = useRef<Promise<unknown>>(Promise.resolve());
+  const reported = useRef<string | null>(null);
+
+  useEffect(() => {
+    if (!connectionId) return;
+    const report = () => {
+      const chatId = shownChat(pathname);
+      const key = `${connectionId} ${chatId}`;
+      if (reported.current === key) return;
+      reported.current = key;
+      queue.current = queue.current
+        .then(() => mutateAsync({ connectionId, chatId }))
+        // Worst case a notification arrives for the open chat; the next change reports again.
+        .catch(() => {
+          if (reported.current === key) reported.current = null;
+        });
+    };
+    report();
+    document.addEventListener("visibilitychange", report);
+    return () => document.removeEventListener("visibilitychange", report);
+  }, [connectionId, pathname, mutateAsync]);
+}
+
+/**
+ * Marks queries stale and fetches the ones on screen again. A first fetch still on its way is
+ * restarted too: TanStack would let it finish (invalidating a query without data keeps its
+ * in-flight request), and it may have read the database before the change this event reports.
+ * One already retrying after a failure is left alone: its next attempt reads afresh anyway.
+ */
+function refresh(queryClient: QueryClient, filters: QueryFilters) {
+  const isFirstFetch = (query: { state: { data: unknown; fetchStatus: string; fetchFailureCount: number } }) =>
+    query.state.data === undefined && query.state.fetchStatus === "fetching" && query.state.fetchFailureCount === 0;
+  void queryClient
+    .cancelQueries({ ...filters, predicate: (query) => isFirstFetch(query) && (filters.predicate?.(query) ?? true) })
+    .then(() => queryClient.invalidateQueries(filters));
+}
+
+/**
+ * Applies a change to a chat's members (read positions). While their first fetch is on its way
+ * there is nothing to change, and that fetch may predate the event: fetch them again instead.
+ */
+function updateMembers(queryClient: QueryClient, trpc: Trpc, chatId: string, change: (member: Member) => Member) {
+  const key = trpc.chat.members.queryKey({ chatId });
+  if (queryClient.getQueryState(key)?.data === undefined) {
+    refresh(queryClient, trpc.chat.members.queryFilter({ chatId }));
+    return;
+  }
+  queryClient.setQueryData<Member[]>(key, (members) => members?.map(change));
+}
 
 /** Brings the query cache up to date with one event, so screens re-render without refetching. */
 function applyEvent(queryClient: QueryClient, trpc: Trpc, userId: string, event: StreamEvent, fillGap: (chatId: string, after: number) => void) {
@@ -46,13 +116,17 @@ function applyEvent(queryClient: QueryClient, trpc: Trpc, userId: string, event:
         if (known < message.seq) fillGap(event.chatId, known);
         return { ...timeline, messages: merged };
       });
+      // An approval card changed (a vote, a resolution) or a new request arrived: its card and
+      // the Manager view's "waiting for you" read it again.
+      if (message.data?.type === "approval") {
+        refresh(queryClient, trpc.approval.get.queryFilter({ approvalId: message.data.approvalId }));
+        refresh(queryClient, trpc.approval.pendingForMe.queryFilter());
+      }
       if (event.type === "message.created" && message.sender.id) {
         stopTyping(event.chatId, message.sender.id);
         // A sender has read everything up to their own message (the server records it so).
         const senderId = message.sender.id;
-        queryClient.setQueryData<Member[]>(trpc.chat.members.queryKey({ chatId: event.chatId }), (members) =>
-          members?.map((m) => (m.id === senderId ? { ...m, lastReadSeq: Math.max(m.lastReadSeq, message.seq) } : m)),
-        );
+        updateMembers(queryClient, trpc, event.chatId, (m) => (m.id === senderId ? { ...m, lastReadSeq: Math.max(m.lastReadSeq, message.seq) } : m));
       }
       let found = false;
       queryClient.setQueryData<ChatSummary[]>(trpc.chat.list.queryKey(), (chats) => {
@@ -80,7 +154,7 @@ function applyEvent(queryClient: QueryClient, trpc: Trpc, userId: string, event:
             (b.lastMessageAt?.getTime() ?? 0) - (a.lastMessageAt?.getTime() ?? 0),
         );
       });
-      if (!found) void queryClient.invalidateQueries(trpc.chat.list.queryFilter());
+      if (!found) refresh(queryClient, trpc.chat.list.queryFilter());
       return;
     }
     case "read": {
@@ -93,20 +167,18 @@ function applyEvent(queryClient: QueryClient, trpc: Trpc, userId: string, event:
           ),
         );
       }
-      queryClient.setQueryData<Member[]>(trpc.chat.members.queryKey({ chatId: event.chatId }), (members) =>
-        members?.map((m) => (m.id === event.userId ? { ...m, lastReadSeq: Math.max(m.lastReadSeq, event.seq) } : m)),
-      );
+      updateMembers(queryClient, trpc, event.chatId, (m) => (m.id === event.userId ? { ...m, lastReadSeq: Math.max(m.lastReadSeq, event.seq) } : m));
       return;
     }
     case "chat.changed":
-      void queryClient.invalidateQueries(trpc.chat.list.queryFilter());
-      void queryClient.invalidateQueries(trpc.chat.get.queryFilter({ chatId: event.chatId }));
-      void queryClient.invalidateQueries(trpc.chat.members.queryFilter({ chatId: event.chatId }));
+      refresh(queryClient, trpc.chat.list.queryFilter());
+      refresh(queryClient, trpc.chat.get.queryFilter({ chatId: event.chatId }));
+      refresh(queryClient, trpc.chat.members.queryFilter({ chatId: event.chatId }));
       return;
     case "chat.deleted":
       queryClient.setQueryData<ChatSummary[]>(trpc.chat.list.queryKey(), (chats) => chats?.filter((c) => c.id !== event.chatId));
       queryClient.removeQueries({ queryKey: timelineKey(event.chatId) });
-      void queryClient.invalidateQueries(trpc.chat.get.queryFilter({ chatId: event.chatId }));
+      refresh(queryClient, trpc.chat.get.queryFilter({ chatId: event.chatId }));
       return;
     case "typing":
       noteTyping(event.chatId, event.userId, event.name, event.expiresInMs);
@@ -138,6 +210,8 @@ export function StreamProvider({ userId, children }: { userId: string; children:
   const trpc = useTRPC();
   const listeners = useRef(new Set<Listener>());
   const [status, setStatus] = useState<StreamStatus>("connecting");
+  const [connectionId, setConnectionId] = useState<string | null>(null);
+  useViewingReports(connectionId);
 
   useEffect(() => {
     const source = new EventSource("/api/stream");
@@ -151,14 +225,16 @@ export function StreamProvider({ userId, children }: { userId: string; children:
     let isFirstReady = true;
     const onEvent = (raw: MessageEvent<string>) => {
       const event = JSON.parse(raw.data) as StreamEvent;
+      if (event.type === "hello") setConnectionId(event.connectionId);
       // The first connection replays nothing, and queries may have been fetched before it was
       // up: fetch them again now that nothing can slip between. Reconnections are replayed.
       if (event.type === "ready" && isFirstReady) {
         isFirstReady = false;
-        void queryClient.invalidateQueries(trpc.chat.list.queryFilter());
+        refresh(queryClient, trpc.chat.list.queryFilter());
         void queryClient.invalidateQueries({ queryKey: ["timeline"] });
-        void queryClient.invalidateQueries(trpc.chat.members.pathFilter());
-        void queryClient.invalidateQueries(trpc.people.list.pathFilter());
+        refresh(queryClient, trpc.chat.members.pathFilter());
+        refresh(queryClient, trpc.people.list.pathFilter());
+        refresh(queryClient, trpc.approval.pathFilter());
       }
       applyEvent(queryClient, trpc, userId, event, fillGap);
       for (const listener of listeners.current) listener(event);

@@ -1,10 +1,10 @@
 "use client";
 
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { createTRPCClient, httpBatchLink } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, httpLink, splitLink } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { type ReactNode, useState } from "react";
-import superjson from "superjson";
+import { wire } from "~/lib/trpc/wire";
 import type { AppRouter } from "~/server/api/root";
 
 export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
@@ -31,7 +31,15 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
   const [queryClient] = useState(makeQueryClient);
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
-      links: [httpBatchLink({ url: "/api/trpc", transformer: superjson })],
+      links: [
+        // Queries one per request: each has a stable URL, which the service worker can keep for
+        // offline use (a batch's URL changes with whatever else happened to be asked at once).
+        splitLink({
+          condition: (op) => op.type === "query",
+          true: httpLink({ url: "/api/trpc", transformer: wire }),
+          false: httpBatchLink({ url: "/api/trpc", transformer: wire }),
+        }),
+      ],
     }),
   );
   return (

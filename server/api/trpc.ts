@@ -1,5 +1,5 @@
 import { TRPCError, initTRPC, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
-import superjson from "superjson";
+import { wire } from "~/lib/trpc/wire";
 import { ZodError } from "zod";
 import type { Deps } from "~/server/services/deps";
 import { findActor } from "~/server/services/users";
@@ -25,7 +25,7 @@ const codes: Record<DomainErrorCode, TRPC_ERROR_CODE_KEY> = {
 };
 
 const t = initTRPC.context<Context>().create({
-  transformer: superjson,
+  transformer: wire,
   errorFormatter({ shape, error }) {
     const cause = error.cause;
     let fields: Record<string, string> | null = null;

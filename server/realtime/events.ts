@@ -2,7 +2,7 @@
  * Events on the live stream (`GET /api/stream`). The client imports these as types only.
  * Each is sent as an SSE frame: optional `id: <event log id>`, `event: <type>`, `data: <json>`.
  */
-import type { UserStatus } from "~/db/schema";
+import type { MessageData, UserStatus } from "~/db/schema";
 
 export type ChatKind = "company" | "room" | "direct" | "entity" | "system" | "sms";
 
@@ -16,6 +16,8 @@ export type MessageDto = {
   /** null once deleted: the body is gone from the API, a tombstone remains. */
   body: string | null;
   replyTo: { id: string; seq: number; senderName: string; body: string | null } | null;
+  /** Structured content (approval card, "whoever takes it", status change); null for plain text. */
+  data: MessageData | null;
   editedAt: Date | null;
   deletedAt: Date | null;
   createdAt: Date;
@@ -26,11 +28,13 @@ export type ChatEvent =
   | { type: "message.created"; chatId: string; message: MessageDto }
   | { type: "message.updated"; chatId: string; message: MessageDto }
   | { type: "read"; chatId: string; userId: string; seq: number }
-  | { type: "chat.changed"; chatId: string; reason: "created" | "renamed" | "access" | "members" | "settings" }
+  | { type: "chat.changed"; chatId: string; reason: "created" | "renamed" | "access" | "members" | "settings" | "entity" }
   | { type: "chat.deleted"; chatId: string };
 
 /** Ephemeral events: delivered live, never stored, never replayed. */
 export type LiveEvent =
+  /** The first event of every connection: its id, for `stream.viewing` reports. */
+  | { type: "hello"; connectionId: string }
   | { type: "ready"; userId: string; lastEventId: number; serverTime: string }
   | { type: "heartbeat"; serverTime: string }
   | { type: "resync"; reason: string }

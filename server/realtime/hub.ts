@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import { and, eq, gt, isNull, lte, or, sql } from "drizzle-orm";
 import type { Db } from "~/db/client";
@@ -12,6 +13,8 @@ const AUDIENCE_TTL_MS = 60_000;
 const MAX_CACHED_AUDIENCES = 20_000;
 
 export type Connection = {
+  /** Told to the client in `hello`, so it can say what this connection's page shows. */
+  id: string;
   userId: string;
   res: ServerResponse;
   /** False while backfilling: live frames wait in `pending`. */
@@ -32,6 +35,9 @@ export type HubOptions = {
   backfillLimit?: number;
   onUserOnline?: (userId: string) => void;
   onUserOffline?: (userId: string) => void;
+  /** Awaited before the connection's `hello`, so the client's first report finds it registered. */
+  onConnectionOpen?: (connectionId: string, userId: string) => Promise<void>;
+  onConnectionClose?: (connectionId: string, userId: string) => void;
 };
 
 /**
@@ -87,14 +93,15 @@ export class Hub {
   }
 
   /**
-   * Opens a stream. The order matters and is what makes a reconnect lose nothing:
+   * Opens a stream. It starts with `hello` (the connection's id); then the order matters and
+   * is what makes a reconnect lose nothing:
    * 1. register, so live events from now on are caught (held in `pending`);
    * 2. read the head of the event log and backfill `(lastEventId, head]` from the database;
    * 3. go live, writing what was held back unless the backfill already covered it.
    * Event ids follow commit order (server/services/events.ts), so `≤ head` is complete.
    */
   async connect(userId: string, res: ServerResponse, lastEventId: number | null): Promise<() => void> {
-    const connection: Connection = { userId, res, live: false, pending: [], cursor: 0, maxSentId: 0 };
+    const connection: Connection = { id: randomUUID(), userId, res, live: false, pending: [], cursor: 0, maxSentId: 0 };
     let set = this.byUser.get(userId);
     if (!set) {
       set = new Set();
@@ -114,7 +121,11 @@ export class Hub {
         this.byUser.delete(userId);
         this.options.onUserOffline?.(userId);
       }
+      this.options.onConnectionClose?.(connection.id, userId);
     };
+    // Without the registration a client cannot report what it shows; the stream still works.
+    await this.options.onConnectionOpen?.(connection.id, userId).catch((error: unknown) => console.error("[hub] connection open:", error));
+    res.write(toFrame({ type: "hello", connectionId: connection.id }));
 
     const [bounds] = await this.options.db
       .select({

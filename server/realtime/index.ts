@@ -6,10 +6,12 @@ import type { Bus } from "./bus";
 import { EVENTS_CHANNEL, type Envelope, type Publisher } from "./envelope";
 import { Hub, type HubOptions } from "./hub";
 import { type PresenceStore, createMemoryPresence, createRedisPresence } from "./presence-store";
+import { type ViewingStore, createMemoryViewing, createRedisViewing } from "./viewing-store";
 
 export type Realtime = Publisher & {
   hub: Hub;
   presence: PresenceStore;
+  viewing: ViewingStore;
   close(): Promise<void>;
 };
 
@@ -17,18 +19,20 @@ const SWEEP_MS = 20_000;
 
 /**
  * The live side of one instance: publishes envelopes on the bus, routes what arrives to this
- * instance's connections, and keeps presence (who has a live stream anywhere).
+ * instance's connections, and keeps presence (who has a live stream anywhere) and what each
+ * connection is showing (push skips the chat someone is looking at).
  */
 export function createRealtime(options: {
   db: Db;
   bus: Bus;
   redisUrl?: string;
-  hub?: Omit<HubOptions, "db" | "onUserOnline" | "onUserOffline">;
+  hub?: Omit<HubOptions, "db" | "onUserOnline" | "onUserOffline" | "onConnectionOpen" | "onConnectionClose">;
 }): Realtime {
   const { db, bus } = options;
   const redis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 2 }) : null;
   redis?.on("error", (error: Error) => console.error("[presence] redis:", error.message));
   const presence = redis ? createRedisPresence(redis) : createMemoryPresence();
+  const viewing = redis ? createRedisViewing(redis) : createMemoryViewing();
 
   const publish = (envelopes: Envelope[]) => {
     for (const envelope of envelopes) {
@@ -72,6 +76,8 @@ export function createRealtime(options: {
     db,
     onUserOnline: (userId) => void presenceChanged(userId).catch(() => {}),
     onUserOffline: (userId) => void presenceChanged(userId).catch(() => {}),
+    onConnectionOpen: (connectionId, userId) => viewing.open(connectionId, userId),
+    onConnectionClose: (connectionId, userId) => void viewing.drop(connectionId, userId).catch(() => {}),
   });
 
   const unsubscribe = bus.subscribe((channel, payload) => {
@@ -99,6 +105,7 @@ export function createRealtime(options: {
   return {
     hub,
     presence,
+    viewing,
     publish,
     async close() {
       clearInterval(sweep);
@@ -106,6 +113,7 @@ export function createRealtime(options: {
       unsubscribe();
       hub.close();
       await presence.close();
+      await viewing.close();
       redis?.disconnect();
     },
   };

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Db, Tx } from "~/db/client";
-import { type Chat, chatAccess, chatMembers, chats, entities, groups, messages, settings, users } from "~/db/schema";
+import { type Chat, approvals, chatAccess, chatMembers, chats, entities, groups, messages, settings, users } from "~/db/schema";
 import { type Actor, DomainError } from "~/server/domain-error";
 import type { Envelope } from "~/server/realtime/envelope";
 import { assertCanRead, canReadChat, chatAudience } from "./access";
@@ -47,12 +47,17 @@ function chatSummaries(db: Db | Tx, actorId: string) {
       entityKey: chats.entityKey,
       entityStatus: entities.status,
       entityUrl: entities.url,
+      // Open approval requests on the record, for its status chip (a correlated count: one query).
+      pendingApprovals: sql<number>`case when ${chats.kind} = 'entity' then (
+        select count(*) from ${approvals} where ${approvals.entityType} = ${chats.entityType} and ${approvals.entityKey} = ${chats.entityKey}
+        and ${approvals.state} = 'pending' and (${approvals.expiresAt} is null or ${approvals.expiresAt} > now())) else 0 end`.mapWith(Number),
       lastSeq: chats.lastSeq,
       lastMessageAt: chats.lastMessageAt,
       createdAt: chats.createdAt,
       lastMessageSeq: lastMessage.seq,
       lastMessageBody: sql<string | null>`case when ${lastMessage.deletedAt} is null then left(${lastMessage.body}, ${PREVIEW_LENGTH}) end`,
-      lastMessageSender: sql<string | null>`coalesce(${lastSender.name}, case when ${lastMessage.senderKind} = 'system' then 'System' end)`,
+      // A script's post or an approval card shows its label (the token's or requester's name), as in the chat.
+      lastMessageSender: sql<string | null>`coalesce(${lastSender.name}, case when ${lastMessage.senderKind} = 'system' then coalesce(${lastMessage.senderLabel}, 'System') end)`,
       isMember: sql<boolean>`${chatMembers.userId} is not null`,
       muted: sql<boolean>`coalesce(${chatMembers.muted}, false)`,
       lastReadSeq: sql<number>`coalesce(${chatMembers.lastReadSeq}, 0)`.mapWith(Number),
@@ -77,7 +82,7 @@ function toSummary(row: SummaryRow) {
     createdBy: row.createdBy,
     entity:
       row.entityType && row.entityKey
-        ? { type: row.entityType, key: row.entityKey, status: row.entityStatus, url: row.entityUrl }
+        ? { type: row.entityType, key: row.entityKey, status: row.entityStatus, url: row.entityUrl, pendingApprovals: row.pendingApprovals }
         : null,
     lastSeq: row.lastSeq,
     lastMessageAt: row.lastMessageAt,
@@ -390,10 +395,16 @@ export async function joinChat(deps: Deps, actor: Actor, chatId: string): Promis
 export async function leaveChat(deps: Deps, actor: Actor, chatId: string): Promise<void> {
   const chat = await assertCanRead(deps.db, actor, chatId);
   if (chat.kind === "company" || chat.kind === "direct") throw new DomainError("invalid", "This chat cannot be left");
+  if (chat.kind === "room" && chat.createdBy === actor.id) {
+    throw new DomainError("invalid", "You created this room: delete it, or let an admin take it over");
+  }
   const envelope = await deps.db.transaction(async (tx) => {
     await tx.delete(chatMembers).where(and(eq(chatMembers.chatId, chatId), eq(chatMembers.userId, actor.id)));
-    if (chat.kind === "room") {
+    if (chat.kind === "room" && chat.visibility === "private") {
       await tx.delete(chatAccess).where(and(eq(chatAccess.chatId, chatId), eq(chatAccess.userId, actor.id)));
+      // Leaving must mean losing access; through a group it would not, so say so and change nothing.
+      const [still] = await tx.select({ ok: sql<boolean>`${canReadChat(actor.id)}` }).from(chats).where(eq(chats.id, chatId));
+      if (still?.ok) throw new DomainError("invalid", "You are in this room through a group; ask its creator to change who can read it");
     }
     return appendEvent(tx, { type: "chat.changed", chatId, reason: "members" }, { also: [actor.id] });
   });

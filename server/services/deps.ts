@@ -1,7 +1,10 @@
 import type { Db } from "~/db/client";
 import type { Publisher } from "~/server/realtime/envelope";
 import type { PresenceStore } from "~/server/realtime/presence-store";
+import type { ViewingStore } from "~/server/realtime/viewing-store";
+import type { PushNotifier } from "./push";
 import type { RateLimiter } from "./rate-limit";
+import type { OutboundPolicy, WebhookWorker } from "./webhooks";
 
 /**
  * What services need beyond the actor: the database, a way to publish events after commit,
@@ -12,4 +15,12 @@ export type Deps = {
   realtime: Publisher;
   presence: Pick<PresenceStore, "onlineUserIds">;
   sendLimiter: RateLimiter;
+  /** Nudged after a commit that queued webhook deliveries, so they go out at once. */
+  webhooks: Pick<WebhookWorker, "kick">;
+  /** Which outbound URLs (webhooks, push endpoints) may be registered: loopback only in tests (OUTBOUND_ALLOW_LOOPBACK). */
+  outbound: OutboundPolicy;
+  /** Told of each committed message worth a notification; returns at once, never fails a send. */
+  push: Pick<PushNotifier, "notify" | "publicKey">;
+  /** What each live stream connection is showing, as its client reports (push skips it). */
+  viewing: Pick<ViewingStore, "show">;
 };

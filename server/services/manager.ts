@@ -72,9 +72,11 @@ export async function deleteQuickReply(db: Db, actor: Actor, input: { id: string
 export type QueueItem = { chat: ChatSummary; waitingSince: Date; lastMessages: MessageDto[] };
 
 /**
- * Chats waiting for a manager (PRODUCT.md W3): the manager is in them, the last message is not
- * from a manager or admin, oldest wait first. The wait starts at the first message after the
- * last manager's answer. The company chat is a broadcast, not a queue, and is left out.
+ * Chats waiting for a manager (PRODUCT.md W3): the manager is in them, someone wrote after the
+ * last answer from a manager or admin, oldest wait first. The wait starts at the first such
+ * message. Lines from the system (a record's status change, an approval card and its outcome)
+ * wait for nobody's reply and are not counted: approvals have their own list. The company chat
+ * is a broadcast, not a queue, and is left out.
  */
 export async function waitingQueue(db: Db, actor: Actor, input: { limit?: number } = {}): Promise<QueueItem[]> {
   assertManager(actor);
@@ -82,15 +84,13 @@ export async function waitingQueue(db: Db, actor: Actor, input: { limit?: number
   const lastAnswer = sql`coalesce((
     select max(answered.seq) from ${messages} answered join ${users} answerer on answerer.id = answered.sender_id
     where answered.chat_id = ${chats.id} and answerer.role in ('manager', 'admin')), 0)`;
-  const waitingSince = sql<Date>`(select min(waiting.created_at) from ${messages} waiting where waiting.chat_id = ${chats.id} and waiting.seq > ${lastAnswer})`;
-  const lastFromManager = sql`exists (
-    select 1 from ${messages} last_message join ${users} last_sender on last_sender.id = last_message.sender_id
-    where last_message.chat_id = ${chats.id} and last_message.seq = ${chats.lastSeq} and last_sender.role in ('manager', 'admin'))`;
+  const waitingSince = sql<Date | null>`(select min(waiting.created_at) from ${messages} waiting
+    where waiting.chat_id = ${chats.id} and waiting.seq > ${lastAnswer} and waiting.sender_kind <> 'system')`;
   const rows = await db
     .select({ chatId: chats.id, waitingSince: waitingSince.mapWith((v: string | Date) => new Date(v)) })
     .from(chats)
     .innerJoin(chatMembers, and(eq(chatMembers.chatId, chats.id), eq(chatMembers.userId, actor.id)))
-    .where(and(sql`${chats.kind} <> 'company'`, sql`${chats.lastSeq} > 0`, sql`not ${lastFromManager}`, canReadChat(actor.id)))
+    .where(and(sql`${chats.kind} <> 'company'`, sql`${waitingSince} is not null`, canReadChat(actor.id)))
     .orderBy(asc(waitingSince))
     .limit(limit);
   return Promise.all(

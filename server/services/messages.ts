@@ -1,15 +1,17 @@
-import { and, asc, desc, eq, gt, gte, lt, lte, ne, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, isNull, lt, lte, ne, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Db, Tx } from "~/db/client";
-import { chatMembers, chats, entities, messages, users } from "~/db/schema";
+import { chatMembers, chats, entities, type MessageData, messages, users } from "~/db/schema";
 import { type QuickFilter, quickRange } from "~/lib/time/ranges";
 import { type Actor, DomainError } from "~/server/domain-error";
+import type { Envelope } from "~/server/realtime/envelope";
 import type { MessageDto } from "~/server/realtime/events";
 import { assertCanRead, canReadChat } from "./access";
 import { writeAudit } from "./audit";
 import type { Deps } from "./deps";
 import { appendEvent } from "./events";
 import { assertPermission, hasPermission } from "./permissions";
+import { enqueueWebhooks } from "./webhooks";
 
 export const MAX_BODY_LENGTH = 10_000;
 export const MAX_PAGE = 200;
@@ -18,8 +20,9 @@ const sender = alias(users, "sender");
 const reply = alias(messages, "reply");
 const replySender = alias(users, "reply_sender");
 
-function systemName(kind: "user" | "system" | "contact"): string {
-  return kind === "system" ? "System" : "";
+/** The name shown for a message without a user behind it: the posting token's label, else "System". */
+function systemName(kind: "user" | "system" | "contact", label: string | null = null): string {
+  return kind === "system" ? (label ?? "System") : (label ?? "");
 }
 
 /** Messages with their sender's name and the quoted message, ready to become DTOs. */
@@ -42,17 +45,18 @@ function toDto(row: MessageRow): MessageDto {
     chatId: m.chatId,
     seq: m.seq,
     kind: m.kind,
-    sender: { kind: m.senderKind, id: m.senderId, name: row.senderName ?? systemName(m.senderKind) },
+    sender: { kind: m.senderKind, id: m.senderId, name: row.senderName ?? systemName(m.senderKind, m.senderLabel) },
     clientId: m.clientId,
     body: m.deletedAt ? null : m.body,
     replyTo: row.reply
       ? {
           id: row.reply.id,
           seq: row.reply.seq,
-          senderName: row.replySenderName ?? systemName(row.reply.senderKind),
+          senderName: row.replySenderName ?? systemName(row.reply.senderKind, row.reply.senderLabel),
           body: row.reply.deletedAt ? null : row.reply.body.slice(0, 280),
         }
       : null,
+    data: m.deletedAt ? null : (m.data ?? null),
     editedAt: m.editedAt,
     deletedAt: m.deletedAt,
     createdAt: m.createdAt,
@@ -79,7 +83,64 @@ function sameChatOrConflict(existing: MessageDto, chatId: string): MessageDto {
   return existing;
 }
 
-export type SendInput = { chatId: string; clientId: string; body: string; replyToId?: string | null };
+export type SystemMessageInput = {
+  chatId: string;
+  body: string;
+  kind?: "text" | "system" | "approval";
+  /** Shown as the sender (an API token's name); "System" when null. */
+  label?: string | null;
+  data?: MessageData | null;
+  /** A script's idempotency key, unique within the chat. */
+  clientId?: string | null;
+};
+
+/**
+ * Appends a message not written by a person (a script's post, a status line, an approval card)
+ * inside the caller's transaction, with the same seq rule as sendMessage. Publish the returned
+ * envelope after commit.
+ */
+export async function insertSystemMessage(tx: Tx, input: SystemMessageInput): Promise<{ message: MessageDto; envelope: Envelope }> {
+  const [bumped] = await tx
+    .update(chats)
+    .set({ lastSeq: sql`${chats.lastSeq} + 1`, lastMessageAt: sql`now()` })
+    .where(eq(chats.id, input.chatId))
+    .returning({ seq: chats.lastSeq });
+  if (!bumped) throw new DomainError("not_found", "No such chat");
+  const [inserted] = await tx
+    .insert(messages)
+    .values({
+      chatId: input.chatId,
+      seq: bumped.seq,
+      senderKind: "system",
+      senderId: null,
+      senderLabel: input.label ?? null,
+      clientId: input.clientId ?? null,
+      kind: input.kind ?? "system",
+      body: input.body,
+      data: input.data ?? null,
+    })
+    .returning({ id: messages.id });
+  const message = (await loadDto(tx, inserted!.id))!;
+  const envelope = await appendEvent(tx, { type: "message.created", chatId: input.chatId, message });
+  return { message, envelope };
+}
+
+/** A script's earlier post with this client id in this chat (its retry returns the original). */
+export async function findSystemMessage(db: Db | Tx, chatId: string, clientId: string): Promise<MessageDto | null> {
+  const [row] = await messageRows(db).where(and(eq(messages.chatId, chatId), eq(messages.clientId, clientId), isNull(messages.senderId)));
+  return row ? toDto(row) : null;
+}
+
+/** Replaces a message's structured part (a card changing state) and tells the chat. */
+export async function updateMessageData(tx: Tx, messageId: string, data: MessageData): Promise<Envelope> {
+  await tx.update(messages).set({ data }).where(eq(messages.id, messageId));
+  const message = (await loadDto(tx, messageId))!;
+  return appendEvent(tx, { type: "message.updated", chatId: message.chatId, message });
+}
+
+export { loadDto as loadMessage };
+
+export type SendInput = { chatId: string; clientId: string; body: string; replyToId?: string | null; senderId?: string };
 
 /**
  * Sends a message. The client's id makes a retry return the original message (invariant 1);
@@ -87,6 +148,9 @@ export type SendInput = { chatId: string; clientId: string; body: string; replyT
  * is gap-free and commit order equals seq order (invariant 2).
  */
 export async function sendMessage(deps: Deps, actor: Actor, input: SendInput): Promise<MessageDto> {
+  if (input.senderId !== undefined && input.senderId !== actor.id) {
+    throw new DomainError("unauthorized", "This message was written by someone else; it waits until they sign in again");
+  }
   const body = input.body.trim();
   if (body.length === 0 || body.length > MAX_BODY_LENGTH) {
     throw new DomainError("invalid", `A message has 1 to ${MAX_BODY_LENGTH} characters`, { body: `1 to ${MAX_BODY_LENGTH} characters` });
@@ -103,7 +167,7 @@ export async function sendMessage(deps: Deps, actor: Actor, input: SendInput): P
   }
 
   try {
-    const { message, envelope } = await deps.db.transaction(async (tx) => {
+    const { message, envelope, hooked } = await deps.db.transaction(async (tx) => {
       const [bumped] = await tx
         .update(chats)
         .set({ lastSeq: sql`${chats.lastSeq} + 1`, lastMessageAt: sql`now()` })
@@ -125,9 +189,18 @@ export async function sendMessage(deps: Deps, actor: Actor, input: SendInput): P
       await tx.update(users).set({ lastActiveAt: sql`now()` }).where(eq(users.id, actor.id));
       const message = (await loadDto(tx, inserted!.id))!;
       const envelope = await appendEvent(tx, { type: "message.created", chatId: chat.id, message });
-      return { message, envelope };
+      // The host system hears of people's messages about its records (PRODUCT.md A4).
+      const hooked =
+        chat.kind === "entity" &&
+        (await enqueueWebhooks(tx, "message.created", {
+          chat: { id: chat.id, entity: { type: chat.entityType, key: chat.entityKey } },
+          message: { id: message.id, seq: message.seq, body: message.body, sender: { id: actor.id, username: actor.username, name: actor.name }, createdAt: message.createdAt.toISOString() },
+        })) > 0;
+      return { message, envelope, hooked };
     });
     deps.realtime.publish([envelope]);
+    if (hooked) void deps.webhooks.kick().catch((error: unknown) => console.error("[webhooks]", error));
+    deps.push.notify({ message });
     return message;
   } catch (error) {
     // Two concurrent sends with one client id: the loser returns the winner's message.
@@ -249,7 +322,11 @@ export async function readBy(db: Db, actor: Actor, input: { messageId: string })
  * A record's chat as its log (PRODUCT.md C4). Anyone who may see the record may read it,
  * as they may join its chat; a record nobody has talked about has an empty log.
  */
-export async function entityHistory(db: Db, actor: Actor, input: { type: string; key: string; after?: number; limit?: number }) {
+/**
+ * A record's chat as a log. A user must be able to read the chat (its members); the REST API
+ * passes no actor, its token's `read` scope being the check.
+ */
+export async function entityHistory(db: Db, input: { type: string; key: string; after?: number; limit?: number }, actor?: Actor) {
   const [entity] = await db
     .select({ id: entities.id })
     .from(entities)
@@ -260,6 +337,7 @@ export async function entityHistory(db: Db, actor: Actor, input: { type: string;
     .from(chats)
     .where(and(eq(chats.kind, "entity"), eq(chats.entityType, input.type), eq(chats.entityKey, input.key)));
   if (!chat) return { chatId: null, messages: [], hasMore: false };
+  if (actor) await assertCanRead(db, actor, chat.id);
   const limit = Math.min(input.limit ?? MAX_PAGE, MAX_PAGE);
   const rows = await messageRows(db)
     .where(and(eq(messages.chatId, chat.id), input.after !== undefined ? gt(messages.seq, input.after) : undefined))

@@ -4,12 +4,12 @@ import { type Role, settings } from "~/db/schema";
 import { type Actor, DomainError } from "~/server/domain-error";
 
 /** Per-role permissions (PRODUCT.md A1). Admins may override the defaults in settings. */
-export type Permission = "useChat" | "createRooms" | "moderateMessages";
+export type Permission = "useChat" | "createRooms" | "moderateMessages" | "createRecords";
 
 export const DEFAULT_PERMISSIONS: Record<Role, Record<Permission, boolean>> = {
-  admin: { useChat: true, createRooms: true, moderateMessages: true },
-  manager: { useChat: true, createRooms: true, moderateMessages: true },
-  worker: { useChat: true, createRooms: false, moderateMessages: false },
+  admin: { useChat: true, createRooms: true, moderateMessages: true, createRecords: true },
+  manager: { useChat: true, createRooms: true, moderateMessages: true, createRecords: true },
+  worker: { useChat: true, createRooms: false, moderateMessages: false, createRecords: false },
 };
 
 export async function hasPermission(db: Db | Tx, actor: Actor, permission: Permission): Promise<boolean> {

@@ -44,6 +44,7 @@ export async function getProfile(db: Db, actor: Actor) {
   const can = {
     createRooms: await hasPermission(db, actor, "createRooms"),
     moderateMessages: await hasPermission(db, actor, "moderateMessages"),
+    createRecords: await hasPermission(db, actor, "createRecords"),
   };
   return { ...row, username: row.username ?? actor.username, groups: memberOf, can };
 }

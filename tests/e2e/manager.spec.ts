@@ -1,18 +1,6 @@
-import { type Page, type TestInfo, expect, test } from "@playwright/test";
-import { accessibilityViolations, smallTargets } from "./pages/checks";
+import { type TestInfo, expect, test } from "@playwright/test";
+import { accessibilityViolations, keepScreenshots, smallTargets } from "./pages/checks";
 import { ApiPersona, ManagerPage, signInAs } from "./pages/manager-page";
-
-/** Phone and tablet pictures of the screen, kept with the test results to look at. */
-async function keepScreenshots(page: Page, testInfo: TestInfo, name: string) {
-  const phone = page.viewportSize();
-  for (const [device, size] of [["phone", phone], ["tablet", { width: 820, height: 1180 }]] as const) {
-    if (size) await page.setViewportSize(size);
-    const path = testInfo.outputPath(`${name}-${device}.png`);
-    await page.screenshot({ path, fullPage: true, animations: "disabled" });
-    await testInfo.attach(`${name}-${device}`, { path, contentType: "image/png" });
-  }
-  if (phone) await page.setViewportSize(phone);
-}
 
 /**
  * An order record used only by one test of this file, so tests running side by side never answer

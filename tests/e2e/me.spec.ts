@@ -121,6 +121,39 @@ test.describe("Me on a phone", () => {
   });
 });
 
+test.describe("Notifications on this device", () => {
+  test("lists a device subscribed for the person and removes it for good", async ({ page }) => {
+    await signInAs(page, "driver");
+    const me = new MePage(page);
+    await me.goto();
+    await expect(me.pushHeading()).toBeVisible();
+    await me.subscribeDevice("Firefox · Windows");
+    await page.reload();
+    const device = me.device("Firefox · Windows");
+    await expect(device).toContainText("No notification yet");
+    await device.getByRole("button", { name: "Remove Firefox · Windows" }).click();
+    await expect(device).toHaveCount(0);
+    await page.reload();
+    await expect(me.pushHeading()).toBeVisible();
+    await expect(me.device("Firefox · Windows")).toHaveCount(0);
+  });
+
+  test("leaving message text out of notifications is kept after a reload", async ({ page }) => {
+    await signInAs(page, "driver");
+    const me = new MePage(page);
+    await me.goto();
+    await expect(me.showText()).toHaveAttribute("aria-checked", "true");
+    // The switch flips at once (optimistic); reload only once the server has the choice, as a
+    // reload mid-request may cancel it.
+    await me.toggleShowText();
+    await expect(me.showText()).toHaveAttribute("aria-checked", "false");
+    await page.reload();
+    await expect(me.showText()).toHaveAttribute("aria-checked", "false");
+    await me.showText().click();
+    await expect(me.showText()).toHaveAttribute("aria-checked", "true");
+  });
+});
+
 for (const colorScheme of ["light", "dark"] as const) {
   test.describe(`Me in ${colorScheme} mode`, () => {
     test.use({ colorScheme });
@@ -140,6 +173,26 @@ for (const colorScheme of ["light", "dark"] as const) {
       await page.setViewportSize({ width: 820, height: 1180 });
       expect(await smallTargets(page)).toEqual([]);
       await testInfo.attach(`me-${colorScheme}-tablet`, { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
+    });
+
+    test("the notifications section with a device listed meets WCAG AA and has 48 px targets", async ({ page }, testInfo) => {
+      await signInAs(page, "picker2");
+      const me = new MePage(page);
+      await me.goto();
+      await me.subscribeDevice(`Chrome · Android (${colorScheme})`);
+      await page.reload();
+      await expect(me.device(`Chrome · Android (${colorScheme})`)).toBeVisible();
+      await expect(me.showText()).toBeEnabled();
+      await me.pushHeading().scrollIntoViewIfNeeded();
+      expect(await accessibilityViolations(page)).toEqual([]);
+      expect(await smallTargets(page)).toEqual([]);
+      await testInfo.attach(`me-push-${colorScheme}-phone`, { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
+
+      await page.setViewportSize({ width: 820, height: 1180 });
+      expect(await smallTargets(page)).toEqual([]);
+      await testInfo.attach(`me-push-${colorScheme}-tablet`, { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
+      await me.device(`Chrome · Android (${colorScheme})`).getByRole("button", { name: /^Remove/ }).click();
+      await expect(me.device(`Chrome · Android (${colorScheme})`)).toHaveCount(0);
     });
 
     test("editing and deleting a quick reply meet WCAG AA and have 48 px targets", async ({ page }) => {
@@ -173,6 +226,7 @@ test("Me in Polish fits a 360 px wide phone without horizontal scrolling", async
   await page.goto("/settings");
   await expect(page.getByRole("heading", { name: "Ja", level: 1 })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Szybkie odpowiedzi", exact: true })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Moje urządzenia" })).toBeVisible();
   expect(await horizontalOverflow(page)).toBe(0);
   expect(await smallTargets(page)).toEqual([]);
 });

@@ -29,13 +29,18 @@ for (const size of SIZES) {
     await page.getByRole("link", { name: /Acme Logistics/ }).click();
     await expect(page.getByRole("textbox", { name: "Message" })).toBeVisible();
     await shoot("conversation");
+    await page.getByRole("button", { name: "Details" }).click();
+    await expect(page.getByRole("dialog", { name: "Chat details" }).getByText("@picker", { exact: true })).toBeVisible();
+    await shoot("chat-details");
+    await page.keyboard.press("Escape");
 
     // Each screen is captured once its content, not its loading placeholder, is in.
     for (const [screen, path, heading, ready] of [
       ["people", "/people", "People", page.getByText("Ada Admin")],
       ["me", "/settings", "Me", page.getByRole("heading", { name: "Status" })],
       ["manager", "/manager", "Waiting for a reply", page.getByRole("heading", { level: 1, name: "Waiting for a reply" })],
-      ["scan", "/scan", "Scan", page.getByLabel("Code")],
+      ["scan", "/scan", "Scan", page.getByLabel("Code", { exact: true })],
+      ["qr-labels", "/admin/qr", "QR labels", page.getByRole("list", { name: "QR labels" })],
     ] as const) {
       await page.goto(path);
       await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();

@@ -38,6 +38,24 @@ test.describe("sign-in on a phone", () => {
     await expect(page).toHaveURL(/\/sign-in$/);
   });
 
+  test("Sign out works even when tapped before the page's script has run", async ({ page, browser }) => {
+    const signIn = new SignInPage(page);
+    await signIn.goto();
+    await signIn.signIn("picker");
+    await new ChatsPage(page).expectLoaded();
+    const noScript = await browser.newContext({ javaScriptEnabled: false, storageState: await page.context().storageState() });
+    try {
+      const tablet = await noScript.newPage();
+      await tablet.goto("/settings");
+      await tablet.getByRole("button", { name: "Sign out", exact: true }).click();
+      await expect(tablet).toHaveURL(/\/sign-in$/);
+      await tablet.goto("/chats");
+      await expect(tablet).toHaveURL(/\/sign-in$/);
+    } finally {
+      await noScript.close();
+    }
+  });
+
   test("app pages redirect to sign-in without a session", async ({ page }) => {
     for (const path of ["/", "/chats"]) {
       await page.goto(path);

@@ -5,16 +5,28 @@ import { type Realtime, createRealtime } from "~/server/realtime";
 import { createBus } from "~/server/realtime/bus";
 import { ensureCompanyChat } from "~/server/services/chats";
 import type { Deps } from "~/server/services/deps";
+import { type PushNotifier, type PushOptions, createPushNotifier } from "~/server/services/push";
+import { type WebhookWorker, createWebhookWorker } from "~/server/services/webhooks";
 import { createTestAuth } from "./auth";
 import { createTestDatabase } from "./db";
 
-export type TestWorld = { database: Database; deps: Deps; auth: Auth; realtime: Realtime; close(): Promise<void> };
+export type TestWorld = {
+  database: Database;
+  deps: Deps;
+  auth: Auth;
+  realtime: Realtime;
+  webhooks: WebhookWorker;
+  push: PushNotifier;
+  close(): Promise<void>;
+};
 
 /**
  * A database, the realtime side of one app instance and the service deps, as the server wires
  * them. With REDIS_URL the bus is Redis under a namespace of this world's own.
  */
-export async function createTestWorld(options: { hub?: Parameters<typeof createRealtime>[0]["hub"] } = {}): Promise<TestWorld> {
+export async function createTestWorld(
+  options: { hub?: Parameters<typeof createRealtime>[0]["hub"]; push?: Partial<Omit<PushOptions, "db" | "viewing">> } = {},
+): Promise<TestWorld> {
   const database = await createTestDatabase();
   // As server/main.ts does at start.
   await ensureCompanyChat(database.db);
@@ -23,13 +35,37 @@ export async function createTestWorld(options: { hub?: Parameters<typeof createR
   const realtime = createRealtime({ db: database.db, bus, redisUrl, hub: options.hub });
   // Tests send faster than people; the rate limit has its own test with its own limiter
   // (messages.test.ts), and the app wires the real one (app/api/trpc/[trpc]/route.ts).
-  const deps: Deps = { db: database.db, realtime, presence: realtime.presence, sendLimiter: { take: () => true } };
+  // Webhooks may call a receiver on 127.0.0.1 here, retrying after 50 ms rather than 10 s.
+  const webhooks = createWebhookWorker(database.db, { allowLoopback: true, retryDelaysMs: [50, 100, 200] });
+  // Push likewise: endpoints on 127.0.0.1, keys generated into this database, quick retries.
+  const push = createPushNotifier({
+    db: database.db,
+    vapid: { keys: null, subject: "mailto:tests@floorchat.invalid" },
+    outbound: { allowLoopback: true },
+    viewing: realtime.viewing,
+    retryDelaysMs: [20, 40],
+    ...options.push,
+  });
+  const deps: Deps = {
+    db: database.db,
+    realtime,
+    presence: realtime.presence,
+    sendLimiter: { take: () => true },
+    webhooks,
+    outbound: { allowLoopback: true },
+    push,
+    viewing: realtime.viewing,
+  };
   return {
     database,
     deps,
     auth: createTestAuth(database.db),
     realtime,
+    webhooks,
+    push,
     async close() {
+      await webhooks.stop();
+      await push.stop();
       await realtime.close();
       await bus.close();
       await database.close();

@@ -28,3 +28,20 @@ export function waitForExit(child: ChildProcess): Promise<{ code: number | null;
   child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve) => child.on("exit", (code) => resolve({ code, stdout, stderr })));
 }
+
+/**
+ * Another process holding the embedded database in `dataDir` (tests/fixtures/hold-database.mts),
+ * until the returned release() is awaited.
+ */
+export async function holdDatabaseElsewhere(dataDir: string) {
+  const holder = spawnTs("tests/fixtures/hold-database.mts", [dataDir]);
+  const exited = waitForExit(holder);
+  await waitForOutput(holder, "ready");
+  return {
+    holder,
+    release: () => {
+      holder.stdin?.end();
+      return exited;
+    },
+  };
+}

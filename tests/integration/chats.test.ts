@@ -265,6 +265,26 @@ describe("conversations (PRODUCT.md C1–C4)", () => {
       expect(chatEvents(resumed, room.id).map((r) => r.event)).toEqual([{ type: "chat.deleted", chatId: room.id }]);
       resumed.close();
     });
+    it("lets a user on a private room's access list leave it, after which they cannot read it", async () => {
+      const room = await callers.mark.chat.createRoom({ title: "Cold store", visibility: "private", access: { userIds: [ids.pia], groupIds: [] } });
+      await callers.pia.chat.leave({ chatId: room.id });
+      await expect(callers.pia.chat.get({ chatId: room.id })).rejects.toMatchObject({ code: "FORBIDDEN" });
+      expect((await callers.mark.chat.roomAccess({ chatId: room.id })).userIds).toEqual([]);
+    });
+
+    it("refuses leaving a private room read through a group, and changes nothing", async () => {
+      const db = world.database.db;
+      const [crew] = await db.insert(groups).values({ name: "Night crew", kind: "team" }).returning();
+      await db.insert(groupMembers).values({ groupId: crew!.id, userId: ids.eva });
+      const room = await callers.mark.chat.createRoom({ title: "Night desk", visibility: "private", access: { userIds: [ids.eva], groupIds: [crew!.id] } });
+      await expect(callers.eva.chat.leave({ chatId: room.id })).rejects.toThrow(/through a group/);
+      expect((await callers.mark.chat.roomAccess({ chatId: room.id })).userIds).toEqual([ids.eva]);
+    });
+
+    it("refuses the creator leaving their own room (they delete it instead)", async () => {
+      const room = await callers.mark.chat.createRoom({ title: "Mine to keep", visibility: "public" });
+      await expect(callers.mark.chat.leave({ chatId: room.id })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    });
   });
 
   describe("C3 direct messages", () => {

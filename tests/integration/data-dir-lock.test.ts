@@ -4,22 +4,18 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { openPglite } from "~/db/client";
 import { DataDirLockedError } from "~/db/lock";
-import { spawnTs, waitForExit, waitForOutput } from "../factories/process";
+import { holdDatabaseElsewhere, spawnTs, waitForExit, waitForOutput } from "../factories/process";
 
-describe("embedded database lock", () => {
+// These tests start Node processes that open PGlite (seconds on a busy machine): more time than the default.
+describe("embedded database lock", { timeout: 90_000 }, () => {
   const cleanups: (() => Promise<unknown> | void)[] = [];
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0)) await cleanup();
   });
 
   async function holdInAnotherProcess(dataDir: string) {
-    const holder = spawnTs("tests/fixtures/hold-database.mts", [dataDir]);
-    const exited = waitForExit(holder);
-    cleanups.push(() => {
-      holder.stdin?.end();
-      return exited;
-    });
-    await waitForOutput(holder, "ready");
+    const { holder, release } = await holdDatabaseElsewhere(dataDir);
+    cleanups.push(release);
     return holder;
   }
 

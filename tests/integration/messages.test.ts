@@ -42,6 +42,16 @@ describe("messages", () => {
       expect(stored).toHaveLength(1);
     });
 
+    it("refuses an outbox message written by another user (a shared tablet changed hands) with UNAUTHORIZED, storing nothing", async () => {
+      const id = clientId();
+      await expect(callers.mark.message.send({ chatId: companyId, clientId: id, body: "written by Pia offline", senderId: pia.id })).rejects.toMatchObject({
+        code: "UNAUTHORIZED",
+      });
+      expect(await world.database.db.select().from(messages).where(eq(messages.clientId, id))).toEqual([]);
+      const sent = await callers.pia.message.send({ chatId: companyId, clientId: id, body: "written by Pia offline", senderId: pia.id });
+      expect(sent.sender.id).toBe(pia.id);
+    });
+
     it("stores one message when the same send arrives twice at once", async () => {
       const id = clientId();
       const [a, b] = await Promise.all([

@@ -12,6 +12,9 @@ const journal = JSON.parse(fs.readFileSync(path.join(process.cwd(), "db/migratio
 
 const expectedTables = [
   "accounts",
+  "api_tokens",
+  "approval_votes",
+  "approvals",
   "audit_log",
   "chat_access",
   "chat_members",
@@ -21,11 +24,16 @@ const expectedTables = [
   "group_members",
   "groups",
   "messages",
+  "push_subscriptions",
   "quick_replies",
+  "rota_shifts",
+  "rotas",
   "sessions",
   "settings",
   "users",
   "verifications",
+  "webhook_deliveries",
+  "webhooks",
 ];
 
 async function tableNames(database: Database): Promise<string[]> {

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import net from "node:net";
 import pg from "pg";
-import superjson from "superjson";
+import { type Wire, deserialize, serialize } from "~/lib/trpc/wire";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, openPostgres } from "~/db/client";
 import type { MessageDto } from "~/server/realtime/events";
@@ -90,16 +90,16 @@ async function signIn(app: AppProcess, username: string): Promise<string> {
     .join("; ");
 }
 
-/** Calls a tRPC procedure over HTTP as the browser client does (superjson on the wire). */
+/** Calls a tRPC procedure over HTTP as the browser client does (lib/trpc/wire.ts on the wire). */
 async function trpc<T>(app: AppProcess, cookie: string, path: string, input: unknown): Promise<T> {
   const response = await fetch(`${app.origin}/api/trpc/${path}`, {
     method: "POST",
     headers: { "content-type": "application/json", cookie },
-    body: JSON.stringify(superjson.serialize(input)),
+    body: JSON.stringify(serialize(input)),
   });
-  const body = (await response.json()) as { result?: { data: { json: unknown; meta?: unknown } }; error?: unknown };
+  const body = (await response.json()) as { result?: { data: Wire }; error?: unknown };
   if (response.status !== 200 || !body.result) throw new Error(`${path} answered ${response.status}: ${JSON.stringify(body.error)}`);
-  return superjson.deserialize(body.result.data as Parameters<typeof superjson.deserialize>[0]);
+  return deserialize(body.result.data) as T;
 }
 
 describe.skipIf(!serverUrl || !redisUrl)("two app instances on one PostgreSQL and one Redis", () => {

@@ -29,6 +29,7 @@ const procedures: [string, Procedure][] = [
   ["message.list", (c, t) => c.message.list({ chatId: t.chatId })],
   ["message.readBy", (c, t) => c.message.readBy({ messageId: t.messageId })],
   ["message.markRead", (c, t) => c.message.markRead({ chatId: t.chatId, seq: 1 })],
+  ["message.take", (c, t) => c.message.take({ messageId: t.messageId })],
 ];
 
 describe("an outsider (signed in, without access)", () => {

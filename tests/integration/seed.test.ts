@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "~/db/client";
 import { entities, groups, users } from "~/db/schema";
 import { DEMO_PASSWORD, ORDER_STATUSES, seedDemo } from "~/db/seed";
+import { onDuty } from "~/server/services/rotas";
 import { callerFor, signIn } from "../factories/auth";
 import { type TestWorld, createTestWorld } from "../factories/deps";
 
@@ -43,6 +44,14 @@ describe("demo data", () => {
     const first = orders.find((o) => o.key === "SO-10001")!;
     expect(first.url).toBe("https://erp.example.com/orders/SO-10001");
     expect(first.title.length).toBeGreaterThan(0);
+  });
+
+  it("seeds the rota helpdesk so on-duty:helpdesk reaches both managers at any hour", async () => {
+    const managers = await database.db.select({ id: users.id, username: users.username }).from(users);
+    const expected = managers.filter((u) => u.username === "manager" || u.username === "manager2").map((u) => u.id).sort();
+    for (const at of ["2026-03-01T00:00:00Z", "2026-03-04T12:34:00Z", "2026-03-07T23:59:00Z"]) {
+      expect((await onDuty(database.db, "helpdesk", new Date(at))).sort()).toEqual(expected);
+    }
   });
 
   it("does nothing on a database that already has users", async () => {

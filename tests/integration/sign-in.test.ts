@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "~/db/client";
 import { users } from "~/db/schema";
-import type { Auth } from "~/server/auth";
+import { type Auth, signOutAndRedirect } from "~/server/auth";
 import { PASSWORD, TEST_ORIGIN, callerFor, cookieFrom, createPersonas, signInRequest } from "../factories/auth";
 import { type TestWorld, createTestWorld } from "../factories/deps";
 
@@ -98,5 +98,29 @@ describe("sign-in", () => {
     expect(signOut.status).toBe(200);
     const caller = await callerFor(world.deps, world.auth, cookie);
     await expect(caller.user.me()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+  });
+
+  it("signs out through the form post: 303 to sign-in, cookie cleared, session gone", async () => {
+    const cookie = cookieFrom(await auth.handler(signInRequest("mark", PASSWORD)));
+    const response = await signOutAndRedirect(
+      auth,
+      new Request(`${TEST_ORIGIN}/api/sign-out`, { method: "POST", headers: { cookie, origin: TEST_ORIGIN } }),
+    );
+    expect(response.status).toBe(303);
+    expect(response.headers.get("location")).toBe("/sign-in");
+    expect(response.headers.getSetCookie().join(";")).toMatch(/better-auth\.session_token=;/);
+    const caller = await callerFor(world.deps, world.auth, cookie);
+    await expect(caller.user.me()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+  });
+
+  it("refuses a sign-out form posted from another site, and the session lives on", async () => {
+    const cookie = cookieFrom(await auth.handler(signInRequest("mark", PASSWORD)));
+    const response = await signOutAndRedirect(
+      auth,
+      new Request(`${TEST_ORIGIN}/api/sign-out`, { method: "POST", headers: { cookie, origin: "https://evil.example" } }),
+    );
+    expect(response.status).toBe(403);
+    const caller = await callerFor(world.deps, world.auth, cookie);
+    await expect(caller.user.me()).resolves.toMatchObject({ username: "mark" });
   });
 });

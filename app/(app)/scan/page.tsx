@@ -1,19 +1,15 @@
 import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
-import { ManualEntry } from "~/components/scan/manual-entry";
+import { ScanScreen } from "~/components/scan/scan-screen";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("scan");
   return { title: t("title") };
 }
 
-export default async function ScanPage() {
-  const t = await getTranslations("scan");
-  return (
-    <main className="page">
-      <h1>{t("title")}</h1>
-      <p className="muted">{t("intro")}</p>
-      <ManualEntry />
-    </main>
-  );
+/** `?code=` carries a hardware scan from another screen that needs explaining here (unknown, or several records). */
+export default async function ScanPage({ searchParams }: { searchParams: Promise<{ code?: string | string[] }> }) {
+  const { code } = await searchParams;
+  const initialCode = typeof code === "string" && code.trim() ? code.trim().slice(0, 200) : null;
+  return <ScanScreen initialCode={initialCode} />;
 }

@@ -3,6 +3,7 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { LocaleSwitch } from "~/components/locale-switch";
+import { ServiceWorker } from "~/components/pwa/service-worker";
 import { SignInForm } from "~/components/sign-in-form";
 import { getSessionActor } from "~/server/api/session";
 
@@ -25,6 +26,8 @@ export default async function SignInPage() {
         <SignInForm />
         <LocaleSwitch />
       </div>
+      {/* Installed from the first page people see, so the app works offline from the first sign-in. */}
+      <ServiceWorker />
     </main>
   );
 }

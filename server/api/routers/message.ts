@@ -11,6 +11,7 @@ import {
   ZSendMessageInput,
   ZUnread,
 } from "../schemas/message";
+import { takeRequest } from "~/server/services/system-chats";
 import { authedProcedure, router } from "../trpc";
 
 export const messageRouter = router({
@@ -23,6 +24,8 @@ export const messageRouter = router({
     .input(ZMarkReadInput)
     .output(z.object({ lastReadSeq: z.number() }))
     .mutation(({ ctx, input }) => markRead(ctx, ctx.actor, input)),
+  /** "I'll take it" on a script's request: the first taker gets it; later ones get CONFLICT. */
+  take: authedProcedure.input(ZMessageRef).output(ZMessage).mutation(({ ctx, input }) => takeRequest(ctx, ctx.actor, input.messageId)),
   unread: authedProcedure.output(ZUnread).query(({ ctx }) => unreadCounts(ctx.db, ctx.actor)),
 });
 

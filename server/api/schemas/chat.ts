@@ -8,7 +8,16 @@ export const ZChatSummary = z.object({
   title: z.string().nullable(),
   visibility: z.enum(["public", "private"]),
   createdBy: z.string().nullable(),
-  entity: z.object({ type: z.string(), key: z.string(), status: z.string().nullable(), url: z.string().nullable() }).nullable(),
+  entity: z
+    .object({
+      type: z.string(),
+      key: z.string(),
+      status: z.string().nullable(),
+      url: z.string().nullable(),
+      /** Approval requests on the record still waiting (its status chip shows them). */
+      pendingApprovals: z.number(),
+    })
+    .nullable(),
   lastSeq: z.number(),
   lastMessageAt: z.date().nullable(),
   lastMessage: z.object({ seq: z.number(), senderName: z.string(), body: z.string().nullable() }).nullable(),

@@ -10,6 +10,12 @@ export const ZBody = z
   .min(1, { error: "Write something first" })
   .max(MAX_BODY_LENGTH, { error: `At most ${MAX_BODY_LENGTH.toLocaleString("en")} characters` });
 
+export const ZMessageData = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("status"), from: z.string().nullable(), to: z.string().nullable() }),
+  z.object({ type: z.literal("approval"), approvalId: z.string() }),
+  z.object({ type: z.literal("take"), takenBy: z.object({ id: z.string(), name: z.string(), at: z.string() }).nullable() }),
+]);
+
 export const ZMessage = z.object({
   id: z.string(),
   chatId: z.string(),
@@ -19,6 +25,7 @@ export const ZMessage = z.object({
   clientId: z.string().nullable(),
   body: z.string().nullable(),
   replyTo: z.object({ id: z.string(), seq: z.number(), senderName: z.string(), body: z.string().nullable() }).nullable(),
+  data: ZMessageData.nullable(),
   editedAt: z.date().nullable(),
   deletedAt: z.date().nullable(),
   createdAt: z.date(),
@@ -29,6 +36,11 @@ export const ZSendMessageInput = z.object({
   clientId: z.string().min(8, { error: "At least 8 characters" }).max(64).regex(/^[\w-]+$/, { error: "Letters, digits, - and _" }),
   body: ZBody,
   replyToId: ZId.nullish(),
+  /**
+   * Who wrote it, as the client believed: an outbox item written on a shared tablet must not
+   * go out under the next person's session.
+   */
+  senderId: ZId.optional(),
 });
 export type TSendMessageInput = z.infer<typeof ZSendMessageInput>;
 

@@ -1,12 +1,14 @@
 import AxeBuilder from "@axe-core/playwright";
-import type { Page } from "@playwright/test";
+import type { Page, TestInfo } from "@playwright/test";
 
 /** Every visible control must be a 48 px target (PRODUCT.md W7: gloves). */
 export async function smallTargets(page: Page): Promise<string[]> {
   const controls = page.locator("button:visible, a:visible, input:visible, select:visible, textarea:visible");
   const small: string[] = [];
   for (const control of await controls.all()) {
-    const box = await control.boundingBox();
+    // A checkbox or radio inside its label is hit anywhere on the label: that is its target.
+    const label = control.locator("xpath=ancestor::label[1]");
+    const box = (await label.count()) > 0 ? await label.boundingBox() : await control.boundingBox();
     if (box && (box.height < 48 || box.width < 48)) {
       small.push(`${await control.evaluate((el) => el.outerHTML.slice(0, 80))} is ${box.width}×${box.height}`);
     }
@@ -22,4 +24,16 @@ export async function accessibilityViolations(page: Page): Promise<string[]> {
 
 export async function horizontalOverflow(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+}
+
+/** Full-page screenshots at the phone's size and at tablet size (820×1180), kept with the test's results. */
+export async function keepScreenshots(page: Page, testInfo: TestInfo, name: string) {
+  const phone = page.viewportSize();
+  for (const [device, size] of [["phone", phone], ["tablet", { width: 820, height: 1180 }]] as const) {
+    if (size) await page.setViewportSize(size);
+    const path = testInfo.outputPath(`${name}-${device}.png`);
+    await page.screenshot({ path, fullPage: true, animations: "disabled" });
+    await testInfo.attach(`${name}-${device}`, { path, contentType: "image/png" });
+  }
+  if (phone) await page.setViewportSize(phone);
 }

@@ -1,0 +1,22 @@
+import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
+import { AdminHeader, adminGate } from "~/components/admin/admin-gate";
+import styles from "~/components/admin/admin.module.css";
+import { TokensScreen } from "~/components/admin/tokens-screen";
+
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("admin.tokens");
+  return { title: t("title") };
+}
+
+export default async function TokensPage() {
+  const { actor, denied } = await adminGate();
+  if (!actor) return denied;
+  const t = await getTranslations("admin.tokens");
+  return (
+    <main className={`page ${styles.page}`}>
+      <AdminHeader title={t("title")} intro={t("intro")} />
+      <TokensScreen />
+    </main>
+  );
+}

@@ -1,0 +1,5 @@
+import { getAuth, signOutAndRedirect } from "~/server/auth";
+
+export async function POST(request: Request) {
+  return signOutAndRedirect(await getAuth(), request);
+}

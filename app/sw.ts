@@ -1,0 +1,149 @@
+/// <reference lib="webworker" />
+/**
+ * Floorchat's service worker (Serwist): the app shell and the last opened chats offline, the
+ * outbox sent by Background Sync, and Web Push notifications. Bundled by esbuild through
+ * app/serwist/[path]/route.ts; it is not part of the Next bundle.
+ */
+import { ExpirationPlugin, NetworkFirst, type PrecacheEntry, Serwist, type SerwistGlobalConfig, StaleWhileRevalidate } from "serwist";
+import { flushOutbox } from "~/lib/outbox/send";
+import { API_CACHE as API, PAGES_CACHE as PAGES } from "~/lib/pwa/caches";
+import { type Wire, deserialize } from "~/lib/trpc/wire";
+import type { PushPayload } from "~/server/services/push";
+
+declare global {
+  interface WorkerGlobalScope extends SerwistGlobalConfig {
+    __SW_MANIFEST: (PrecacheEntry | string)[] | undefined;
+  }
+}
+
+declare const self: ServiceWorkerGlobalScope;
+
+const OFFLINE_PAGE = "/offline";
+// A slow aisle connection should not keep a cached chat off the screen for long.
+const NETWORK_TIMEOUT_S = 4;
+
+/**
+ * tRPC queries. Not message.list: the chat's timeline is kept by the page itself, with what
+ * arrived live (lib/outbox/timelines.ts); an older cached answer would hide those messages.
+ */
+const isUserData = (pathname: string) => pathname.startsWith("/api/trpc/") && !pathname.startsWith("/api/trpc/message.list");
+
+const serwist = new Serwist({
+  precacheEntries: self.__SW_MANIFEST,
+  // A new version waits for the person's "Reload" (components/pwa/update-banner.tsx): never a
+  // silent swap in the middle of a task. The very first one takes the open page at once.
+  skipWaiting: false,
+  clientsClaim: true,
+  navigationPreload: false,
+  runtimeCaching: [
+    {
+      // tRPC queries (GET): what the last opened chats showed, for when the network is gone.
+      matcher: ({ url, sameOrigin, request }) => sameOrigin && request.method === "GET" && isUserData(url.pathname),
+      handler: new NetworkFirst({
+        cacheName: API,
+        networkTimeoutSeconds: NETWORK_TIMEOUT_S,
+        plugins: [new ExpirationPlugin({ maxEntries: 300, maxAgeSeconds: 7 * 24 * 3600 })],
+      }),
+    },
+    {
+      // Pages and their React Server Component payloads.
+      matcher: ({ url, sameOrigin, request }) =>
+        sameOrigin &&
+        !url.pathname.startsWith("/api/") &&
+        // Page loads, in-app navigations (RSC), and pages the app asks to keep (CACHE_URLS).
+        (request.mode === "navigate" || request.headers.get("RSC") === "1" || (request.headers.get("accept") ?? "").startsWith("text/html")),
+      handler: new NetworkFirst({
+        cacheName: PAGES,
+        networkTimeoutSeconds: NETWORK_TIMEOUT_S,
+        plugins: [new ExpirationPlugin({ maxEntries: 100, maxAgeSeconds: 7 * 24 * 3600 })],
+      }),
+    },
+    {
+      matcher: ({ url, sameOrigin }) => sameOrigin && (url.pathname.startsWith("/icons/") || url.pathname.startsWith("/wasm/")),
+      handler: new StaleWhileRevalidate({ cacheName: "floorchat-assets" }),
+    },
+  ],
+  fallbacks: {
+    entries: [{ url: OFFLINE_PAGE, matcher: ({ request }) => request.mode === "navigate" }],
+  },
+});
+
+/** Sign-out empties the per-user caches, and ends this device's push subscription, before the request goes on. */
+serwist.registerCapture(
+  ({ url, sameOrigin }) => sameOrigin && url.pathname === "/api/sign-out",
+  async ({ request }) => {
+    // The device stops being this person's: their notifications must not reach the next user.
+    const subscription = await self.registration.pushManager.getSubscription().catch(() => null);
+    await Promise.all([caches.delete(PAGES), caches.delete(API), subscription?.unsubscribe().catch(() => false)]);
+    return fetch(request);
+  },
+  "POST",
+);
+
+serwist.addEventListeners();
+
+/** The signed-in user, asked of the server: only their own outbox items may go out on this session. */
+async function currentUserId(): Promise<string | null> {
+  try {
+    const response = await fetch("/api/trpc/user.me", { credentials: "same-origin", cache: "no-store" });
+    if (!response.ok) return null;
+    const answer = (await response.json()) as { result?: { data: Wire } };
+    return answer.result ? ((deserialize(answer.result.data) as { id: string }).id ?? null) : null;
+  } catch {
+    return null;
+  }
+}
+
+type SyncEvent = ExtendableEvent & { tag: string; lastChance: boolean };
+
+self.addEventListener("sync", (event) => {
+  const sync = event as SyncEvent;
+  if (sync.tag !== "outbox") return;
+  sync.waitUntil(
+    (async () => {
+      const userId = await currentUserId();
+      if (!userId) return;
+      const { waiting } = await flushOutbox(userId);
+      // A rejected promise asks the browser to try the sync again later.
+      if (waiting && !sync.lastChance) throw new Error("The outbox still has messages waiting");
+    })(),
+  );
+});
+
+self.addEventListener("push", (event) => {
+  let payload: PushPayload | null = null;
+  try {
+    payload = event.data ? (event.data.json() as PushPayload) : null;
+  } catch {
+    payload = null;
+  }
+  // Every push shows a notification: a silent one is against the rules, and iOS revokes the
+  // subscription after a few.
+  const title = payload?.title ?? "Floorchat";
+  const body = payload ? (payload.body ? (payload.sender ? `${payload.sender}: ${payload.body}` : payload.body) : (payload.sender ?? "")) : "";
+  event.waitUntil(
+    self.registration.showNotification(title, {
+      body,
+      tag: payload?.tag ?? (payload ? `chat:${payload.chatId}` : "floorchat"),
+      // A second message in the same chat replaces the first notification but still alerts.
+      renotify: Boolean(payload),
+      icon: "/icons/icon-192.png",
+      badge: "/icons/badge-96.png",
+      data: { url: payload?.url ?? "/chats" },
+    } as NotificationOptions),
+  );
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const target = new URL((event.notification.data as { url?: string } | null)?.url ?? "/chats", self.location.origin);
+  event.waitUntil(
+    (async () => {
+      const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+      const open = windows.find((client) => new URL(client.url).pathname === target.pathname) ?? windows[0];
+      if (!open) return void (await self.clients.openWindow(target.href));
+      if (new URL(open.url).pathname !== target.pathname) await open.navigate(target.href);
+      await open.focus().catch(() => undefined);
+    })(),
+  );
+});

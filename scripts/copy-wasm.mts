@@ -1,0 +1,4 @@
+/** `npm run build` runs this before `next build`; `npm start` does the same through ensure-build.mts. */
+import { copyScannerWasm } from "./scanner-wasm";
+
+copyScannerWasm();

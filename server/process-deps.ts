@@ -1,0 +1,48 @@
+import { getDb } from "~/db/client";
+import { type Env, getEnv, vapidSubject } from "./env";
+import { getProcessRealtime } from "./realtime";
+import type { Deps } from "./services/deps";
+import { type PushNotifier, createPushNotifier } from "./services/push";
+import { SEND_RATE, createRateLimiter } from "./services/rate-limit";
+import { type WebhookWorker, createWebhookWorker } from "./services/webhooks";
+
+/**
+ * The services' dependencies for this process: one database, one realtime hub, one webhook
+ * sender, one push sender and per-process rate limits, shared by tRPC, the REST API and the custom server.
+ */
+type Holder = { __floorchatWebhooks?: WebhookWorker; __floorchatSendLimiter?: Deps["sendLimiter"]; __floorchatPush?: PushNotifier };
+const holder = globalThis as Holder;
+
+export function outboundPolicy(env: Env) {
+  return { allowLoopback: env.OUTBOUND_ALLOW_LOOPBACK ?? false };
+}
+
+export async function getProcessDeps(env: Env = getEnv()): Promise<Deps> {
+  const db = await getDb(env);
+  const realtime = getProcessRealtime();
+  const outbound = outboundPolicy(env);
+  holder.__floorchatWebhooks ??= createWebhookWorker(db, outbound);
+  const configured = env.VAPID_PUBLIC_KEY && env.VAPID_PRIVATE_KEY ? { publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY } : null;
+  holder.__floorchatPush ??= createPushNotifier({ db, vapid: { keys: configured, subject: vapidSubject(env) }, outbound, viewing: realtime.viewing });
+  // Per process: each app instance limits the senders it serves (README, Limits).
+  holder.__floorchatSendLimiter ??= createRateLimiter(SEND_RATE);
+  return {
+    db,
+    realtime,
+    presence: realtime.presence,
+    sendLimiter: holder.__floorchatSendLimiter,
+    webhooks: holder.__floorchatWebhooks,
+    outbound,
+    push: holder.__floorchatPush,
+    viewing: realtime.viewing,
+  };
+}
+
+/** Started by server/main.ts: retries and anything queued by another instance. */
+export async function startWebhookWorker(env: Env): Promise<WebhookWorker> {
+  const deps = await getProcessDeps(env);
+  const worker = holder.__floorchatWebhooks!;
+  worker.start();
+  void deps.webhooks.kick().catch((error: unknown) => console.error("[webhooks]", error));
+  return worker;
+}

@@ -1,0 +1,380 @@
+import { createECDH, createDecipheriv, createPublicKey, hkdfSync, randomBytes, verify } from "node:crypto";
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import https from "node:https";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chatMembers, entities, pushSubscriptions, settings } from "~/db/schema";
+import type { Actor } from "~/server/domain-error";
+import { createApproval } from "~/server/services/approvals";
+import { type PushPayload, createPushNotifier } from "~/server/services/push";
+import { subscribePush } from "~/server/services/push-subscriptions";
+import { findActor } from "~/server/services/users";
+import { callerFor, createPersonas, signIn } from "../factories/auth";
+import { type TestWorld, createTestWorld } from "../factories/deps";
+import { openStream, serveStream } from "../factories/stream";
+
+/** A self-signed certificate for 127.0.0.1, made for this run and deleted after it. */
+function makeCertificate() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "floorchat-push-"));
+  const key = path.join(dir, "key.pem");
+  const cert = path.join(dir, "cert.pem");
+  execFileSync("openssl", [
+    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
+    "-keyout", key, "-out", cert, "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+  ], { stdio: "ignore" });
+  const pair = { key: fs.readFileSync(key), cert: fs.readFileSync(cert) };
+  fs.rmSync(dir, { recursive: true, force: true });
+  return pair;
+}
+
+/** A browser's side of a subscription: its P-256 key pair and 16-byte auth secret. */
+function makeBrowserKeys() {
+  const ecdh = createECDH("prime256v1");
+  ecdh.generateKeys();
+  const auth = randomBytes(16);
+  return { ecdh, auth, p256dh: ecdh.getPublicKey().toString("base64url"), authText: auth.toString("base64url") };
+}
+type BrowserKeys = ReturnType<typeof makeBrowserKeys>;
+
+/** RFC 8291 with RFC 8188's aes128gcm: what the browser does with a push message's body. */
+function decrypt(body: Buffer, keys: BrowserKeys): string {
+  const salt = body.subarray(0, 16);
+  const idLength = body.readUInt8(20);
+  const senderKey = body.subarray(21, 21 + idLength);
+  const ciphertext = body.subarray(21 + idLength);
+  const secret = keys.ecdh.computeSecret(senderKey);
+  const keyInfo = Buffer.concat([Buffer.from("WebPush: info\0"), keys.ecdh.getPublicKey(), senderKey]);
+  const ikm = Buffer.from(hkdfSync("sha256", secret, keys.auth, keyInfo, 32));
+  const cek = Buffer.from(hkdfSync("sha256", ikm, salt, Buffer.from("Content-Encoding: aes128gcm\0"), 16));
+  const nonce = Buffer.from(hkdfSync("sha256", ikm, salt, Buffer.from("Content-Encoding: nonce\0"), 12));
+  const decipher = createDecipheriv("aes-128-gcm", cek, nonce);
+  decipher.setAuthTag(ciphertext.subarray(-16));
+  const padded = Buffer.concat([decipher.update(ciphertext.subarray(0, -16)), decipher.final()]);
+  // The last record ends with a 0x02 delimiter followed by zero or more padding zeros.
+  let end = padded.length - 1;
+  while (padded[end] === 0) end--;
+  expect(padded[end]).toBe(2);
+  return padded.subarray(0, end).toString("utf8");
+}
+
+/** Checks `Authorization: vapid t=<JWT>, k=<public key>` (RFC 8292); returns the problem, or null. */
+function checkVapid(header: string | undefined, origin: string): { problem: string | null; k: string } {
+  const match = /^vapid t=([^,\s]+),\s*k=([A-Za-z0-9_-]+)$/.exec(header ?? "");
+  if (!match) return { problem: "no vapid authorization", k: "" };
+  const [, jwt, k] = match as unknown as [string, string, string];
+  const [head, claims, signature] = jwt.split(".") as [string, string, string];
+  const point = Buffer.from(k, "base64url");
+  const key = createPublicKey({
+    key: { kty: "EC", crv: "P-256", x: point.subarray(1, 33).toString("base64url"), y: point.subarray(33, 65).toString("base64url") },
+    format: "jwk",
+  });
+  const isSigned = verify("sha256", Buffer.from(`${head}.${claims}`), { key, dsaEncoding: "ieee-p1363" }, Buffer.from(signature, "base64url"));
+  if (!isSigned) return { problem: "bad ES256 signature", k };
+  if ((JSON.parse(Buffer.from(head, "base64url").toString()) as { alg: string }).alg !== "ES256") return { problem: "not ES256", k };
+  const payload = JSON.parse(Buffer.from(claims, "base64url").toString()) as { aud: string; exp: number; sub?: string };
+  const now = Date.now() / 1000;
+  if (payload.aud !== origin) return { problem: `aud ${payload.aud}`, k };
+  if (!(payload.exp > now && payload.exp <= now + 24 * 3600)) return { problem: `exp ${payload.exp}`, k };
+  if (!payload.sub) return { problem: "no sub", k };
+  return { problem: null, k };
+}
+
+type Received = { path: string; ttl: string | undefined; urgency: string | undefined; topic: string | undefined; k: string; payload: PushPayload };
+
+/**
+ * A push service on 127.0.0.1 over https: it checks each request as a real one would (VAPID,
+ * TTL, Urgency, aes128gcm), decrypts the body with the subscription's keys, and answers the
+ * statuses queued for a path in turn (then 201).
+ */
+async function pushService(tls: { key: Buffer; cert: Buffer }) {
+  const subscribers = new Map<string, BrowserKeys>();
+  const answers = new Map<string, number[]>();
+  const received: Received[] = [];
+  const problems: string[] = [];
+  const server = https.createServer(tls, (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const urlPath = req.url ?? "";
+      const keys = subscribers.get(urlPath);
+      const vapid = checkVapid(req.headers.authorization, origin);
+      const problem =
+        !keys ? `unknown endpoint ${urlPath}`
+        : vapid.problem ? vapid.problem
+        : req.headers["content-encoding"] !== "aes128gcm" ? "not aes128gcm"
+        : !/^\d+$/.test(String(req.headers.ttl)) ? "no TTL"
+        : !["very-low", "low", "normal", "high"].includes(String(req.headers.urgency)) ? "bad Urgency"
+        : null;
+      if (problem || !keys) {
+        problems.push(problem ?? "");
+        res.writeHead(400).end(problem);
+        return;
+      }
+      received.push({
+        path: urlPath,
+        ttl: req.headers.ttl as string,
+        urgency: req.headers.urgency as string,
+        topic: req.headers.topic as string | undefined,
+        k: vapid.k,
+        payload: JSON.parse(decrypt(Buffer.concat(chunks), keys)) as PushPayload,
+      });
+      res.writeHead(answers.get(urlPath)?.shift() ?? 201).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let count = 0;
+  return {
+    received,
+    problems,
+    /** A new browser subscription: its endpoint on this service and its keys. */
+    subscription(name: string) {
+      const urlPath = `/push/${name}-${++count}`;
+      const keys = makeBrowserKeys();
+      subscribers.set(urlPath, keys);
+      return { path: urlPath, endpoint: origin + urlPath, keys: { p256dh: keys.p256dh, auth: keys.authText } };
+    },
+    answer(urlPath: string, statuses: number[]) {
+      answers.set(urlPath, statuses);
+    },
+    to: (urlPath: string) => received.filter((r) => r.path === urlPath),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe("Web Push (PRODUCT.md N1, N3; DESIGN.md invariants 5 and 7)", () => {
+  let world: TestWorld;
+  let service: Awaited<ReturnType<typeof pushService>>;
+  let stream: Awaited<ReturnType<typeof serveStream>>;
+  let tls: { key: Buffer; cert: Buffer };
+  let callers: Record<"pia" | "mark" | "olaf" | "alice", Awaited<ReturnType<typeof callerFor>>>;
+  let cookies: Record<"pia" | "mark", string>;
+  let mark: Actor;
+  let pia: Actor;
+  let olaf: Actor;
+  let endpoints: Record<"pia" | "mark" | "olaf", string>;
+  let roomId: string;
+  let otherRoomId: string;
+  let seq = 0;
+
+  const send = async (who: "pia" | "mark" | "olaf", chatId: string, body: string) => {
+    const message = await callers[who].message.send({ chatId, clientId: `push-test-${++seq}`, body });
+    await world.push.idle();
+    return message;
+  };
+
+  beforeAll(async () => {
+    tls = makeCertificate();
+    service = await pushService(tls);
+    world = await createTestWorld({ push: { ca: tls.cert } });
+    const personas = await createPersonas(world.database.db);
+    const db = world.database.db;
+    mark = (await findActor(db, personas.manager.id))!;
+    pia = (await findActor(db, personas.picker.id))!;
+    olaf = (await findActor(db, personas.outsider.id))!;
+    cookies = { pia: await signIn(world.auth, "pia"), mark: await signIn(world.auth, "mark") };
+    callers = {
+      pia: await callerFor(world.deps, world.auth, cookies.pia),
+      mark: await callerFor(world.deps, world.auth, cookies.mark),
+      olaf: await callerFor(world.deps, world.auth, await signIn(world.auth, "olaf")),
+      alice: await callerFor(world.deps, world.auth, await signIn(world.auth, "alice")),
+    };
+    endpoints = { pia: "", mark: "", olaf: "" };
+    for (const name of ["pia", "mark", "olaf"] as const) {
+      const subscription = service.subscription(name);
+      await callers[name].push.subscribe({ endpoint: subscription.endpoint, keys: subscription.keys, label: `${name}'s phone` });
+      endpoints[name] = subscription.path;
+    }
+    // A private room of Mark's that Pia may read and has joined; Olaf is left in its member
+    // list without access, as after losing it, to prove access is checked, not membership.
+    const room = await callers.mark.chat.createRoom({ title: "Dock 4", visibility: "private", access: { userIds: [pia.id], groupIds: [] } });
+    roomId = room.id;
+    await callers.pia.chat.join({ chatId: roomId });
+    await db.insert(chatMembers).values({ chatId: roomId, userId: olaf.id });
+    otherRoomId = (await callers.mark.chat.createRoom({ title: "Yard", visibility: "public" })).id;
+    stream = await serveStream(world.auth, world.realtime.hub);
+  });
+  afterAll(async () => {
+    await stream?.close();
+    await world?.close();
+    await service?.close();
+  });
+
+  it("delivers a new message encrypted to a reader's device: chat, title, sender and preview, signed with VAPID", async () => {
+    const before = service.to(endpoints.pia).length;
+    const message = await send("mark", roomId, "Pallet 7 is damaged,\n  please   check before loading. ".repeat(8));
+    const [push] = service.to(endpoints.pia).slice(before);
+    expect(service.problems).toEqual([]);
+    expect(push!.payload).toEqual({
+      chatId: roomId,
+      title: "Dock 4",
+      sender: "Mark Manager",
+      body: expect.stringMatching(/^Pallet 7 is damaged, please check before loading\. Pallet 7.*…$/) as unknown,
+      url: `/chats/${roomId}`,
+      tag: `chat:${roomId}`,
+    });
+    expect(push!.payload.body!.length).toBeLessThanOrEqual(140);
+    expect(push).toMatchObject({ ttl: String(24 * 3600), urgency: "normal", topic: roomId.replaceAll("-", "") });
+    expect(push!.k).toBe((await callers.pia.push.vapidPublicKey()).publicKey);
+    expect(message.chatId).toBe(roomId);
+    const [device] = await callers.pia.push.devices();
+    expect(device).toMatchObject({ label: "pia's phone", lastSuccessAt: expect.any(Date) as unknown });
+  });
+
+  it("never pushes a sender their own message", async () => {
+    const before = service.to(endpoints.mark).length;
+    await send("mark", roomId, "Mine");
+    expect(service.to(endpoints.mark).length).toBe(before);
+  });
+
+  it("never pushes someone who cannot read the chat, even one left in its member list", async () => {
+    const before = { olaf: service.to(endpoints.olaf).length, pia: service.to(endpoints.pia).length };
+    await send("mark", roomId, "For Dock 4 only");
+    expect(service.to(endpoints.pia).length).toBe(before.pia + 1);
+    expect(service.to(endpoints.olaf).length).toBe(before.olaf);
+  });
+
+  it("does not push a member who muted the chat", async () => {
+    await callers.pia.chat.setMuted({ chatId: roomId, muted: true });
+    const before = service.to(endpoints.pia).length;
+    await send("mark", roomId, "Quiet please");
+    expect(service.to(endpoints.pia).length).toBe(before);
+    await callers.pia.chat.setMuted({ chatId: roomId, muted: false });
+  });
+
+  it("does not push someone whose status is unavailable", async () => {
+    await callers.pia.people.setStatus({ status: "unavailable", statusText: "" });
+    const before = service.to(endpoints.pia).length;
+    await send("mark", roomId, "Anyone?");
+    expect(service.to(endpoints.pia).length).toBe(before);
+    await callers.pia.people.setStatus({ status: "available", statusText: "" });
+  });
+
+  it("does not push someone looking at the chat on a visible page, but does when they look at another chat or hide it", async () => {
+    const live = await openStream(stream.url, cookies.pia);
+    const { connectionId } = (await live.next("hello")).event;
+    expect(live.received[0]?.event.type).toBe("hello");
+    const before = service.to(endpoints.pia).length;
+
+    await callers.pia.stream.viewing({ connectionId, chatId: roomId });
+    await send("mark", roomId, "You see this already");
+    expect(service.to(endpoints.pia).length).toBe(before);
+
+    await callers.pia.stream.viewing({ connectionId, chatId: otherRoomId });
+    await send("mark", roomId, "You are elsewhere");
+    expect(service.to(endpoints.pia).length).toBe(before + 1);
+
+    await callers.pia.stream.viewing({ connectionId, chatId: roomId });
+    await callers.pia.stream.viewing({ connectionId, chatId: null });
+    await send("mark", roomId, "Your page is hidden");
+    expect(service.to(endpoints.pia).length).toBe(before + 2);
+
+    // Someone else cannot quiet Pia's notifications through her connection.
+    await expect(callers.mark.stream.viewing({ connectionId, chatId: roomId })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    live.close();
+  });
+
+  it("forgets a closed stream connection's view: its reports are refused and pushes resume", async () => {
+    const live = await openStream(stream.url, cookies.pia);
+    const { connectionId } = (await live.next("hello")).event;
+    await callers.pia.stream.viewing({ connectionId, chatId: roomId });
+    live.close();
+    await expect
+      .poll(() => callers.pia.stream.viewing({ connectionId, chatId: roomId }).then(() => "open", (error: { code: string }) => error.code))
+      .toBe("NOT_FOUND");
+    const before = service.to(endpoints.pia).length;
+    await send("mark", roomId, "Stream closed");
+    expect(service.to(endpoints.pia).length).toBe(before + 1);
+  });
+
+  it("leaves the message text out for someone who hides it in notifications", async () => {
+    expect(await callers.pia.push.setHideText({ hideText: true })).toEqual({ hideText: true });
+    expect(await callers.pia.push.settings()).toEqual({ hideText: true });
+    const before = service.to(endpoints.pia).length;
+    await send("mark", roomId, "Salary details");
+    const [push] = service.to(endpoints.pia).slice(before);
+    expect(push!.payload).toEqual({ chatId: roomId, title: "Dock 4", sender: "Mark Manager", url: `/chats/${roomId}`, tag: `chat:${roomId}` });
+    await callers.pia.push.setHideText({ hideText: false });
+  });
+
+  it("pushes an approval request to its approvers with high urgency, and not to the other members", async () => {
+    await world.database.db.insert(entities).values({ type: "order", key: "SO-PUSH", title: "Order for push" });
+    const chat = await callers.olaf.chat.openForEntity({ type: "order", key: "SO-PUSH" });
+    await send("olaf", chat.id, "Opening the record's chat");
+    const before = { pia: service.to(endpoints.pia).length, olaf: service.to(endpoints.olaf).length };
+    await createApproval(world.deps, mark, { record: { type: "order", key: "SO-PUSH" }, approvers: ["pia"], message: "Release the order?" });
+    await world.push.idle();
+    const [push] = service.to(endpoints.pia).slice(before.pia);
+    expect(push).toMatchObject({ urgency: "high", topic: undefined, payload: { chatId: chat.id, title: "Order for push", sender: "Mark Manager", body: "Release the order?" } });
+    expect(service.to(endpoints.olaf).length).toBe(before.olaf);
+  });
+
+  it("deletes a subscription the push service answers 410 Gone for", async () => {
+    const gone = service.subscription("pia-old");
+    const device = await callers.pia.push.subscribe({ endpoint: gone.endpoint, keys: gone.keys, label: "old tablet" });
+    service.answer(gone.path, [410]);
+    await send("mark", roomId, "Still there?");
+    expect(service.to(gone.path)).toHaveLength(1);
+    expect(await world.database.db.select().from(pushSubscriptions).where(eq(pushSubscriptions.id, device.id))).toEqual([]);
+    await send("mark", roomId, "Gone now");
+    expect(service.to(gone.path)).toHaveLength(1);
+  });
+
+  it("retries a push the service failed with 5xx until it is accepted, without holding up the send", async () => {
+    const flaky = service.subscription("pia-flaky");
+    const device = await callers.pia.push.subscribe({ endpoint: flaky.endpoint, keys: flaky.keys, label: "flaky" });
+    service.answer(flaky.path, [500, 503]);
+    const message = await callers.mark.message.send({ chatId: roomId, clientId: `push-test-${++seq}`, body: "Try again" });
+    expect(message.body).toBe("Try again");
+    await world.push.idle();
+    expect(service.to(flaky.path).map((r) => r.payload.body)).toEqual(["Try again", "Try again", "Try again"]);
+    const [row] = await world.database.db.select().from(pushSubscriptions).where(eq(pushSubscriptions.id, device.id));
+    expect(row).toMatchObject({ failures: 0, lastSuccessAt: expect.any(Date) as unknown });
+    await callers.pia.push.remove({ id: device.id });
+  });
+
+  it("refuses http and private-address endpoints at subscribe, and loopback unless the policy allows it", async () => {
+    const keys = service.subscription("refused").keys;
+    for (const endpoint of ["http://127.0.0.1:9/push", "https://10.0.0.1/push", "https://169.254.169.254/push", "https://[fe80::1]/push", "not a url"]) {
+      await expect(callers.pia.push.subscribe({ endpoint, keys, label: "" }), endpoint).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    }
+    await expect(subscribePush(world.deps.db, pia, { endpoint: "https://127.0.0.1:9/push", keys, label: "" }, { allowLoopback: false })).rejects.toMatchObject({
+      code: "invalid",
+      fields: { endpoint: expect.stringMatching(/private, loopback/) as unknown },
+    });
+    await expect(callers.pia.push.subscribe({ endpoint: "https://127.0.0.1:9/push", keys: { p256dh: "short", auth: keys.auth }, label: "" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
+  });
+
+  it("moves an endpoint subscribed again to the person now signed in; people remove only their own devices", async () => {
+    const shared = service.subscription("shared-tablet");
+    const first = await callers.pia.push.subscribe({ endpoint: shared.endpoint, keys: shared.keys, label: "tablet" });
+    await expect(callers.olaf.push.remove({ id: first.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(await callers.olaf.push.unsubscribe({ endpoint: shared.endpoint })).toEqual({ removed: false });
+    const moved = await callers.olaf.push.subscribe({ endpoint: shared.endpoint, keys: shared.keys, label: "tablet" });
+    expect(moved.id).toBe(first.id);
+    expect((await callers.pia.push.devices()).map((d) => d.endpoint)).not.toContain(shared.endpoint);
+    expect((await callers.olaf.push.devices()).map((d) => d.endpoint)).toContain(shared.endpoint);
+    expect(await callers.olaf.push.unsubscribe({ endpoint: shared.endpoint })).toEqual({ removed: true });
+    expect((await callers.olaf.push.devices()).map((d) => d.endpoint)).not.toContain(shared.endpoint);
+  });
+
+  it("generates the VAPID key pair once and reuses it after a restart on the same database; configured keys win", async () => {
+    const { publicKey } = await callers.pia.push.vapidPublicKey();
+    const restarted = createPushNotifier({ db: world.database.db, vapid: { keys: null, subject: "mailto:tests@floorchat.invalid" }, outbound: { allowLoopback: true }, viewing: world.realtime.viewing });
+    expect(await restarted.publicKey()).toBe(publicKey);
+    await restarted.stop();
+    expect(await world.database.db.$count(settings, eq(settings.key, "vapid"))).toBe(1);
+    const configured = { publicKey: "B".repeat(87), privateKey: "p".repeat(43) };
+    const fromEnv = createPushNotifier({ db: world.database.db, vapid: { keys: configured, subject: "mailto:tests@floorchat.invalid" }, outbound: { allowLoopback: true }, viewing: world.realtime.viewing });
+    expect(await fromEnv.publicKey()).toBe(configured.publicKey);
+    await fromEnv.stop();
+    // Every push so far was signed with the one stored key.
+    expect(new Set(service.received.map((r) => r.k))).toEqual(new Set([publicKey]));
+  });
+});
