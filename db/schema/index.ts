@@ -11,3 +11,4 @@ export * from "./integrations";
 export * from "./approvals";
 export * from "./rotas";
 export * from "./push";
+export * from "./message-extras";

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   type AnyPgColumn,
+  customType,
   bigint,
   index,
   jsonb,
@@ -13,6 +14,9 @@ import {
 } from "drizzle-orm/pg-core";
 import { chats } from "./chats";
 import { users } from "./users";
+
+/** PostgreSQL's full-text document type; written only by the database (a generated column). */
+const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 
 export const senderKind = pgEnum("sender_kind", ["user", "system", "contact"]);
 export const messageKind = pgEnum("message_kind", ["text", "system", "approval", "sms_in", "sms_out"]);
@@ -39,6 +43,10 @@ export const messages = pgTable(
     editedAt: timestamp("edited_at", { withTimezone: true }),
     deletedAt: timestamp("deleted_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    // Search (PRODUCT.md M8). The "simple" configuration lowercases without stemming, so it
+    // works the same for Polish (which PostgreSQL has no dictionary for) and English; prefix
+    // queries ("pall:*") find partial words through the same GIN index.
+    search: tsvector("search").generatedAlwaysAs(sql`to_tsvector('simple'::regconfig, body)`),
   },
   (t) => [
     uniqueIndex("messages_chat_seq_idx").on(t.chatId, t.seq),
@@ -46,6 +54,7 @@ export const messages = pgTable(
       .on(t.senderId, t.clientId)
       .where(sql`${t.clientId} is not null`),
     index("messages_chat_created_idx").on(t.chatId, t.createdAt),
+    index("messages_search_idx").using("gin", t.search),
     // Scripts' retries: a system message's client id is unique within its chat.
     uniqueIndex("messages_system_client_idx")
       .on(t.chatId, t.clientId)

@@ -13,6 +13,9 @@ const message = (seq: number, body = `m${seq}`): MessageDto => ({
   replyTo: null,
   editedAt: null,
   deletedAt: null,
+  attachments: [],
+  mentions: { users: [], entities: [] },
+  reactions: [],
   data: null,
   createdAt: new Date(0),
 });

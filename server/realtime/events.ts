@@ -6,6 +6,25 @@ import type { MessageData, UserStatus } from "~/db/schema";
 
 export type ChatKind = "company" | "room" | "direct" | "entity" | "system" | "sms";
 
+/** A file carried by a message; served by `/api/files/{id}` (and `/api/files/{id}/thumb` for images). */
+export type AttachmentDto = {
+  id: string;
+  name: string;
+  contentType: string;
+  size: number;
+  kind: "image" | "file";
+  width: number | null;
+  height: number | null;
+};
+
+/** Who and what a message mentions, as stored structure (the text keeps the "@…" for reading). */
+export type MentionsDto = {
+  users: { id: string; name: string }[];
+  entities: { id: string; type: string; key: string; title: string; status: string | null }[];
+};
+
+export type ReactionDto = { emoji: string; count: number; users: { id: string; name: string }[] };
+
 export type MessageDto = {
   id: string;
   chatId: string;
@@ -21,6 +40,11 @@ export type MessageDto = {
   editedAt: Date | null;
   deletedAt: Date | null;
   createdAt: Date;
+  /** Empty once deleted, like the body. */
+  attachments: AttachmentDto[];
+  mentions: MentionsDto;
+  /** In the order each emoji was first used. */
+  reactions: ReactionDto[];
 };
 
 /** Events written to the event log (they carry an id and are replayed after a reconnect). */

@@ -1,11 +1,21 @@
-import { and, asc, desc, eq, gt, gte, isNull, lt, lte, ne, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, isNull, lt, lte, ne, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Db, Tx } from "~/db/client";
-import { chatMembers, chats, entities, type MessageData, messages, users } from "~/db/schema";
+import {
+  attachments,
+  chatMembers,
+  chats,
+  entities,
+  type MessageData,
+  messageMentions,
+  messageReactions,
+  messages,
+  users,
+} from "~/db/schema";
 import { type QuickFilter, quickRange } from "~/lib/time/ranges";
 import { type Actor, DomainError } from "~/server/domain-error";
 import type { Envelope } from "~/server/realtime/envelope";
-import type { MessageDto } from "~/server/realtime/events";
+import type { AttachmentDto, MentionsDto, MessageDto, ReactionDto } from "~/server/realtime/events";
 import { assertCanRead, canReadChat } from "./access";
 import { writeAudit } from "./audit";
 import type { Deps } from "./deps";
@@ -25,10 +35,14 @@ function systemName(kind: "user" | "system" | "contact", label: string | null = 
   return kind === "system" ? (label ?? "System") : (label ?? "");
 }
 
+// Every column but the search document, which only the search query reads.
+const { search: _search, ...messageColumns } = getTableColumns(messages);
+const { search: _replySearch, ...replyColumns } = getTableColumns(reply);
+
 /** Messages with their sender's name and the quoted message, ready to become DTOs. */
 function messageRows(db: Db | Tx) {
   return db
-    .select({ message: messages, senderName: sender.name, reply, replySenderName: replySender.name })
+    .select({ message: messageColumns, senderName: sender.name, reply: replyColumns, replySenderName: replySender.name })
     .from(messages)
     .leftJoin(sender, eq(sender.id, messages.senderId))
     .leftJoin(reply, eq(reply.id, messages.replyToId))
@@ -38,7 +52,93 @@ function messageRows(db: Db | Tx) {
 
 type MessageRow = Awaited<ReturnType<ReturnType<typeof messageRows>["execute"]>>[number];
 
-function toDto(row: MessageRow): MessageDto {
+type Extras = { attachments: AttachmentDto[]; mentions: MentionsDto; reactions: ReactionDto[] };
+
+const noExtras = (): Extras => ({ attachments: [], mentions: { users: [], entities: [] }, reactions: [] });
+
+export function attachmentKind(contentType: string): "image" | "file" {
+  return contentType.startsWith("image/") ? "image" : "file";
+}
+
+/** Attachments, mentions and reactions of a page of messages, in three queries whatever its size. */
+async function loadExtras(db: Db | Tx, ids: string[]): Promise<Map<string, Extras>> {
+  const extras = new Map<string, Extras>();
+  if (ids.length === 0) return extras;
+  const of = (id: string) => {
+    let e = extras.get(id);
+    if (!e) extras.set(id, (e = noExtras()));
+    return e;
+  };
+  const [files, mentioned, reacted] = await Promise.all([
+    db
+      .select({
+        id: attachments.id,
+        messageId: attachments.messageId,
+        name: attachments.name,
+        contentType: attachments.contentType,
+        size: attachments.size,
+        width: attachments.width,
+        height: attachments.height,
+      })
+      .from(attachments)
+      .where(inArray(attachments.messageId, ids))
+      .orderBy(asc(attachments.createdAt), asc(attachments.id)),
+    db
+      .select({
+        messageId: messageMentions.messageId,
+        kind: messageMentions.kind,
+        userId: users.id,
+        userName: users.name,
+        entity: { id: entities.id, type: entities.type, key: entities.key, title: entities.title, status: entities.status },
+      })
+      .from(messageMentions)
+      .leftJoin(users, eq(users.id, messageMentions.userId))
+      .leftJoin(entities, eq(entities.id, messageMentions.entityId))
+      .where(inArray(messageMentions.messageId, ids))
+      .orderBy(asc(messageMentions.id)),
+    db
+      .select({ messageId: messageReactions.messageId, emoji: messageReactions.emoji, userId: users.id, userName: users.name })
+      .from(messageReactions)
+      .innerJoin(users, eq(users.id, messageReactions.userId))
+      .where(inArray(messageReactions.messageId, ids))
+      .orderBy(asc(messageReactions.createdAt), asc(messageReactions.userId)),
+  ]);
+  for (const f of files) {
+    of(f.messageId!).attachments.push({
+      id: f.id,
+      name: f.name,
+      contentType: f.contentType,
+      size: f.size,
+      kind: attachmentKind(f.contentType),
+      width: f.width,
+      height: f.height,
+    });
+  }
+  for (const m of mentioned) {
+    const e = of(m.messageId);
+    if (m.kind === "user" && m.userId) e.mentions.users.push({ id: m.userId, name: m.userName ?? "" });
+    if (m.kind === "entity" && m.entity) e.mentions.entities.push(m.entity);
+  }
+  for (const r of reacted) {
+    const e = of(r.messageId);
+    let reaction = e.reactions.find((x) => x.emoji === r.emoji);
+    if (!reaction) e.reactions.push((reaction = { emoji: r.emoji, count: 0, users: [] }));
+    reaction.count++;
+    reaction.users.push({ id: r.userId, name: r.userName });
+  }
+  return extras;
+}
+
+/** Rows to DTOs, with their attachments, mentions and reactions. */
+async function toDtos(db: Db | Tx, rows: MessageRow[]): Promise<MessageDto[]> {
+  const extras = await loadExtras(
+    db,
+    rows.filter((row) => !row.message.deletedAt).map((row) => row.message.id),
+  );
+  return rows.map((row) => toDto(row, extras.get(row.message.id) ?? noExtras()));
+}
+
+function toDto(row: MessageRow, extras: Extras): MessageDto {
   const m = row.message;
   return {
     id: m.id,
@@ -60,17 +160,18 @@ function toDto(row: MessageRow): MessageDto {
     editedAt: m.editedAt,
     deletedAt: m.deletedAt,
     createdAt: m.createdAt,
+    ...extras,
   };
 }
 
 async function loadDto(db: Db | Tx, messageId: string): Promise<MessageDto | null> {
   const [row] = await messageRows(db).where(eq(messages.id, messageId));
-  return row ? toDto(row) : null;
+  return row ? (await toDtos(db, [row]))[0]! : null;
 }
 
 async function findByClientId(db: Db, senderId: string, clientId: string) {
   const [row] = await messageRows(db).where(and(eq(messages.senderId, senderId), eq(messages.clientId, clientId)));
-  return row ? toDto(row) : null;
+  return row ? (await toDtos(db, [row]))[0]! : null;
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -128,7 +229,7 @@ export async function insertSystemMessage(tx: Tx, input: SystemMessageInput): Pr
 /** A script's earlier post with this client id in this chat (its retry returns the original). */
 export async function findSystemMessage(db: Db | Tx, chatId: string, clientId: string): Promise<MessageDto | null> {
   const [row] = await messageRows(db).where(and(eq(messages.chatId, chatId), eq(messages.clientId, clientId), isNull(messages.senderId)));
-  return row ? toDto(row) : null;
+  return row ? (await toDtos(db, [row]))[0]! : null;
 }
 
 /** Replaces a message's structured part (a card changing state) and tells the chat. */
@@ -140,7 +241,16 @@ export async function updateMessageData(tx: Tx, messageId: string, data: Message
 
 export { loadDto as loadMessage };
 
-export type SendInput = { chatId: string; clientId: string; body: string; replyToId?: string | null; senderId?: string };
+export type SendInput = {
+  chatId: string;
+  clientId: string;
+  body: string;
+  replyToId?: string | null;
+  senderId?: string;
+  /** Uploaded by the sender to this chat and not yet sent (`POST /api/files`). */
+  attachmentIds?: string[];
+  mentions?: { userIds?: string[]; entityIds?: string[] };
+};
 
 /**
  * Sends a message. The client's id makes a retry return the original message (invariant 1);
@@ -152,7 +262,9 @@ export async function sendMessage(deps: Deps, actor: Actor, input: SendInput): P
     throw new DomainError("unauthorized", "This message was written by someone else; it waits until they sign in again");
   }
   const body = input.body.trim();
-  if (body.length === 0 || body.length > MAX_BODY_LENGTH) {
+  const attachmentIds = [...new Set(input.attachmentIds ?? [])];
+  // A photo needs no caption; a message without a file needs text.
+  if ((body.length === 0 && attachmentIds.length === 0) || body.length > MAX_BODY_LENGTH) {
     throw new DomainError("invalid", `A message has 1 to ${MAX_BODY_LENGTH} characters`, { body: `1 to ${MAX_BODY_LENGTH} characters` });
   }
   const existing = await findByClientId(deps.db, actor.id, input.clientId);
@@ -167,7 +279,7 @@ export async function sendMessage(deps: Deps, actor: Actor, input: SendInput): P
   }
 
   try {
-    const { message, envelope, hooked } = await deps.db.transaction(async (tx) => {
+    const { message, envelope, hooked, mentionedUserIds } = await deps.db.transaction(async (tx) => {
       const [bumped] = await tx
         .update(chats)
         .set({ lastSeq: sql`${chats.lastSeq} + 1`, lastMessageAt: sql`now()` })
@@ -178,6 +290,24 @@ export async function sendMessage(deps: Deps, actor: Actor, input: SendInput): P
         .insert(messages)
         .values({ chatId: chat.id, seq, senderKind: "user", senderId: actor.id, clientId: input.clientId, body, replyToId: input.replyToId ?? null })
         .returning({ id: messages.id });
+      if (attachmentIds.length > 0) {
+        const bound = await tx
+          .update(attachments)
+          .set({ messageId: inserted!.id })
+          .where(
+            and(
+              inArray(attachments.id, attachmentIds),
+              eq(attachments.uploaderId, actor.id),
+              eq(attachments.chatId, chat.id),
+              isNull(attachments.messageId),
+            ),
+          )
+          .returning({ id: attachments.id });
+        if (bound.length !== attachmentIds.length) {
+          throw new DomainError("invalid", "A file is missing: upload it to this chat again", { attachmentIds: "Not uploaded to this chat" });
+        }
+      }
+      const mentionedUserIds = await insertMentions(tx, { messageId: inserted!.id, chatId: chat.id, seq }, input.mentions);
       // The sender has read everything up to their own message.
       await tx
         .insert(chatMembers)
@@ -196,11 +326,11 @@ export async function sendMessage(deps: Deps, actor: Actor, input: SendInput): P
           chat: { id: chat.id, entity: { type: chat.entityType, key: chat.entityKey } },
           message: { id: message.id, seq: message.seq, body: message.body, sender: { id: actor.id, username: actor.username, name: actor.name }, createdAt: message.createdAt.toISOString() },
         })) > 0;
-      return { message, envelope, hooked };
+      return { message, envelope, hooked, mentionedUserIds };
     });
     deps.realtime.publish([envelope]);
     if (hooked) void deps.webhooks.kick().catch((error: unknown) => console.error("[webhooks]", error));
-    deps.push.notify({ message });
+    deps.push.notify({ message, mentionedUserIds });
     return message;
   } catch (error) {
     // Two concurrent sends with one client id: the loser returns the winner's message.
@@ -210,6 +340,28 @@ export async function sendMessage(deps: Deps, actor: Actor, input: SendInput): P
     }
     throw error;
   }
+}
+
+/**
+ * Stores a message's mentions as rows. Unknown ids are dropped rather than refused: a person
+ * removed since the suggestion was picked must not cost the writer their message. Returns the
+ * mentioned people other than the sender (they are notified even in a muted chat).
+ */
+async function insertMentions(
+  tx: Tx,
+  at: { messageId: string; chatId: string; seq: number },
+  mentions: SendInput["mentions"],
+): Promise<string[]> {
+  const userIds = [...new Set(mentions?.userIds ?? [])];
+  const entityIds = [...new Set(mentions?.entityIds ?? [])];
+  const people = userIds.length ? await tx.select({ id: users.id }).from(users).where(inArray(users.id, userIds)) : [];
+  const records = entityIds.length ? await tx.select({ id: entities.id }).from(entities).where(inArray(entities.id, entityIds)) : [];
+  const rows = [
+    ...people.map((p) => ({ ...at, kind: "user" as const, userId: p.id })),
+    ...records.map((r) => ({ ...at, kind: "entity" as const, entityId: r.id })),
+  ];
+  if (rows.length > 0) await tx.insert(messageMentions).values(rows);
+  return people.map((p) => p.id);
 }
 
 async function loadForChange(deps: Deps, actor: Actor, messageId: string) {
@@ -295,7 +447,7 @@ export async function listMessages(db: Db, actor: Actor, input: ListInput, now =
     .orderBy(forwards ? asc(messages.seq) : desc(messages.seq))
     .limit(limit + 1);
   const hasMore = rows.length > limit;
-  const page = rows.slice(0, limit).map(toDto);
+  const page = await toDtos(db, rows.slice(0, limit));
   return { messages: forwards ? page : page.reverse(), hasMore };
 }
 
@@ -343,7 +495,7 @@ export async function entityHistory(db: Db, input: { type: string; key: string; 
     .where(and(eq(messages.chatId, chat.id), input.after !== undefined ? gt(messages.seq, input.after) : undefined))
     .orderBy(asc(messages.seq))
     .limit(limit + 1);
-  return { chatId: chat.id, messages: rows.slice(0, limit).map(toDto), hasMore: rows.length > limit };
+  return { chatId: chat.id, messages: await toDtos(db, rows.slice(0, limit)), hasMore: rows.length > limit };
 }
 
 /** Moves the actor's read position forward (never back) and tells their devices and the chat. */

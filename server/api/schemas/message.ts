@@ -16,6 +16,26 @@ export const ZMessageData = z.discriminatedUnion("type", [
   z.object({ type: z.literal("take"), takenBy: z.object({ id: z.string(), name: z.string(), at: z.string() }).nullable() }),
 ]);
 
+export const ZAttachment = z.object({
+  id: z.string(),
+  name: z.string(),
+  contentType: z.string(),
+  size: z.number(),
+  kind: z.enum(["image", "file"]),
+  width: z.number().nullable(),
+  height: z.number().nullable(),
+});
+
+export const ZMentions = z.object({
+  users: z.array(z.object({ id: z.string(), name: z.string() })),
+  entities: z.array(z.object({ id: z.string(), type: z.string(), key: z.string(), title: z.string(), status: z.string().nullable() })),
+});
+
+export const ZReaction = z.object({ emoji: z.string(), count: z.number(), users: z.array(z.object({ id: z.string(), name: z.string() })) });
+
+export const MAX_ATTACHMENTS = 10;
+export const MAX_MENTIONS = 50;
+
 export const ZMessage = z.object({
   id: z.string(),
   chatId: z.string(),
@@ -29,13 +49,25 @@ export const ZMessage = z.object({
   editedAt: z.date().nullable(),
   deletedAt: z.date().nullable(),
   createdAt: z.date(),
+  attachments: z.array(ZAttachment),
+  mentions: ZMentions,
+  reactions: z.array(ZReaction),
 }) satisfies z.ZodType<MessageDto>;
 
 export const ZSendMessageInput = z.object({
   chatId: ZId,
   clientId: z.string().min(8, { error: "At least 8 characters" }).max(64).regex(/^[\w-]+$/, { error: "Letters, digits, - and _" }),
-  body: ZBody,
+  // Empty only with attachments (a photo needs no caption); sendMessage checks that.
+  body: z.string().trim().max(MAX_BODY_LENGTH, { error: `At most ${MAX_BODY_LENGTH.toLocaleString("en")} characters` }),
   replyToId: ZId.nullish(),
+  /** Files uploaded to this chat by the sender (`POST /api/files`) and not yet sent. */
+  attachmentIds: z.array(ZId).max(MAX_ATTACHMENTS, { error: `At most ${MAX_ATTACHMENTS} files per message` }).optional(),
+  mentions: z
+    .object({
+      userIds: z.array(ZId).max(MAX_MENTIONS).optional(),
+      entityIds: z.array(ZId).max(MAX_MENTIONS).optional(),
+    })
+    .optional(),
   /**
    * Who wrote it, as the client believed: an outbox item written on a shared tablet must not
    * go out under the next person's session.
