@@ -8,6 +8,12 @@ import styles from "./conversation.module.css";
 export const MAX_LENGTH = 10_000;
 const COUNTER_FROM = 9_000;
 
+/** What Send hands over: the text, and the structure beside it (mentions, files). */
+export type ComposerDraft = {
+  body: string;
+  mentions?: { userIds: string[]; entityIds: string[] };
+};
+
 export type ComposerMode = { kind: "new"; replyTo: MessageDto | null } | { kind: "edit"; message: MessageDto };
 
 /**
@@ -22,7 +28,7 @@ export function Composer({
   disabledReason,
 }: {
   mode: ComposerMode;
-  onSend: (body: string) => void;
+  onSend: (draft: ComposerDraft) => void;
   onCancelMode: () => void;
   onTyping: () => void;
   disabledReason: string | null;
@@ -50,7 +56,7 @@ export function Composer({
 
   function submit() {
     if (!canSend) return;
-    onSend(trimmed);
+    onSend({ body: trimmed });
     setBody("");
   }
 

@@ -19,7 +19,7 @@ import { subscribeTyping, typistsIn } from "~/lib/realtime/typing-store";
 import type { QuickFilter } from "~/lib/time/ranges";
 import { useTRPC } from "~/lib/trpc/client";
 import type { MessageDto } from "~/server/realtime/events";
-import { Composer, type ComposerMode } from "./composer";
+import { Composer, type ComposerDraft, type ComposerMode } from "./composer";
 import styles from "./conversation.module.css";
 
 // Sheets load when first opened, keeping them out of the conversation's first-load JavaScript.
@@ -122,7 +122,7 @@ export function Conversation({ chatId }: { chatId: string }) {
     void setOutboxState(clientId, "pending", null).then(requestFlush);
   }
 
-  function onSend(body: string) {
+  function onSend({ body, mentions }: ComposerDraft) {
     if (mode.kind === "edit") {
       edit.mutate(
         { messageId: mode.message.id, body },
@@ -140,6 +140,7 @@ export function Conversation({ chatId }: { chatId: string }) {
       userId: me,
       chatId,
       body,
+      mentions,
       replyTo: replyTo ? { id: replyTo.id, senderName: replyTo.sender.name, body: replyTo.body } : null,
       createdAt: Date.now(),
       state: "pending",

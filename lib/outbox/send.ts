@@ -23,7 +23,14 @@ export async function sendItem(item: OutboxItem): Promise<Attempt> {
       headers: { "content-type": "application/json" },
       credentials: "same-origin",
       body: JSON.stringify(
-        serialize({ chatId: item.chatId, clientId: item.clientId, body: item.body, replyToId: item.replyTo?.id ?? null, senderId: item.userId }),
+        serialize({
+          chatId: item.chatId,
+          clientId: item.clientId,
+          body: item.body,
+          replyToId: item.replyTo?.id ?? null,
+          senderId: item.userId,
+          mentions: item.mentions,
+        }),
       ),
     });
   } catch {

@@ -13,6 +13,8 @@ export type OutboxItem = {
   userId: string;
   chatId: string;
   body: string;
+  /** Structured mentions, sent with the message (PRODUCT.md M4). */
+  mentions?: { userIds: string[]; entityIds: string[] };
   replyTo: { id: string; senderName: string; body: string | null } | null;
   createdAt: number;
   state: OutboxState;
