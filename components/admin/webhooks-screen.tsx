@@ -16,8 +16,13 @@ type Webhook = RouterOutputs["webhook"]["list"][number];
 type Created = RouterOutputs["webhook"]["create"];
 
 /** Kept in step with WEBHOOK_EVENTS in server/services/webhooks.ts; message keys cannot hold dots. */
-const EVENTS = ["message.created", "approval.resolved", "record.created_by_scan"] as const;
-const EVENT_KEYS = { "message.created": "messageCreated", "approval.resolved": "approvalResolved", "record.created_by_scan": "recordCreatedByScan" } as const;
+const EVENTS = ["message.created", "message.action", "approval.resolved", "record.created_by_scan"] as const;
+const EVENT_KEYS = {
+  "message.created": "messageCreated",
+  "message.action": "messageAction",
+  "approval.resolved": "approvalResolved",
+  "record.created_by_scan": "recordCreatedByScan",
+} as const;
 const SIGNATURE_HEADER = "x-floorchat-signature";
 
 /** Outgoing webhooks (PRODUCT.md A4): the list with delivery logs, adding one (secret shown once), deleting. */

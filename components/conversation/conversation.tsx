@@ -412,6 +412,7 @@ export function Conversation({ chatId }: { chatId: string }) {
           message={actionsFor}
           isOwn={actionsFor.sender.id === me}
           canModerate={canModerate}
+          recordKey={chat.data?.kind === "entity" ? (chat.data.entity?.key ?? null) : null}
           onClose={() => setActionsFor(null)}
           onReply={(message) => setMode({ kind: "new", replyTo: message })}
           onEdit={(message) => setMode({ kind: "edit", message })}

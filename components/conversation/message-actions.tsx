@@ -1,6 +1,6 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useOnline } from "~/components/pwa/offline-banner";
 import { useState } from "react";
@@ -25,11 +25,43 @@ function ReadBy({ messageId }: { messageId: string }) {
   );
 }
 
+/** "Add note/task to record" (PRODUCT.md M9): the confirmation arrives in the chat as a system line. */
+function ToRecord({ message, recordKey, onDone }: { message: MessageDto; recordKey: string; onDone: () => void }) {
+  const t = useTranslations("conversation.toRecord");
+  const trpc = useTRPC();
+  const send = useMutation(trpc.message.toRecord.mutationOptions({ onSuccess: onDone }));
+  return (
+    <>
+      {(["note", "task"] as const).map((action) => (
+        <button
+          key={action}
+          type="button"
+          className="button"
+          disabled={send.isPending}
+          onClick={() => send.mutate({ messageId: message.id, action })}
+        >
+          {send.isPending && send.variables?.action === action
+            ? t("sending", { key: recordKey })
+            : action === "note"
+              ? t("noteToRecord")
+              : t("taskToRecord")}
+        </button>
+      ))}
+      {send.error ? (
+        <p className="form-error" role="alert">
+          {t("toRecordError", { reason: send.error.message })}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
 /** What one can do with a message: opened by a tap or long-press, never by hover alone. */
 export function MessageActions({
   message,
   isOwn,
   canModerate,
+  recordKey,
   onClose,
   onReply,
   onEdit,
@@ -38,6 +70,8 @@ export function MessageActions({
   message: MessageDto | null;
   isOwn: boolean;
   canModerate: boolean;
+  /** The record's key when this is a record's chat: its messages can become notes and tasks there. */
+  recordKey: string | null;
   onClose: () => void;
   onReply: (message: MessageDto) => void;
   onEdit: (message: MessageDto) => void;
@@ -99,6 +133,9 @@ export function MessageActions({
             >
               {t("delete")}
             </button>
+          ) : null}
+          {recordKey && !isDeleted && online && (message.kind === "text" || message.kind === "sms_in") ? (
+            <ToRecord message={message} recordKey={recordKey} onDone={close} />
           ) : null}
           {isOwn ? (
             <button type="button" className="button" onClick={() => setView("readBy")} disabled={!online} aria-describedby={online ? undefined : "needs-network"}>

@@ -68,4 +68,6 @@ export type Message = typeof messages.$inferSelect;
 export type MessageData =
   | { type: "status"; from: string | null; to: string | null }
   | { type: "approval"; approvalId: string }
-  | { type: "take"; takenBy: { id: string; name: string; at: string } | null };
+  | { type: "take"; takenBy: { id: string; name: string; at: string } | null }
+  /** The confirmation that a message went to the host system as a note or a task (PRODUCT.md M9). */
+  | { type: "action"; action: "note" | "task"; messageId: string; by: { id: string; name: string } };

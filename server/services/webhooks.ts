@@ -9,7 +9,7 @@ import { writeAudit } from "./audit";
 import { assertOutboundUrl, guardedLookup } from "./outbound-url";
 
 /** Events a webhook can subscribe to (PRODUCT.md A4). */
-export const WEBHOOK_EVENTS = ["message.created", "approval.resolved", "record.created_by_scan"] as const;
+export const WEBHOOK_EVENTS = ["message.created", "message.action", "approval.resolved", "record.created_by_scan"] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 /** Retry delays after the 1st, 2nd, … failed attempt; after the last the delivery is failed. */

@@ -5,7 +5,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { entities, webhookDeliveries } from "~/db/schema";
 import { assertOutboundUrl } from "~/server/services/outbound-url";
-import { SIGNATURE_HEADER, createWebhook, listDeliveries } from "~/server/services/webhooks";
+import { SIGNATURE_HEADER, createWebhook, deleteWebhook, listDeliveries } from "~/server/services/webhooks";
 import { callerFor, createPersonas, signIn } from "../factories/auth";
 import { type TestWorld, createTestWorld } from "../factories/deps";
 
@@ -131,6 +131,57 @@ describe("outgoing webhooks (PRODUCT.md A4, DESIGN.md invariants 5 and 7)", () =
     await expect(createWebhook(world.deps.db, admin, { url: "https://10.1.2.3/x", events: ["message.created"] }, policy)).rejects.toMatchObject({
       code: "invalid",
       fields: { url: expect.stringMatching(/private/) as unknown },
+    });
+  });
+
+  describe("Add note/task to record (PRODUCT.md M9)", () => {
+    it("refuses when no host system listens for message.action, and posts nothing in the chat", async () => {
+      const chat = await pia.chat.openForEntity({ type: "order", key: "SO-5" });
+      const message = await pia.message.send({ chatId: chat.id, clientId: "to-record-none", body: "Count is off by two" });
+      const before = await pia.message.list({ chatId: chat.id });
+      await expect(pia.message.toRecord({ messageId: message.id, action: "note" })).rejects.toMatchObject({ code: "CONFLICT" });
+      expect((await pia.message.list({ chatId: chat.id })).messages).toHaveLength(before.messages.length);
+    });
+
+    it("delivers message.action signed to the host system, confirms it in the chat, and sends each kind once", async () => {
+      const hook = await receiver([]);
+      const created = await createWebhook(world.deps.db, admin, { url: hook.url, events: ["message.action"] }, { allowLoopback: true });
+      const chat = await pia.chat.openForEntity({ type: "order", key: "SO-5" });
+      const message = await pia.message.send({ chatId: chat.id, clientId: "to-record-task", body: "Re-pack pallet 3 before loading" });
+
+      await pia.message.toRecord({ messageId: message.id, action: "task" });
+      await hook.until(1);
+      const request = hook.received[0]!;
+      expect(verify(created.secret, request.headers[SIGNATURE_HEADER] as string, request.body)).toBe(true);
+      expect(JSON.parse(request.body)).toMatchObject({
+        event: "message.action",
+        data: {
+          action: "task",
+          chat: { id: chat.id, entity: { type: "order", key: "SO-5" } },
+          message: { id: message.id, body: "Re-pack pallet 3 before loading", sender: { name: "Pia Picker" } },
+          by: { username: "pia", name: "Pia Picker" },
+        },
+      });
+      const last = (await pia.message.list({ chatId: chat.id })).messages.at(-1)!;
+      expect(last).toMatchObject({ kind: "system", data: { type: "action", action: "task", messageId: message.id } });
+      expect(last.body).toContain("Pia Picker added a message to SO-5 as a task");
+
+      await expect(pia.message.toRecord({ messageId: message.id, action: "task" })).rejects.toMatchObject({ code: "CONFLICT" });
+      await pia.message.toRecord({ messageId: message.id, action: "note" });
+      await hook.until(2);
+      expect(JSON.parse(hook.received[1]!.body)).toMatchObject({ event: "message.action", data: { action: "note" } });
+      await deleteWebhook(world.deps.db, admin, created.id);
+      await hook.close();
+    });
+
+    it("refuses a message that is not in a record's chat", async () => {
+      const hook = await receiver([]);
+      const created = await createWebhook(world.deps.db, admin, { url: hook.url, events: ["message.action"] }, { allowLoopback: true });
+      const company = (await pia.chat.list()).find((c) => c.kind === "company")!;
+      const message = await pia.message.send({ chatId: company.id, clientId: "to-record-company", body: "Coffee is ready" });
+      await expect(pia.message.toRecord({ messageId: message.id, action: "note" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+      await deleteWebhook(world.deps.db, admin, created.id);
+      await hook.close();
     });
   });
 });

@@ -8,9 +8,11 @@ import {
   ZMessage,
   ZMessagePage,
   ZReader,
+  ZRecordActionInput,
   ZSendMessageInput,
   ZUnread,
 } from "../schemas/message";
+import { sendToRecord } from "~/server/services/message-actions";
 import { takeRequest } from "~/server/services/system-chats";
 import { authedProcedure, router } from "../trpc";
 
@@ -26,6 +28,11 @@ export const messageRouter = router({
     .mutation(({ ctx, input }) => markRead(ctx, ctx.actor, input)),
   /** "I'll take it" on a script's request: the first taker gets it; later ones get CONFLICT. */
   take: authedProcedure.input(ZMessageRef).output(ZMessage).mutation(({ ctx, input }) => takeRequest(ctx, ctx.actor, input.messageId)),
+  /** "Add note/task to record": the host system gets it through the `message.action` webhook. */
+  toRecord: authedProcedure
+    .input(ZRecordActionInput)
+    .output(z.object({ ok: z.literal(true) }))
+    .mutation(({ ctx, input }) => sendToRecord(ctx, ctx.actor, input)),
   unread: authedProcedure.output(ZUnread).query(({ ctx }) => unreadCounts(ctx.db, ctx.actor)),
 });
 

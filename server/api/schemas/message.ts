@@ -14,7 +14,15 @@ export const ZMessageData = z.discriminatedUnion("type", [
   z.object({ type: z.literal("status"), from: z.string().nullable(), to: z.string().nullable() }),
   z.object({ type: z.literal("approval"), approvalId: z.string() }),
   z.object({ type: z.literal("take"), takenBy: z.object({ id: z.string(), name: z.string(), at: z.string() }).nullable() }),
+  z.object({
+    type: z.literal("action"),
+    action: z.enum(["note", "task"]),
+    messageId: z.string(),
+    by: z.object({ id: z.string(), name: z.string() }),
+  }),
 ]);
+
+export const ZRecordActionInput = z.object({ messageId: ZId, action: z.enum(["note", "task"]) });
 
 export const ZAttachment = z.object({
   id: z.string(),
