@@ -21,6 +21,10 @@ export default defineConfig({
   testDir: "tests/e2e",
   outputDir: "test-results/e2e",
   workers: 2,
+  // Generous waits: CI shares two cores between the app, two browsers and the database, and a
+  // state that arrives late is not a failure (no test asserts a timing).
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
   reporter: [["list"]],
   forbidOnly: Boolean(process.env.CI),
   use: {
