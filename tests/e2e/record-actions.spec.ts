@@ -30,7 +30,8 @@ test.describe("message to work (PRODUCT.md M9)", () => {
     await keepScreenshots(picker, testInfo, "message-actions-record");
     await sheet.getByRole("button", { name: "Add task to record" }).click();
 
-    await expect(picker.getByText(`Piotr Picker added a message to ${order} as a task`)).toBeVisible();
+    const region = picker.getByRole("region", { name: new RegExp(`^${order} · `) });
+    await expect(region.getByText(`Piotr Picker added a message to ${order} as a task`)).toBeVisible();
     const delivery = await receiver.next((d) => d.body.includes('"message.action"') && d.body.includes(order));
     expect(verifySignature(delivery.headers["x-floorchat-signature"] as string, delivery.body, webhook.secret)).toBe(true);
     expect(JSON.parse(delivery.body)).toMatchObject({
