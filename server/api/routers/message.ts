@@ -12,6 +12,8 @@ import {
   ZUnread,
 } from "../schemas/message";
 import { takeRequest } from "~/server/services/system-chats";
+import { react } from "~/server/services/reactions";
+import { ZReactInput } from "../schemas/reaction";
 import { authedProcedure, router } from "../trpc";
 
 export const messageRouter = router({
@@ -26,6 +28,8 @@ export const messageRouter = router({
     .mutation(({ ctx, input }) => markRead(ctx, ctx.actor, input)),
   /** "I'll take it" on a script's request: the first taker gets it; later ones get CONFLICT. */
   take: authedProcedure.input(ZMessageRef).output(ZMessage).mutation(({ ctx, input }) => takeRequest(ctx, ctx.actor, input.messageId)),
+  /** Adds or removes the actor's reaction; every reader gets the message again (message.updated). */
+  react: authedProcedure.input(ZReactInput).output(ZMessage).mutation(({ ctx, input }) => react(ctx, ctx.actor, input)),
   unread: authedProcedure.output(ZUnread).query(({ ctx }) => unreadCounts(ctx.db, ctx.actor)),
 });
 
