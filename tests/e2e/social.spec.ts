@@ -1,0 +1,99 @@
+import { type Page, expect, test } from "@playwright/test";
+import { accessibilityViolations, keepScreenshots, smallTargets } from "./pages/checks";
+import { ChatListPage, personaPage } from "./pages/conversation-page";
+
+const COMPANY = /Acme Logistics/;
+const unique = (text: string) => `${text} ${Math.random().toString(36).slice(2, 7)}`;
+
+/** The list item of a message (its bubble, record chips and reactions) by the message's text. */
+const messageItem = (page: Page, text: string) => page.locator("li[data-seq]").filter({ hasText: text }).last();
+
+test.describe("mentions, reactions and emoji (phone)", () => {
+  test("a record mention picked from the suggestions becomes a chip with the record's title and status that opens the record's chat", async ({
+    browser,
+  }, testInfo) => {
+    const page = await personaPage(browser, "picker");
+    const chat = await new ChatListPage(page).open(COMPANY);
+    const note = unique("Please recheck");
+    await chat.composer().fill(`${note} @so-1004`);
+    const suggestions = page.getByRole("listbox", { name: "Mention suggestions" });
+    const option = suggestions.getByRole("option", { name: /SO-10042/ });
+    await expect(option).toBeVisible();
+
+    expect(await smallTargets(page)).toEqual([]);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await keepScreenshots(page, testInfo, "mention-suggestions");
+
+    await option.click();
+    await expect(suggestions).toHaveCount(0);
+    await expect(chat.composer()).toHaveValue(`${note} @SO-10042 `);
+    await chat.sendButton().click();
+
+    const item = messageItem(page, note);
+    await expect(item.locator("[data-mention='entity']")).toHaveText("@SO-10042");
+    const chip = item.getByRole("button", { name: /\(SO-10042\), .+: open its chat$/ });
+    const label = (await chip.getAttribute("aria-label")) ?? "";
+    const [, title, status] = /^(.+) \(SO-10042\), (.+): open its chat$/.exec(label) ?? [];
+    expect(title).toBeTruthy();
+    await expect(chip).toContainText(title!);
+    await expect(chip).toContainText(status!);
+    await keepScreenshots(page, testInfo, "record-chip");
+
+    const companyUrl = page.url();
+    await chip.click();
+    await expect(page).not.toHaveURL(companyUrl);
+    await expect(page).toHaveURL(/\/chats\/[0-9a-f-]{36}$/);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(`SO-10042 · ${title}`);
+  });
+
+  test("a reaction from the action sheet appears live for the other side with its count, and tapping the chip takes it back for both", async ({
+    browser,
+  }, testInfo) => {
+    const picker = await personaPage(browser, "picker");
+    const manager = await personaPage(browser, "manager");
+    const managerChat = await new ChatListPage(manager).open(COMPANY);
+    const pickerChat = await new ChatListPage(picker).open(COMPANY);
+    const text = unique("Truck 4 is loaded");
+    await managerChat.send(text);
+
+    const actions = await pickerChat.openActions(text);
+    await keepScreenshots(picker, testInfo, "message-actions");
+    await actions.getByRole("button", { name: "React with 👍" }).click();
+
+    const mine = messageItem(picker, text).getByRole("button", { name: "👍 1 reaction: Piotr Picker" });
+    await expect(mine).toHaveAttribute("aria-pressed", "true");
+    const theirs = messageItem(manager, text).getByRole("button", { name: "👍 1 reaction: Piotr Picker" });
+    await expect(theirs).toHaveText("👍1");
+    await expect(theirs).toHaveAttribute("aria-pressed", "false");
+    expect(await smallTargets(manager)).toEqual([]);
+    await keepScreenshots(manager, testInfo, "reaction-live");
+
+    await mine.click();
+    await expect(messageItem(manager, text).getByRole("button", { name: /^👍/ })).toHaveCount(0);
+    await expect(messageItem(picker, text).getByRole("button", { name: /^👍/ })).toHaveCount(0);
+  });
+
+  test("the Emoji button loads the picker from this server alone and puts the chosen emoji at the caret", async ({ browser }, testInfo) => {
+    const page = await personaPage(browser, "picker2");
+    const requested: string[] = [];
+    page.on("request", (request) => requested.push(request.url()));
+    const chat = await new ChatListPage(page).open(COMPANY);
+    await chat.composer().fill("Well done ");
+
+    // Nothing of the picker is fetched before it is opened.
+    expect(requested.filter((url) => new URL(url).pathname.startsWith("/emoji/"))).toEqual([]);
+    await page.getByRole("button", { name: "Emoji" }).click();
+    const sheet = page.getByRole("dialog", { name: "Choose an emoji" });
+    await sheet.getByRole("combobox").fill("thumbs up");
+    const thumbs = sheet.getByRole("option", { name: /thumbs up/i }).first();
+    await expect(thumbs).toBeVisible();
+    await keepScreenshots(page, testInfo, "emoji-picker");
+    await thumbs.click();
+    await sheet.getByRole("button", { name: "Close" }).click();
+
+    // The picker gives the emoji's fully qualified form (with its variation selector, if any).
+    await expect(chat.composer()).toHaveValue(/^Well done 👍\uFE0F?$/u);
+    expect(requested.some((url) => new URL(url).pathname === "/emoji/en.json")).toBe(true);
+    expect(requested.filter((url) => new URL(url).hostname !== "localhost")).toEqual([]);
+  });
+});
