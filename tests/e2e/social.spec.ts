@@ -73,6 +73,27 @@ test.describe("mentions, reactions and emoji (phone)", () => {
     await expect(messageItem(picker, text).getByRole("button", { name: /^👍/ })).toHaveCount(0);
   });
 
+  test("a person mention chosen with the keyboard puts an @ badge on the mentioned person's chat row and is marked in the text", async ({
+    browser,
+  }, testInfo) => {
+    const picker = await personaPage(browser, "picker2");
+    const manager = await personaPage(browser, "manager2");
+    const chat = await new ChatListPage(picker).open(COMPANY);
+    const note = unique("Forklift 3 needs a key");
+    await chat.composer().fill(`${note} @tomasz`);
+    await expect(picker.getByRole("option", { name: /Tomasz Nowak/ })).toHaveAttribute("aria-selected", "true");
+    await chat.composer().press("Enter");
+    await expect(chat.composer()).toHaveValue(`${note} @Tomasz Nowak `);
+    await chat.composer().press("Enter");
+    await expect(messageItem(picker, note).locator("[data-mention='user']")).toHaveText("@Tomasz Nowak");
+
+    const row = new ChatListPage(manager).row(COMPANY).first();
+    await expect(row.getByTestId("mention-badge")).toHaveText(/Mentioned you once/);
+    await keepScreenshots(manager, testInfo, "mention-badge");
+    const managerChat = await new ChatListPage(manager).open(COMPANY);
+    await expect(messageItem(managerChat.page, note).locator("[data-mention='user']")).toHaveText("@Tomasz Nowak");
+  });
+
   test("the Emoji button loads the picker from this server alone and puts the chosen emoji at the caret", async ({ browser }, testInfo) => {
     const page = await personaPage(browser, "picker2");
     const requested: string[] = [];
