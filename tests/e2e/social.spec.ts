@@ -94,6 +94,28 @@ test.describe("mentions, reactions and emoji (phone)", () => {
     await expect(messageItem(managerChat.page, note).locator("[data-mention='user']")).toHaveText("@Tomasz Nowak");
   });
 
+  test("a message with mentions, a record chip and a reaction meets WCAG AA with 48 px targets in dark mode", async ({ browser }, testInfo) => {
+    const page = await personaPage(browser, "driver", { colorScheme: "dark" });
+    const chat = await new ChatListPage(page).open(COMPANY);
+    const note = unique("Dock 2 ready for");
+    await chat.composer().fill(`${note} @SO-10001`);
+    await expect(page.getByRole("option", { name: /SO-10001/ })).toHaveAttribute("aria-selected", "true");
+    await chat.composer().press("Enter");
+    await chat.composer().pressSequentially("ask @paula");
+    await expect(page.getByRole("option", { name: /Paula Picker/ })).toHaveAttribute("aria-selected", "true");
+    await chat.composer().press("Enter");
+    await chat.composer().press("Enter");
+    const item = messageItem(page, note);
+    await expect(item.locator("[data-mention]")).toHaveText(["@SO-10001", "@Paula Picker"]);
+    const actions = await chat.openActions(note);
+    await actions.getByRole("button", { name: "React with ✅" }).click();
+    await expect(item.getByRole("button", { name: "✅ 1 reaction: Dawid Driver" })).toHaveAttribute("aria-pressed", "true");
+
+    expect(await accessibilityViolations(page)).toEqual([]);
+    expect(await smallTargets(page)).toEqual([]);
+    await keepScreenshots(page, testInfo, "social-dark");
+  });
+
   test("the Emoji button loads the picker from this server alone and puts the chosen emoji at the caret", async ({ browser }, testInfo) => {
     const page = await personaPage(browser, "picker2");
     const requested: string[] = [];
