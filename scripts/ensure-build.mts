@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { copyEmojiData } from "./emoji-data";
 import { copyScannerWasm } from "./scanner-wasm";
 
 const root = process.cwd();
@@ -34,8 +35,9 @@ function fingerprint(): string {
   return hash.digest("hex");
 }
 
-// Before the fingerprint: the copied .wasm is part of what the build serves.
+// Before the fingerprint: the copied .wasm and emoji data are part of what the build serves.
 copyScannerWasm(root);
+copyEmojiData(root);
 const wanted = fingerprint();
 const built = fs.existsSync(path.join(root, ".next", "BUILD_ID")) && fs.existsSync(stampFile) ? fs.readFileSync(stampFile, "utf8") : "";
 

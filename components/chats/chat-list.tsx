@@ -10,6 +10,7 @@ import { useTRPC } from "~/lib/trpc/client";
 import type { ChatSummary } from "~/lib/trpc/types";
 import { ChatKindIcon } from "./chat-kind-icon";
 import { chatTitle } from "./chat-title";
+import { MentionBadge } from "./mention-badge";
 import styles from "./chats.module.css";
 
 // The "New" sheet and its pickers load on first tap, not with every chat screen.
@@ -80,6 +81,7 @@ function ChatRow({ chat, isActive }: { chat: ChatSummary; isActive: boolean }) {
             {chat.kind === "entity" ? <StatusChip status={chat.entity?.status ?? null} /> : null}
             {chat.kind === "entity" ? <ApprovalChip pending={chat.entity?.pendingApprovals ?? 0} /> : null}
             <span className={styles.preview}>{preview}</span>
+            <MentionBadge count={chat.mentions} />
             {chat.unread > 0 ? (
               <span className={chat.muted ? styles.unreadMuted : styles.unread}>
                 {chat.unread > 99 ? "99+" : chat.unread}

@@ -1,9 +1,15 @@
 "use client";
 
+import dynamic from "next/dynamic";
 import { useTranslations } from "next-intl";
 import { type KeyboardEvent, useEffect, useRef, useState } from "react";
 import type { MessageDto } from "~/server/realtime/events";
 import styles from "./conversation.module.css";
+import { useMentions } from "./mention-suggestions";
+import social from "./social.module.css";
+
+// The picker and its data load on the first tap of Emoji, not with the conversation.
+const EmojiSheet = dynamic(() => import("./emoji-sheet").then((m) => m.EmojiSheet));
 
 export const MAX_LENGTH = 10_000;
 const COUNTER_FROM = 9_000;
@@ -21,12 +27,14 @@ export type ComposerMode = { kind: "new"; replyTo: MessageDto | null } | { kind:
  * a counter near the limit. Typing notifies the chat at most every few seconds.
  */
 export function Composer({
+  chatId,
   mode,
   onSend,
   onCancelMode,
   onTyping,
   disabledReason,
 }: {
+  chatId: string;
   mode: ComposerMode;
   onSend: (draft: ComposerDraft) => void;
   onCancelMode: () => void;
@@ -34,10 +42,21 @@ export function Composer({
   disabledReason: string | null;
 }) {
   const t = useTranslations("conversation");
+  const tSocial = useTranslations("social");
   // The parent remounts the composer (key) when editing starts, so the draft starts from the message.
   const [body, setBody] = useState(mode.kind === "edit" ? (mode.message.body ?? "") : "");
   const ref = useRef<HTMLTextAreaElement>(null);
   const lastTyping = useRef(0);
+  const mentions = useMentions({ chatId, body, setBody, input: ref });
+  const [isPickingEmoji, setPickingEmoji] = useState(false);
+
+  function insertAtCaret(text: string) {
+    const textarea = ref.current;
+    const start = textarea?.selectionStart ?? body.length;
+    const end = textarea?.selectionEnd ?? body.length;
+    setBody(body.slice(0, start) + text + body.slice(end));
+    requestAnimationFrame(() => textarea?.setSelectionRange(start + text.length, start + text.length));
+  }
 
   useEffect(() => {
     if (mode.kind !== "new" || mode.replyTo) ref.current?.focus();
@@ -56,11 +75,13 @@ export function Composer({
 
   function submit() {
     if (!canSend) return;
-    onSend({ body: trimmed });
+    onSend({ body: trimmed, mentions: mode.kind === "new" ? mentions.forBody(trimmed) : undefined });
     setBody("");
+    mentions.reset();
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (mentions.onKeyDown(event)) return;
     if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       submit();
@@ -93,7 +114,23 @@ export function Composer({
         </div>
       ) : null}
       {disabledReason ? <p className={styles.composerNote}>{disabledReason}</p> : null}
+      {mentions.list}
       <div className={styles.composerRow}>
+        <button
+          type="button"
+          className={social.emojiButton}
+          aria-label={tSocial("emoji")}
+          aria-haspopup="dialog"
+          disabled={Boolean(disabledReason)}
+          onClick={() => setPickingEmoji(true)}
+        >
+          <svg viewBox="0 0 24 24" width="28" height="28" aria-hidden="true" focusable="false">
+            <circle cx="12" cy="12" r="9.5" fill="none" stroke="currentColor" strokeWidth="2" />
+            <path d="M8 14.5c1 1.5 2.4 2.2 4 2.2s3-.7 4-2.2" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
+            <circle cx="9" cy="10" r="1.3" fill="currentColor" />
+            <circle cx="15" cy="10" r="1.3" fill="currentColor" />
+          </svg>
+        </button>
         <textarea
           ref={ref}
           className={styles.input}
@@ -102,8 +139,12 @@ export function Composer({
           rows={1}
           value={body}
           disabled={Boolean(disabledReason)}
+          aria-controls={mentions.isOpen ? mentions.listId : undefined}
+          aria-activedescendant={mentions.activeId}
+          onSelect={(event) => mentions.track(event.currentTarget)}
           onChange={(event) => {
             setBody(event.target.value);
+            mentions.track(event.target);
             const now = Date.now();
             if (now - lastTyping.current > 3_000 && event.target.value.trim()) {
               lastTyping.current = now;
@@ -123,6 +164,7 @@ export function Composer({
           {t("counter", { left: MAX_LENGTH - body.length })}
         </p>
       ) : null}
+      {isPickingEmoji ? <EmojiSheet onPick={insertAtCaret} onClose={() => setPickingEmoji(false)} /> : null}
     </div>
   );
 }

@@ -21,6 +21,8 @@ import { useTRPC } from "~/lib/trpc/client";
 import type { MessageDto } from "~/server/realtime/events";
 import { Composer, type ComposerDraft, type ComposerMode } from "./composer";
 import styles from "./conversation.module.css";
+import { MessageText, RecordChips } from "./message-text";
+import { Reactions } from "./reactions";
 
 // Sheets load when first opened, keeping them out of the conversation's first-load JavaScript.
 const MessageActions = dynamic(() => import("./message-actions").then((m) => m.MessageActions));
@@ -338,7 +340,9 @@ export function Conversation({ chatId }: { chatId: string }) {
                           <span>{message.replyTo.body ?? t("deleted")}</span>
                         </span>
                       ) : null}
-                      <span className={message.body === null ? styles.deletedBody : styles.body}>{message.body ?? t("deleted")}</span>
+                      <span className={message.body === null ? styles.deletedBody : styles.body}>
+                        {message.body === null ? t("deleted") : <MessageText body={message.body} mentions={message.mentions} me={me} />}
+                      </span>
                       <span className={styles.meta}>
                         {message.editedAt && !message.deletedAt ? <span>{t("edited")}</span> : null}
                         <time dateTime={message.createdAt.toISOString()}>
@@ -347,6 +351,8 @@ export function Conversation({ chatId }: { chatId: string }) {
                         {isOwn ? <Receipt state={isReadByOthers(message) ? "read" : "sent"} /> : null}
                       </span>
                     </button>
+                    <RecordChips message={message} />
+                    <Reactions message={message} me={{ id: me, name: profile.data?.name ?? "" }} />
                     {message.data ? <MessageCard message={message} /> : null}
                   </li>
                 )}
@@ -401,6 +407,7 @@ export function Conversation({ chatId }: { chatId: string }) {
       {hasSent ? <PushPrompt /> : null}
       <Composer
         key={mode.kind === "edit" ? mode.message.id : "new"}
+        chatId={chatId}
         mode={mode}
         onSend={onSend}
         onCancelMode={() => setMode({ kind: "new", replyTo: null })}

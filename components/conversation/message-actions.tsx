@@ -8,6 +8,8 @@ import { Sheet } from "~/components/ui/sheet";
 import { useTRPC } from "~/lib/trpc/client";
 import type { MessageDto } from "~/server/realtime/events";
 import styles from "./conversation.module.css";
+import { ReactWithAny, ReactionActions } from "./reaction-actions";
+import { WhoReacted } from "./reactions";
 
 function ReadBy({ messageId }: { messageId: string }) {
   const t = useTranslations("conversation");
@@ -81,7 +83,7 @@ export function MessageActions({
   const tPwa = useTranslations("pwa");
   // Editing, deleting and asking who read it need the server; writing does not (the outbox).
   const online = useOnline();
-  const [view, setView] = useState<"menu" | "confirmDelete" | "readBy">("menu");
+  const [view, setView] = useState<"menu" | "confirmDelete" | "readBy" | "emoji" | "reactions">("menu");
   const [copied, setCopied] = useState(false);
   const close = () => {
     setView("menu");
@@ -99,6 +101,7 @@ export function MessageActions({
     <Sheet open={message !== null} onClose={close} title={t("actions")} closeLabel={t("close")}>
       {message && view === "menu" ? (
         <div className={styles.actions}>
+          {!isDeleted ? <ReactionActions message={message} onDone={close} onMore={() => setView("emoji")} onWho={() => setView("reactions")} /> : null}
           {!isDeleted ? (
             <button type="button" className="button" onClick={act(onReply)}>
               {t("reply")}
@@ -161,6 +164,8 @@ export function MessageActions({
         </div>
       ) : null}
       {message && view === "readBy" ? <ReadBy messageId={message.id} /> : null}
+      {message && view === "emoji" ? <ReactWithAny message={message} onDone={close} /> : null}
+      {message && view === "reactions" ? <WhoReacted message={message} /> : null}
     </Sheet>
   );
 }

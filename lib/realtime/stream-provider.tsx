@@ -118,6 +118,8 @@ function applyEvent(queryClient: QueryClient, trpc: Trpc, userId: string, event:
       });
       // An approval card changed (a vote, a resolution) or a new request arrived: its card and
       // the Manager view's "waiting for you" read it again.
+      // A record's status changed: chips of mentions show it (components/conversation/message-text.tsx).
+      if (message.data?.type === "status") refresh(queryClient, trpc.mention.records.pathFilter());
       if (message.data?.type === "approval") {
         refresh(queryClient, trpc.approval.get.queryFilter({ approvalId: message.data.approvalId }));
         refresh(queryClient, trpc.approval.pendingForMe.queryFilter());
@@ -138,6 +140,7 @@ function applyEvent(queryClient: QueryClient, trpc: Trpc, userId: string, event:
           const preview = { seq: message.seq, senderName: message.sender.name, body: message.body };
           if (event.type === "message.updated") return chat.lastMessage?.seq === message.seq ? { ...chat, lastMessage: preview } : chat;
           const isOwn = message.sender.id === userId;
+          const mentionsMe = !isOwn && message.seq > chat.lastSeq && message.mentions.users.some((u) => u.id === userId);
           return {
             ...chat,
             lastSeq: Math.max(chat.lastSeq, message.seq),
@@ -145,6 +148,7 @@ function applyEvent(queryClient: QueryClient, trpc: Trpc, userId: string, event:
             lastMessage: isNewer ? preview : chat.lastMessage,
             lastReadSeq: isOwn ? Math.max(chat.lastReadSeq, message.seq) : chat.lastReadSeq,
             unread: isOwn ? 0 : chat.isMember ? Math.max(chat.unread, message.seq - chat.lastReadSeq) : 0,
+            mentions: isOwn ? 0 : chat.mentions + Number(mentionsMe),
           };
         });
         // Company chat first, then by last activity (as chat.list orders them).
@@ -162,16 +166,20 @@ function applyEvent(queryClient: QueryClient, trpc: Trpc, userId: string, event:
         queryClient.setQueryData<ChatSummary[]>(trpc.chat.list.queryKey(), (chats) =>
           chats?.map((chat) =>
             chat.id === event.chatId && event.seq > chat.lastReadSeq
-              ? { ...chat, lastReadSeq: event.seq, unread: Math.max(0, chat.lastSeq - event.seq) }
+              ? { ...chat, lastReadSeq: event.seq, unread: Math.max(0, chat.lastSeq - event.seq), mentions: event.seq >= chat.lastSeq ? 0 : chat.mentions }
               : chat,
           ),
         );
+        // Read part of the way: which mentions remain is the server's to count.
+        const chat = queryClient.getQueryData<ChatSummary[]>(trpc.chat.list.queryKey())?.find((c) => c.id === event.chatId);
+        if (chat && chat.mentions > 0) refresh(queryClient, trpc.chat.list.queryFilter());
       }
       updateMembers(queryClient, trpc, event.chatId, (m) => (m.id === event.userId ? { ...m, lastReadSeq: Math.max(m.lastReadSeq, event.seq) } : m));
       return;
     }
     case "chat.changed":
       refresh(queryClient, trpc.chat.list.queryFilter());
+      if (event.reason === "entity") refresh(queryClient, trpc.mention.records.pathFilter());
       refresh(queryClient, trpc.chat.get.queryFilter({ chatId: event.chatId }));
       refresh(queryClient, trpc.chat.members.queryFilter({ chatId: event.chatId }));
       return;

@@ -3,6 +3,7 @@ import { chatRouter } from "./routers/chat";
 import { entityRouter } from "./routers/entity";
 import { groupRouter } from "./routers/group";
 import { managerRouter } from "./routers/manager";
+import { mentionRouter } from "./routers/mention";
 import { messageRouter } from "./routers/message";
 import { peopleRouter } from "./routers/people";
 import { pushRouter } from "./routers/push";
@@ -18,6 +19,7 @@ export const appRouter = router({
   user: userRouter,
   chat: chatRouter,
   message: messageRouter,
+  mention: mentionRouter,
   people: peopleRouter,
   entity: entityRouter,
   manager: managerRouter,

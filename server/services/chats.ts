@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Db, Tx } from "~/db/client";
-import { type Chat, approvals, chatAccess, chatMembers, chats, entities, groups, messages, settings, users } from "~/db/schema";
+import { type Chat, approvals, chatAccess, chatMembers, chats, entities, groups, messageMentions, messages, settings, users } from "~/db/schema";
 import { type Actor, DomainError } from "~/server/domain-error";
 import type { Envelope } from "~/server/realtime/envelope";
 import { assertCanRead, canReadChat, chatAudience } from "./access";
@@ -62,6 +62,11 @@ function chatSummaries(db: Db | Tx, actorId: string) {
       muted: sql<boolean>`coalesce(${chatMembers.muted}, false)`,
       lastReadSeq: sql<number>`coalesce(${chatMembers.lastReadSeq}, 0)`.mapWith(Number),
       unread: sql<number>`case when ${chatMembers.userId} is null then 0 else greatest(${chats.lastSeq} - ${chatMembers.lastReadSeq}, 0) end`.mapWith(Number),
+      // Unread messages that mention the actor: the list's "@" badge, shown even when muted.
+      // Counted for non-members too (a public room): a mention is meant to reach them.
+      mentions: sql<number>`(select count(*) from ${messageMentions} mm join ${messages} mm_m on mm_m.id = mm.message_id
+        where mm.chat_id = ${chats.id} and mm.user_id = ${actorId} and mm_m.deleted_at is null
+        and mm.seq > coalesce(${chatMembers.lastReadSeq}, 0))`.mapWith(Number),
     })
     .from(chats)
     .leftJoin(chatMembers, and(eq(chatMembers.chatId, chats.id), eq(chatMembers.userId, actorId)))
@@ -94,6 +99,7 @@ function toSummary(row: SummaryRow) {
     muted: row.muted,
     lastReadSeq: row.lastReadSeq,
     unread: row.unread,
+    mentions: row.mentions,
   };
 }
 

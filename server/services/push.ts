@@ -63,8 +63,7 @@ export type PushRequest = {
   message: MessageDto;
   /**
    * People mentioned in the message: pushed even if they muted the chat or never joined it
-   * (if they may read it), and with high urgency. Nothing passes these yet (mentions are a
-   * later issue); this is where they plug in.
+   * (if they may read it), and with high urgency; never if their status is unavailable.
    */
   mentionedUserIds?: string[];
   /** Push only these people (an approval card goes to its approvers); by default every reader. */

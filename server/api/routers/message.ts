@@ -14,6 +14,8 @@ import {
 } from "../schemas/message";
 import { sendToRecord } from "~/server/services/message-actions";
 import { takeRequest } from "~/server/services/system-chats";
+import { react } from "~/server/services/reactions";
+import { ZReactInput } from "../schemas/reaction";
 import { authedProcedure, router } from "../trpc";
 
 export const messageRouter = router({
@@ -33,6 +35,8 @@ export const messageRouter = router({
     .input(ZRecordActionInput)
     .output(z.object({ ok: z.literal(true) }))
     .mutation(({ ctx, input }) => sendToRecord(ctx, ctx.actor, input)),
+  /** Adds or removes the actor's reaction; every reader gets the message again (message.updated). */
+  react: authedProcedure.input(ZReactInput).output(ZMessage).mutation(({ ctx, input }) => react(ctx, ctx.actor, input)),
   unread: authedProcedure.output(ZUnread).query(({ ctx }) => unreadCounts(ctx.db, ctx.actor)),
 });
 

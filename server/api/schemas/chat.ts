@@ -25,6 +25,8 @@ export const ZChatSummary = z.object({
   muted: z.boolean(),
   lastReadSeq: z.number(),
   unread: z.number(),
+  /** Unread messages mentioning the actor. */
+  mentions: z.number(),
 });
 
 export const ZRoomAccess = z.object({
