@@ -4,6 +4,8 @@ import { useTranslations } from "next-intl";
 import { type KeyboardEvent, useEffect, useRef, useState } from "react";
 import type { MessageDto } from "~/server/realtime/events";
 import styles from "./conversation.module.css";
+import { AttachButtons, type DraftAttachment, DraftFileList, useDraftFiles, useFileDrop } from "./draft-files";
+import fileStyles from "./files.module.css";
 
 export const MAX_LENGTH = 10_000;
 const COUNTER_FROM = 9_000;
@@ -12,6 +14,8 @@ const COUNTER_FROM = 9_000;
 export type ComposerDraft = {
   body: string;
   mentions?: { userIds: string[]; entityIds: string[] };
+  /** Uploaded files (id) and files the outbox will upload (blob, written offline). */
+  attachments?: DraftAttachment[];
 };
 
 export type ComposerMode = { kind: "new"; replyTo: MessageDto | null } | { kind: "edit"; message: MessageDto };
@@ -21,12 +25,14 @@ export type ComposerMode = { kind: "new"; replyTo: MessageDto | null } | { kind:
  * a counter near the limit. Typing notifies the chat at most every few seconds.
  */
 export function Composer({
+  chatId,
   mode,
   onSend,
   onCancelMode,
   onTyping,
   disabledReason,
 }: {
+  chatId: string;
   mode: ComposerMode;
   onSend: (draft: ComposerDraft) => void;
   onCancelMode: () => void;
@@ -38,6 +44,10 @@ export function Composer({
   const [body, setBody] = useState(mode.kind === "edit" ? (mode.message.body ?? "") : "");
   const ref = useRef<HTMLTextAreaElement>(null);
   const lastTyping = useRef(0);
+  const root = useRef<HTMLDivElement>(null);
+  const draft = useDraftFiles(chatId);
+  const canAttach = mode.kind === "new" && !disabledReason;
+  const isDropping = useFileDrop(root, draft.add, canAttach);
 
   useEffect(() => {
     if (mode.kind !== "new" || mode.replyTo) ref.current?.focus();
@@ -52,11 +62,14 @@ export function Composer({
 
   const trimmed = body.trim();
   const isTooLong = body.length > MAX_LENGTH;
-  const canSend = trimmed.length > 0 && !isTooLong && !disabledReason;
+  // A photo needs no caption; Send waits until every upload has finished.
+  const hasFiles = mode.kind === "new" && draft.sendableCount > 0;
+  const canSend = (trimmed.length > 0 || hasFiles) && !draft.isBusy && !isTooLong && !disabledReason;
 
   function submit() {
     if (!canSend) return;
-    onSend({ body: trimmed });
+    const attachments = mode.kind === "new" ? draft.take() : [];
+    onSend(attachments.length > 0 ? { body: trimmed, attachments } : { body: trimmed });
     setBody("");
   }
 
@@ -72,7 +85,7 @@ export function Composer({
   }
 
   return (
-    <div className={styles.composer}>
+    <div ref={root} className={isDropping ? `${styles.composer} ${fileStyles.dropping}` : styles.composer}>
       {mode.kind === "edit" || mode.replyTo ? (
         <div className={styles.composerMode}>
           <span className={styles.composerModeText}>
@@ -93,7 +106,9 @@ export function Composer({
         </div>
       ) : null}
       {disabledReason ? <p className={styles.composerNote}>{disabledReason}</p> : null}
+      {mode.kind === "new" ? <DraftFileList draft={draft} /> : null}
       <div className={styles.composerRow}>
+        {mode.kind === "new" ? <AttachButtons draft={draft} disabled={!canAttach} /> : null}
         <textarea
           ref={ref}
           className={styles.input}
@@ -111,6 +126,12 @@ export function Composer({
             }
           }}
           onKeyDown={onKeyDown}
+          onPaste={(event) => {
+            // Pasted screenshots and copied files join the draft; pasted text stays text.
+            if (!canAttach || event.clipboardData.files.length === 0) return;
+            event.preventDefault();
+            draft.add(event.clipboardData.files);
+          }}
         />
         <button type="button" className={styles.send} onClick={submit} disabled={!canSend} aria-label={mode.kind === "edit" ? t("save") : t("send")}>
           <svg viewBox="0 0 24 24" width="26" height="26" aria-hidden="true" focusable="false">

@@ -1,0 +1,101 @@
+import { type Page, expect, test } from "@playwright/test";
+import sharp from "sharp";
+import { accessibilityViolations, horizontalOverflow, keepScreenshots, smallTargets } from "./pages/checks";
+import { ChatListPage, type ConversationPage, personaPage } from "./pages/conversation-page";
+
+const COMPANY = /Acme Logistics/;
+const unique = (text: string) => `${text}-${Math.random().toString(36).slice(2, 7)}`;
+
+type Upload = { name: string; mimeType: string; buffer: Buffer };
+
+/** Attaches through the Attach button's file chooser, as a person does. */
+async function attach(chat: ConversationPage, file: Upload) {
+  const chooser = chat.page.waitForEvent("filechooser");
+  await chat.page.getByRole("button", { name: "Attach files" }).click();
+  await (await chooser).setFiles(file);
+}
+
+/** Whether the image has been fetched and decoded (a broken or refused one has no width). */
+const naturalWidth = (page: Page, selector: ReturnType<Page["getByRole"]>) => () =>
+  selector.evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : 0)).catch(() => 0);
+
+test.describe("photos and files (phone)", () => {
+  test("a photo attached through the file input shows as a thumbnail for the sender and, live, for the manager, who opens it full screen", async ({
+    browser,
+  }, testInfo) => {
+    const picker = await personaPage(browser, "picker");
+    const manager = await personaPage(browser, "manager");
+    const managerChat = await new ChatListPage(manager).open(COMPANY);
+    const pickerChat = await new ChatListPage(picker).open(COMPANY);
+
+    const name = `${unique("pallet-damage")}.jpg`;
+    const photo = await sharp({ create: { width: 1200, height: 900, channels: 3, background: "#c77d1a" } }).jpeg().toBuffer();
+    await attach(pickerChat, { name, mimeType: "image/jpeg", buffer: photo });
+    const row = picker.getByRole("listitem").filter({ hasText: name });
+    await expect(row).toContainText("Ready to send");
+    await expect(picker.getByRole("button", { name: `Remove ${name}` })).toBeVisible();
+    await keepScreenshots(picker, testInfo, "draft-with-photo");
+    expect(await smallTargets(picker)).toEqual([]);
+
+    const caption = unique("Crushed corner, dock 3");
+    await pickerChat.composer().fill(caption);
+    await pickerChat.sendButton().click();
+
+    const own = picker.getByRole("img", { name, exact: true });
+    await expect(own).toBeVisible();
+    await expect.poll(naturalWidth(picker, own)).toBeGreaterThan(0);
+    await expect(pickerChat.message(caption)).toBeVisible();
+
+    const thumb = manager.getByRole("button", { name: `Open photo ${name}` });
+    await expect(thumb).toBeVisible();
+    await expect.poll(naturalWidth(manager, thumb.getByRole("img"))).toBeGreaterThan(0);
+    await keepScreenshots(manager, testInfo, "photo-in-chat");
+    expect(await accessibilityViolations(manager)).toEqual([]);
+    expect(await smallTargets(manager)).toEqual([]);
+    expect(await horizontalOverflow(manager)).toBeLessThanOrEqual(0);
+
+    await thumb.click();
+    const viewer = manager.getByRole("dialog", { name: `Photo ${name}` });
+    await expect(viewer).toBeVisible();
+    const full = viewer.getByRole("img", { name, exact: true });
+    // The full image, not the thumbnail: 1200 px wide as uploaded.
+    await expect.poll(naturalWidth(manager, full)).toBe(1200);
+    await keepScreenshots(manager, testInfo, "photo-viewer");
+    expect(await accessibilityViolations(manager)).toEqual([]);
+    await viewer.getByRole("button", { name: "Zoom in" }).click();
+    await expect(viewer.getByRole("button", { name: "Fit to screen" })).toHaveAttribute("aria-pressed", "true");
+    await manager.keyboard.press("Escape");
+    await expect(viewer).toBeHidden();
+  });
+
+  test("a file named .png that is really HTML is refused with the server's reason and can be removed; Send stays off", async ({ browser }, testInfo) => {
+    const picker = await personaPage(browser, "picker", { colorScheme: "dark" });
+    const chat = await new ChatListPage(picker).open(COMPANY);
+    const name = `${unique("invoice")}.png`;
+    await attach(chat, { name, mimeType: "image/png", buffer: Buffer.from("<!doctype html><html><script>alert(1)</script></html>") });
+    const alert = picker.getByRole("alert").filter({ hasText: name });
+    await expect(alert).toContainText("This file is HTML, not an image");
+    await expect(chat.sendButton()).toBeDisabled();
+    await keepScreenshots(picker, testInfo, "refused-file-dark");
+    expect(await smallTargets(picker)).toEqual([]);
+    await picker.getByRole("button", { name: `Remove ${name}` }).click();
+    await expect(alert).toBeHidden();
+  });
+
+  test("a CSV is sent as a file row with its name, size and a download link", async ({ browser }) => {
+    const picker = await personaPage(browser, "picker");
+    const chat = await new ChatListPage(picker).open(COMPANY);
+    const name = `${unique("stock-count")}.csv`;
+    await attach(chat, { name, mimeType: "text/csv", buffer: Buffer.from("sku,qty\nA-1,12\n") });
+    await expect(picker.getByRole("listitem").filter({ hasText: name })).toContainText("Ready to send");
+    // No caption: a file alone is a message.
+    await chat.sendButton().click();
+    const link = picker.getByRole("link", { name: `Download ${name}` });
+    await expect(link).toBeVisible();
+    await expect(link).toHaveAttribute("href", /^\/api\/files\/[0-9a-f-]{36}$/);
+    const response = await picker.request.get((await link.getAttribute("href"))!);
+    expect(response.status()).toBe(200);
+    expect(response.headers()["content-disposition"]).toMatch(/^attachment;/);
+    expect(response.headers()["x-content-type-options"]).toBe("nosniff");
+  });
+});
