@@ -43,7 +43,7 @@ export function useDraftFiles(chatId: string) {
         const localId = `draft-${++nextLocalId}`;
         const base = { localId, file, progress: 0, attachmentId: null };
         if (index >= room) return { ...base, state: "refused", error: t("tooMany", { max: MAX_FILES }) };
-        if (file.size > MAX_FILE_BYTES) return { ...base, state: "refused", error: t("tooLarge", { name: file.name }) };
+        if (file.size > MAX_FILE_BYTES) return { ...base, state: "refused", error: t("tooLarge") };
         if (!navigator.onLine) return { ...base, state: "queued", error: null };
         return { ...base, state: "uploading", error: null };
       });
@@ -57,7 +57,7 @@ export function useDraftFiles(chatId: string) {
           if (result.kind === "ok") update(draft.localId, { state: "done", progress: 1, attachmentId: result.attachment.id });
           // Not reached: the outbox uploads it with the message, when it can.
           else if (result.kind === "network") update(draft.localId, { state: "queued" });
-          else if (result.kind === "refused") update(draft.localId, { state: "refused", error: t("refused", { name: draft.file.name, reason: result.reason }) });
+          else if (result.kind === "refused") update(draft.localId, { state: "refused", error: result.reason });
         });
       }
     },
@@ -217,6 +217,8 @@ export function DraftFileList({ draft }: { draft: DraftFiles }) {
               <progress className={styles.progress} max={1} value={f.progress} aria-label={f.file.name} />
             ) : f.state === "refused" ? (
               <span className={styles.refusal} role="alert">
+                {/* The row shows the name; the announcement needs it too. */}
+                <span className="sr-only">{t("refusedName", { name: f.file.name })} </span>
                 {f.error ?? ""}
               </span>
             ) : (

@@ -25,7 +25,7 @@ test.describe("photos and files (phone)", () => {
   }, testInfo) => {
     const picker = await personaPage(browser, "picker");
     const manager = await personaPage(browser, "manager");
-    const managerChat = await new ChatListPage(manager).open(COMPANY);
+    await new ChatListPage(manager).open(COMPANY);
     const pickerChat = await new ChatListPage(picker).open(COMPANY);
 
     const name = `${unique("pallet-damage")}.jpg`;
