@@ -1,5 +1,7 @@
-import { randomUUID } from "node:crypto";
+import { createHash, createHmac, randomUUID } from "node:crypto";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { eq } from "drizzle-orm";
@@ -13,6 +15,7 @@ import { sweepAttachments } from "~/server/services/attachments";
 import { findActor } from "~/server/services/users";
 import type { FileStorage } from "~/server/storage";
 import { createDiskStorage } from "~/server/storage/disk";
+import { createS3Storage } from "~/server/storage/s3";
 import type { AttachmentDto } from "~/server/realtime/events";
 import { callerFor, createPersonas, signIn } from "../factories/auth";
 import { type TestWorld, createTestWorld } from "../factories/deps";
@@ -289,5 +292,105 @@ describe("attachments: upload, sniffing, images and authorised downloads (PRODUC
       const [deleted] = await world.database.db.select().from(messages).where(eq(messages.id, message.id));
       expect(deleted?.deletedAt).not.toBeNull();
     });
+  });
+});
+
+/**
+ * A stand-in for an S3-compatible store on 127.0.0.1: it keeps objects in memory and accepts
+ * a request only if its SigV4 Authorization header matches a signature computed here, from the
+ * request as received, independently of server/storage/s3.ts.
+ */
+describe("S3-compatible storage (SigV4 through fetch)", () => {
+  const credentials = { accessKeyId: "AKIDFLOORCHATTEST", secretAccessKey: "wJalr/XUtnFEMI+K7MDENG", region: "eu-test-1" };
+  const bucket = "floorchat-files";
+  const objects = new Map<string, { body: Buffer; type: string }>();
+  const checked: string[] = [];
+  let server: http.Server;
+  let endpoint: string;
+
+  const sha256 = (data: Buffer | string) => createHash("sha256").update(data).digest("hex");
+
+  function verify(request: http.IncomingMessage, body: Buffer): string | null {
+    const auth = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/s3\/aws4_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/.exec(
+      request.headers.authorization ?? "",
+    );
+    if (!auth) return "malformed Authorization";
+    const [, keyId, day, region, signedHeaders, signature] = auth as unknown as [string, string, string, string, string, string];
+    if (keyId !== credentials.accessKeyId) return "unknown key";
+    if (request.headers["x-amz-content-sha256"] !== sha256(body)) return "payload hash mismatch";
+    const names = signedHeaders.split(";");
+    if (!names.includes("host") || !names.includes("x-amz-date")) return "host and x-amz-date must be signed";
+    const url = new URL(request.url ?? "/", "http://stand-in");
+    const query = [...url.searchParams].map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).sort().join("&");
+    const headerLines = names.map((name) => `${name}:${String(request.headers[name] ?? "").trim()}\n`).join("");
+    const canonical = `${request.method}\n${url.pathname}\n${query}\n${headerLines}\n${signedHeaders}\n${sha256(body)}`;
+    const amzDate = String(request.headers["x-amz-date"]);
+    const scope = `${day}/${region}/s3/aws4_request`;
+    const toSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${sha256(canonical)}`;
+    let key: Buffer = Buffer.from(`AWS4${credentials.secretAccessKey}`);
+    for (const part of [day, region, "s3", "aws4_request"]) key = createHmac("sha256", key).update(part).digest();
+    const expected = createHmac("sha256", key).update(toSign).digest("hex");
+    return expected === signature ? null : "signature mismatch";
+  }
+
+  beforeAll(async () => {
+    server = http.createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on("data", (chunk: Buffer) => chunks.push(chunk));
+      request.on("end", () => {
+        const body = Buffer.concat(chunks);
+        const problem = verify(request, body);
+        checked.push(`${request.method} ${problem ?? "ok"}`);
+        if (problem) return void response.writeHead(403).end(`<Error><Code>SignatureDoesNotMatch</Code><Message>${problem}</Message></Error>`);
+        const key = decodeURIComponent(new URL(request.url ?? "/", "http://stand-in").pathname);
+        if (request.method === "PUT") {
+          objects.set(key, { body, type: String(request.headers["content-type"]) });
+          return void response.writeHead(200).end();
+        }
+        const object = objects.get(key);
+        if (request.method === "GET") {
+          if (!object) return void response.writeHead(404).end("<Error><Code>NoSuchKey</Code></Error>");
+          return void response.writeHead(200, { "content-type": object.type, "content-length": object.body.byteLength }).end(object.body);
+        }
+        if (request.method === "DELETE") {
+          objects.delete(key);
+          return void response.writeHead(204).end();
+        }
+        response.writeHead(405).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it("puts, gets and deletes objects with requests whose SigV4 signature an independent computation accepts", async () => {
+    const storage = createS3Storage({ bucket, endpoint, ...credentials });
+    const key = randomUUID();
+    const bytes = new TextEncoder().encode("sku,qty\nA-1,12\n");
+    await storage.put(key, bytes, "text/csv");
+    expect(objects.get(`/${bucket}/${key}`)).toEqual({ body: Buffer.from(bytes), type: "text/csv" });
+
+    const object = await storage.get(key);
+    expect(object?.size).toBe(bytes.byteLength);
+    expect(Buffer.from(await new Response(object!.body).arrayBuffer())).toEqual(Buffer.from(bytes));
+    expect(await storage.get(randomUUID())).toBeNull();
+
+    await storage.delete(key);
+    expect(objects.has(`/${bucket}/${key}`)).toBe(false);
+    expect(checked.every((line) => line.endsWith(" ok"))).toBe(true);
+    expect(checked.length).toBe(4);
+  });
+
+  it("fails loudly when the store refuses the signature (a wrong secret), storing nothing", async () => {
+    const storage = createS3Storage({ bucket, endpoint, ...credentials, secretAccessKey: "not-the-secret" });
+    const before = objects.size;
+    await expect(storage.put(randomUUID(), new Uint8Array([1, 2, 3]), "application/octet-stream")).rejects.toThrow(/S3 PUT answered 403/);
+    expect(objects.size).toBe(before);
+  });
+
+  it("never builds a key from anything but our own ids", async () => {
+    const storage = createS3Storage({ bucket, endpoint, ...credentials });
+    await expect(storage.put("../other-bucket/x", new Uint8Array([1]), "text/plain")).rejects.toThrow(/Unsafe storage key/);
   });
 });
