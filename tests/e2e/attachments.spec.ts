@@ -98,4 +98,27 @@ test.describe("photos and files (phone)", () => {
     expect(response.headers()["content-disposition"]).toMatch(/^attachment;/);
     expect(response.headers()["x-content-type-options"]).toBe("nosniff");
   });
+
+  test("a photo chosen offline waits in the outbox with its message and goes out, file and all, when the network returns", async ({ browser }) => {
+    const picker = await personaPage(browser, "picker");
+    const chat = await new ChatListPage(picker).open(COMPANY);
+    await picker.context().setOffline(true);
+
+    const name = `${unique("offline-photo")}.png`;
+    const photo = await sharp({ create: { width: 300, height: 200, channels: 3, background: "#1b6e3a" } }).png().toBuffer();
+    await attach(chat, { name, mimeType: "image/png", buffer: photo });
+    await expect(picker.getByRole("listitem").filter({ hasText: name })).toContainText("Sends when you are back online");
+    const caption = unique("Written in the freezer aisle");
+    await chat.composer().fill(caption);
+    await chat.sendButton().click();
+    const waiting = picker.locator("[data-pending='true']").filter({ hasText: caption });
+    await expect(waiting).toContainText(name);
+    await expect(waiting.locator("[data-receipt='pending']")).toBeAttached();
+
+    await picker.context().setOffline(false);
+    const thumb = picker.getByRole("button", { name: `Open photo ${name}` });
+    await expect(thumb).toBeVisible();
+    await expect.poll(naturalWidth(picker, thumb.getByRole("img"))).toBeGreaterThan(0);
+    await expect(waiting).toHaveCount(0);
+  });
 });
