@@ -85,7 +85,7 @@ export function Composer({
   }
 
   return (
-    <div ref={root} className={isDropping ? `${styles.composer} ${fileStyles.dropping}` : styles.composer}>
+    <div ref={root} className={`${styles.composer} ${fileStyles.composerBox}${isDropping ? ` ${fileStyles.dropping}` : ""}`}>
       {mode.kind === "edit" || mode.replyTo ? (
         <div className={styles.composerMode}>
           <span className={styles.composerModeText}>

@@ -191,7 +191,7 @@ export function AttachButtons({ draft, disabled }: { draft: DraftFiles; disabled
       <input ref={picker} type="file" multiple accept={ACCEPT} hidden data-testid="attach-input" onChange={(e) => onChange(e.currentTarget)} />
       {isTouch ? (
         <>
-          <button type="button" className={styles.attach} aria-label={t("takePhoto")} disabled={disabled} onClick={() => camera.current?.click()}>
+          <button type="button" className={`${styles.attach} ${styles.camera}`} aria-label={t("takePhoto")} disabled={disabled} onClick={() => camera.current?.click()}>
             <CameraIcon />
           </button>
           <input ref={camera} type="file" accept="image/*" capture="environment" hidden onChange={(e) => onChange(e.currentTarget)} />
