@@ -22,7 +22,8 @@ const uploadUrl = (chatId: string) => `/api/files?chatId=${encodeURIComponent(ch
 /** Reads the server's answer to an upload; `status` 0 means it never arrived. */
 export function resultOf(status: number, text: string): UploadResult {
   if (status === 201) return { kind: "ok", attachment: JSON.parse(text) as AttachmentDto };
-  if (status === 0 || status >= 500 || status === 429 || status === 401) return { kind: "network" };
+  // 429 here is the cap on unsent uploads: a reason to show, not a reason to keep trying.
+  if (status === 0 || status >= 500 || status === 401) return { kind: "network" };
   try {
     const { error } = JSON.parse(text) as { error: { code: string; message: string } };
     return { kind: "refused", code: error.code, reason: error.message };

@@ -11,7 +11,7 @@ import { attachments, messages } from "~/db/schema";
 import type { Actor } from "~/server/domain-error";
 import { type FileRouteContext, handleDiscard, handleDownload, handleUpload } from "~/server/files/http";
 import { DEFAULT_ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES } from "~/server/files/sniff";
-import { sweepAttachments } from "~/server/services/attachments";
+import { MAX_PENDING_UPLOADS, sweepAttachments } from "~/server/services/attachments";
 import { findActor } from "~/server/services/users";
 import type { FileStorage } from "~/server/storage";
 import { createDiskStorage } from "~/server/storage/disk";
@@ -134,6 +134,25 @@ describe("attachments: upload, sniffing, images and authorised downloads (PRODUC
       const elf = new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, ...new Array<number>(56).fill(0)]);
       expect((await upload("pia", "readme.txt", elf)).status).toBe(415);
       expect(await storedFiles()).toEqual([]);
+    });
+
+    it("caps a person's unsent uploads (429, a reason, nothing stored)", async () => {
+      await world.database.db.insert(attachments).values(
+        Array.from({ length: MAX_PENDING_UPLOADS }, (_, i) => ({
+          chatId: roomId,
+          uploaderId: actors.pia.id,
+          storageKey: `k${i}-0000000`,
+          name: `old-${i}.png`,
+          contentType: "image/png",
+          size: 1,
+        })),
+      );
+      const { status, json } = await upload("pia", "one-more.png", await png());
+      expect(status).toBe(429);
+      expect(json.error).toEqual({ code: "rate_limited", message: `At most ${MAX_PENDING_UPLOADS} files may wait to be sent; send or remove some first` });
+      expect(await storedFiles()).toEqual([]);
+      // Someone else's drafts do not count against Mark.
+      expect((await upload("mark", "mine.png", await png())).status).toBe(201);
     });
 
     it("answers 401 without a session, and 403 to someone who cannot read the chat, before storing anything", async () => {
