@@ -121,4 +121,32 @@ test.describe("photos and files (phone)", () => {
     await expect.poll(naturalWidth(picker, thumb.getByRole("img"))).toBeGreaterThan(0);
     await expect(waiting).toHaveCount(0);
   });
+
+  test("files dropped on the conversation or pasted into the message box join the draft and upload, as on a desktop", async ({ browser }) => {
+    const picker = await personaPage(browser, "picker");
+    const chat = await new ChatListPage(picker).open(COMPANY);
+    const dropped = `${unique("dropped")}.csv`;
+    const pasted = `${unique("pasted")}.txt`;
+    // Synthetic events carrying real File objects: what a drag from the desktop or a paste delivers.
+    const carrying = (name: string, type: string) =>
+      picker.evaluateHandle(
+        ([fileName, fileType]) => {
+          const data = new DataTransfer();
+          data.items.add(new File(["sku,qty\nA-1,12\n"], fileName, { type: fileType }));
+          return data;
+        },
+        [name, type] as const,
+      );
+    await picker.locator("section").first().dispatchEvent("drop", { dataTransfer: await carrying(dropped, "text/csv") });
+    await expect(picker.getByRole("listitem").filter({ hasText: dropped })).toContainText("Ready to send");
+
+    const clipboard = await carrying(pasted, "text/plain");
+    await chat.composer().evaluate((box, data) => box.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true })), clipboard);
+    await expect(picker.getByRole("listitem").filter({ hasText: pasted })).toContainText("Ready to send");
+    await expect(chat.composer()).toHaveValue("");
+
+    await chat.sendButton().click();
+    await expect(picker.getByRole("link", { name: `Download ${dropped}` })).toBeVisible();
+    await expect(picker.getByRole("link", { name: `Download ${pasted}` })).toBeVisible();
+  });
 });
