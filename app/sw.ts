@@ -4,9 +4,9 @@
  * outbox sent by Background Sync, and Web Push notifications. Bundled by esbuild through
  * app/serwist/[path]/route.ts; it is not part of the Next bundle.
  */
-import { ExpirationPlugin, NetworkFirst, type PrecacheEntry, Serwist, type SerwistGlobalConfig, StaleWhileRevalidate } from "serwist";
+import { CacheFirst, ExpirationPlugin, NetworkFirst, type PrecacheEntry, Serwist, type SerwistGlobalConfig, StaleWhileRevalidate } from "serwist";
 import { flushOutbox } from "~/lib/outbox/send";
-import { API_CACHE as API, PAGES_CACHE as PAGES } from "~/lib/pwa/caches";
+import { API_CACHE as API, FILES_CACHE as FILES, PAGES_CACHE as PAGES } from "~/lib/pwa/caches";
 import { type Wire, deserialize } from "~/lib/trpc/wire";
 import type { PushPayload } from "~/server/services/push";
 
@@ -36,6 +36,11 @@ const serwist = new Serwist({
   clientsClaim: true,
   navigationPreload: false,
   runtimeCaching: [
+    {
+      // Photo thumbnails: an id's bytes never change, so a kept copy serves at once and offline.
+      matcher: ({ url, sameOrigin, request }) => sameOrigin && request.method === "GET" && /^\/api\/files\/[0-9a-f-]{36}\/thumb$/.test(url.pathname),
+      handler: new CacheFirst({ cacheName: FILES, plugins: [new ExpirationPlugin({ maxEntries: 300, maxAgeSeconds: 7 * 24 * 3600 })] }),
+    },
     {
       // tRPC queries (GET): what the last opened chats showed, for when the network is gone.
       matcher: ({ url, sameOrigin, request }) => sameOrigin && request.method === "GET" && isUserData(url.pathname),
@@ -74,7 +79,7 @@ serwist.registerCapture(
   async ({ request }) => {
     // The device stops being this person's: their notifications must not reach the next user.
     const subscription = await self.registration.pushManager.getSubscription().catch(() => null);
-    await Promise.all([caches.delete(PAGES), caches.delete(API), subscription?.unsubscribe().catch(() => false)]);
+    await Promise.all([caches.delete(PAGES), caches.delete(API), caches.delete(FILES), subscription?.unsubscribe().catch(() => false)]);
     return fetch(request);
   },
   "POST",

@@ -68,4 +68,17 @@ describe("parseEnv", () => {
     expect(vapidSubject(parseEnv({ PUBLIC_URL: "https://chat.example.com/" }))).toBe("https://chat.example.com");
     expect(vapidSubject(parseEnv({}))).toMatch(/^mailto:/);
   });
+
+  it("reads ATTACHMENT_TYPES as a list of MIME types and refuses anything else", () => {
+    expect(parseEnv({ ATTACHMENT_TYPES: "image/png, Application/PDF" }).ATTACHMENT_TYPES).toEqual(["image/png", "application/pdf"]);
+    expect(errorOf({ ATTACHMENT_TYPES: "png,pdf" }).variable).toBe("ATTACHMENT_TYPES");
+  });
+
+  it("requires S3 keys with S3_BUCKET, never echoing the secret", () => {
+    expect(errorOf({ S3_BUCKET: "files" }).variable).toBe("S3_ACCESS_KEY_ID");
+    expect(errorOf({ S3_BUCKET: "files", S3_ACCESS_KEY_ID: "AKID" }).variable).toBe("S3_SECRET_ACCESS_KEY");
+    const error = errorOf({ S3_BUCKET: "files", S3_ACCESS_KEY_ID: "AKID", S3_SECRET_ACCESS_KEY: "top-secret", S3_ENDPOINT: "ftp://x" });
+    expect(error.variable).toBe("S3_ENDPOINT");
+    expect(error.message).not.toContain("top-secret");
+  });
 });

@@ -55,6 +55,21 @@ export const ZEnv = z
     VAPID_PUBLIC_KEY: z.string().regex(/^[A-Za-z0-9_-]{87}$/, { error: "must be a base64url P-256 public key (87 characters)" }).optional(),
     VAPID_PRIVATE_KEY: z.string().regex(/^[A-Za-z0-9_-]{43}$/, { error: "must be a base64url P-256 private key (43 characters)" }).optional(),
     VAPID_SUBJECT: url(["mailto", "https"]).optional(),
+    // Attachments (PRODUCT.md M3): the content types accepted, as sniffed from the bytes
+    // (comma-separated MIME types; default in server/files/sniff.ts).
+    ATTACHMENT_TYPES: z
+      .string()
+      .regex(/^[\w.+-]+\/[\w.+-]+(\s*,\s*[\w.+-]+\/[\w.+-]+)*$/, { error: "must be comma-separated MIME types, e.g. image/png,application/pdf" })
+      .transform((value) => value.split(",").map((type) => type.trim().toLowerCase()))
+      .optional(),
+    // An S3-compatible object store for attachments; without S3_BUCKET they go to DATA_DIR/files.
+    S3_BUCKET: z.string().optional(),
+    S3_ENDPOINT: url(["http", "https"])
+      .transform((value) => value.replace(/\/+$/, ""))
+      .optional(),
+    S3_REGION: z.string().optional(),
+    S3_ACCESS_KEY_ID: z.string().optional(),
+    S3_SECRET_ACCESS_KEY: z.string().optional(),
   })
   .superRefine((env, ctx) => {
     // Half a key pair would sign with one key and announce another.
@@ -63,6 +78,13 @@ export const ZEnv = z
         code: "custom",
         path: [env.VAPID_PUBLIC_KEY ? "VAPID_PRIVATE_KEY" : "VAPID_PUBLIC_KEY"],
         message: "must be set together with the other VAPID key",
+      });
+    }
+    if (env.S3_BUCKET && (!env.S3_ACCESS_KEY_ID || !env.S3_SECRET_ACCESS_KEY)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [env.S3_ACCESS_KEY_ID ? "S3_SECRET_ACCESS_KEY" : "S3_ACCESS_KEY_ID"],
+        message: "is required when S3_BUCKET is set",
       });
     }
     // In server mode several instances must share one secret, so none may invent its own.
@@ -104,7 +126,7 @@ export function parseEnv(source: Source): Env {
   const issue = result.error.issues[0]!;
   const variable = String(issue.path[0] ?? "environment");
   // Never echo a secret back into logs.
-  const received = variable === "AUTH_SECRET" || variable === "VAPID_PRIVATE_KEY" || variable === "DATABASE_URL" || variable === "REDIS_URL" ? undefined : input[variable];
+  const received = variable === "AUTH_SECRET" || variable === "VAPID_PRIVATE_KEY" || variable === "DATABASE_URL" || variable === "REDIS_URL" || variable === "S3_SECRET_ACCESS_KEY" ? undefined : input[variable];
   throw new EnvError(variable, issue.message, received);
 }
 

@@ -18,6 +18,8 @@ import { ensureCompanyChat } from "./services/chats";
 import { pruneEvents } from "./services/events";
 import { getProcessDeps, startWebhookWorker } from "./process-deps";
 import { EXPIRY_SWEEP_MS, expireApprovals } from "./services/approvals";
+import { sweepAttachments } from "./services/attachments";
+import { getProcessStorage } from "./storage";
 
 function fail(message: string): never {
   console.error(`[floorchat] ${message}`);
@@ -59,6 +61,10 @@ async function main() {
   const deps = await getProcessDeps(env);
   const sweep = setInterval(() => void expireApprovals(deps).catch((e: unknown) => console.error("[approvals] expiry:", e)), EXPIRY_SWEEP_MS);
   sweep.unref();
+  // Uploads never sent, and deleted messages' files: at start and hourly.
+  const sweepFiles = () => void sweepAttachments(database.db, getProcessStorage(env)).catch((e: unknown) => console.error("[files] sweep:", e));
+  sweepFiles();
+  setInterval(sweepFiles, 3_600_000).unref();
 
   const app = next({ dev: false, dir: process.cwd(), hostname: "localhost", port: env.PORT });
   await app.prepare();

@@ -61,9 +61,11 @@ export function ApprovalChip({ pending }: { pending: number }) {
 
 function ChatRow({ chat, isActive }: { chat: ChatSummary; isActive: boolean }) {
   const t = useTranslations("chats");
+  const tFiles = useTranslations("files");
   const title = chatTitle(chat, t);
+  // An empty body is a message of files alone (a photo needs no caption).
   const preview = chat.lastMessage
-    ? `${chat.lastMessage.senderName ? `${chat.lastMessage.senderName}: ` : ""}${chat.lastMessage.body ?? t("deleted")}`
+    ? `${chat.lastMessage.senderName ? `${chat.lastMessage.senderName}: ` : ""}${chat.lastMessage.body === "" ? tFiles("preview") : (chat.lastMessage.body ?? t("deleted"))}`
     : t("noMessages");
   return (
     <li>

@@ -10,6 +10,8 @@ import social from "./social.module.css";
 
 // The picker and its data load on the first tap of Emoji, not with the conversation.
 const EmojiSheet = dynamic(() => import("./emoji-sheet").then((m) => m.EmojiSheet));
+import { AttachButtons, type DraftAttachment, DraftFileList, useDraftFiles, useFileDrop } from "./draft-files";
+import fileStyles from "./files.module.css";
 
 export const MAX_LENGTH = 10_000;
 const COUNTER_FROM = 9_000;
@@ -18,6 +20,8 @@ const COUNTER_FROM = 9_000;
 export type ComposerDraft = {
   body: string;
   mentions?: { userIds: string[]; entityIds: string[] };
+  /** Uploaded files (id) and files the outbox will upload (blob, written offline). */
+  attachments?: DraftAttachment[];
 };
 
 export type ComposerMode = { kind: "new"; replyTo: MessageDto | null } | { kind: "edit"; message: MessageDto };
@@ -57,6 +61,10 @@ export function Composer({
     setBody(body.slice(0, start) + text + body.slice(end));
     requestAnimationFrame(() => textarea?.setSelectionRange(start + text.length, start + text.length));
   }
+  const root = useRef<HTMLDivElement>(null);
+  const draft = useDraftFiles(chatId);
+  const canAttach = mode.kind === "new" && !disabledReason;
+  const isDropping = useFileDrop(root, draft.add, canAttach);
 
   useEffect(() => {
     if (mode.kind !== "new" || mode.replyTo) ref.current?.focus();
@@ -71,11 +79,18 @@ export function Composer({
 
   const trimmed = body.trim();
   const isTooLong = body.length > MAX_LENGTH;
-  const canSend = trimmed.length > 0 && !isTooLong && !disabledReason;
+  // A photo needs no caption; Send waits until every upload has finished.
+  const hasFiles = mode.kind === "new" && draft.sendableCount > 0;
+  const canSend = (trimmed.length > 0 || hasFiles) && !draft.isBusy && !isTooLong && !disabledReason;
 
   function submit() {
     if (!canSend) return;
-    onSend({ body: trimmed, mentions: mode.kind === "new" ? mentions.forBody(trimmed) : undefined });
+    const attachments = mode.kind === "new" ? draft.take() : [];
+    onSend({
+      body: trimmed,
+      mentions: mode.kind === "new" ? mentions.forBody(trimmed) : undefined,
+      ...(attachments.length > 0 ? { attachments } : {}),
+    });
     setBody("");
     mentions.reset();
   }
@@ -93,7 +108,7 @@ export function Composer({
   }
 
   return (
-    <div className={styles.composer}>
+    <div ref={root} className={`${styles.composer} ${fileStyles.composerBox}${isDropping ? ` ${fileStyles.dropping}` : ""}`}>
       {mode.kind === "edit" || mode.replyTo ? (
         <div className={styles.composerMode}>
           <span className={styles.composerModeText}>
@@ -114,8 +129,10 @@ export function Composer({
         </div>
       ) : null}
       {disabledReason ? <p className={styles.composerNote}>{disabledReason}</p> : null}
+      {mode.kind === "new" ? <DraftFileList draft={draft} /> : null}
       {mentions.list}
       <div className={styles.composerRow}>
+        {mode.kind === "new" ? <AttachButtons draft={draft} disabled={!canAttach} /> : null}
         <button
           type="button"
           className={social.emojiButton}
@@ -152,6 +169,12 @@ export function Composer({
             }
           }}
           onKeyDown={onKeyDown}
+          onPaste={(event) => {
+            // Pasted screenshots and copied files join the draft; pasted text stays text.
+            if (!canAttach || event.clipboardData.files.length === 0) return;
+            event.preventDefault();
+            draft.add(event.clipboardData.files);
+          }}
         />
         <button type="button" className={styles.send} onClick={submit} disabled={!canSend} aria-label={mode.kind === "edit" ? t("save") : t("send")}>
           <svg viewBox="0 0 24 24" width="26" height="26" aria-hidden="true" focusable="false">

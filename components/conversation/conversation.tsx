@@ -19,6 +19,7 @@ import { subscribeTyping, typistsIn } from "~/lib/realtime/typing-store";
 import type { QuickFilter } from "~/lib/time/ranges";
 import { useTRPC } from "~/lib/trpc/client";
 import type { MessageDto } from "~/server/realtime/events";
+import { MessageAttachments, PendingAttachments } from "./attachments";
 import { Composer, type ComposerDraft, type ComposerMode } from "./composer";
 import styles from "./conversation.module.css";
 import { MessageText, RecordChips } from "./message-text";
@@ -124,7 +125,7 @@ export function Conversation({ chatId }: { chatId: string }) {
     void setOutboxState(clientId, "pending", null).then(requestFlush);
   }
 
-  function onSend({ body, mentions }: ComposerDraft) {
+  function onSend({ body, mentions, attachments }: ComposerDraft) {
     if (mode.kind === "edit") {
       edit.mutate(
         { messageId: mode.message.id, body },
@@ -143,6 +144,7 @@ export function Conversation({ chatId }: { chatId: string }) {
       chatId,
       body,
       mentions,
+      attachments,
       replyTo: replyTo ? { id: replyTo.id, senderName: replyTo.sender.name, body: replyTo.body } : null,
       createdAt: Date.now(),
       state: "pending",
@@ -333,6 +335,7 @@ export function Conversation({ chatId }: { chatId: string }) {
                 ) : (
                   <li className={isOwn ? styles.own : styles.other} data-seq={message.seq}>
                     {newSender && !isOwn ? <span className={styles.sender}>{message.sender.name}</span> : null}
+                    {message.attachments.length ? <MessageAttachments attachments={message.attachments} /> : null}
                     <button type="button" className={styles.bubble} onClick={() => setActionsFor(message)} aria-haspopup="dialog">
                       {message.replyTo ? (
                         <span className={styles.quote}>
@@ -371,6 +374,7 @@ export function Conversation({ chatId }: { chatId: string }) {
                           <span>{item.replyTo.body ?? t("deleted")}</span>
                         </span>
                       ) : null}
+                      {item.attachments?.length ? <PendingAttachments attachments={item.attachments} /> : null}
                       <span className={styles.body}>{item.body}</span>
                       <span className={styles.meta}>
                         <Receipt state={item.state} />

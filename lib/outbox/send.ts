@@ -1,5 +1,6 @@
 import type { MessageDto } from "~/server/realtime/events";
 import { type Wire, deserialize, serialize } from "~/lib/trpc/wire";
+import { uploadOutboxFiles } from "./attachments";
 import { type OutboxItem, listOutbox, removeFromOutbox, setOutboxState } from "./store";
 
 /**
@@ -16,6 +17,9 @@ type TrpcAnswer = { result?: { data: Wire }; error?: Wire | Record<string, unkno
  * service worker (Background Sync) and the pages share this one code path.
  */
 export async function sendItem(item: OutboxItem): Promise<Attempt> {
+  // Files first: the message may name only uploads the server has.
+  const files = await uploadOutboxFiles(item);
+  if (files.kind !== "ready") return files;
   let response: Response;
   try {
     response = await fetch("/api/trpc/message.send", {
@@ -30,6 +34,7 @@ export async function sendItem(item: OutboxItem): Promise<Attempt> {
           replyToId: item.replyTo?.id ?? null,
           senderId: item.userId,
           mentions: item.mentions,
+          attachmentIds: files.ids.length > 0 ? files.ids : undefined,
         }),
       ),
     });

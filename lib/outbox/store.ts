@@ -6,6 +6,21 @@
 
 export type OutboxState = "pending" | "failed";
 
+/**
+ * A file sent with an item: uploaded (id) or still to upload by the outbox (blob, kept in
+ * IndexedDB, which stores Blobs). The id is written back once uploaded, so a retry never
+ * uploads it twice.
+ */
+export type OutboxAttachment = {
+  localId: string;
+  id: string | null;
+  name: string;
+  size: number;
+  contentType: string;
+  kind: "image" | "file";
+  blob: Blob | null;
+};
+
 export type OutboxItem = {
   /** The server's idempotency key: however often the item is sent, it lands once. */
   clientId: string;
@@ -16,6 +31,8 @@ export type OutboxItem = {
   /** Structured mentions, sent with the message (PRODUCT.md M4). */
   mentions?: { userIds: string[]; entityIds: string[] };
   replyTo: { id: string; senderName: string; body: string | null } | null;
+  /** Files carried by the message (PRODUCT.md M3). */
+  attachments?: OutboxAttachment[];
   createdAt: number;
   state: OutboxState;
   /** Why the server refused it, in its words; null while pending. */
@@ -87,6 +104,14 @@ export async function setOutboxState(clientId: string, state: OutboxState, error
   const item = await done(db.transaction(STORE).objectStore(STORE).get(clientId) as IDBRequest<OutboxItem | undefined>);
   if (!item) return;
   await write((store) => store.put({ ...item, state, error }));
+}
+
+/** Changes one item in place (an attachment's id recorded after its upload). */
+export async function updateOutboxItem(clientId: string, change: (item: OutboxItem) => OutboxItem): Promise<void> {
+  const db = await open();
+  const item = await done(db.transaction(STORE).objectStore(STORE).get(clientId) as IDBRequest<OutboxItem | undefined>);
+  if (!item) return;
+  await write((store) => store.put(change(item)));
 }
 
 type Listener = () => void;

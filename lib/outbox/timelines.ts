@@ -19,7 +19,15 @@ export async function saveTimeline(userId: string, chatId: string, messages: Mes
 export async function loadTimeline(userId: string, chatId: string): Promise<MessageDto[] | null> {
   const db = await open();
   const saved = await done(db.transaction(TIMELINES).objectStore(TIMELINES).get(keyOf(userId, chatId)) as IDBRequest<Saved | undefined>);
-  return saved?.messages ?? null;
+  // Saved by an earlier version, a message may lack the newer fields: give them their empty values.
+  return (
+    saved?.messages.map((message) => ({
+      ...message,
+      attachments: message.attachments ?? [],
+      mentions: message.mentions ?? { users: [], entities: [] },
+      reactions: message.reactions ?? [],
+    })) ?? null
+  );
 }
 
 /** On a shared tablet, the next person signed in does not keep the last one's chats. */

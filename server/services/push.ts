@@ -217,7 +217,9 @@ export function createPushNotifier(options: PushOptions) {
     if (targets.length === 0) return;
     const title = await chatTitle(message);
     const base: PushPayload = { chatId: message.chatId, title, sender: message.sender.name, url: `/chats/${message.chatId}`, tag: `chat:${message.chatId}` };
-    const shown = JSON.stringify({ ...base, body: preview(message.body ?? "") });
+    // Files alone (no caption): their names say what came, in any language.
+    const files = message.attachments.map((a) => `${a.kind === "image" ? "📷" : "📎"} ${a.name}`).join(", ");
+    const shown = JSON.stringify({ ...base, body: preview(message.body || files) });
     const hidden = JSON.stringify(base);
     const mentioned = new Set(request.mentionedUserIds ?? []);
     const isApproval = message.kind === "approval";

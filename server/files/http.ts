@@ -1,0 +1,136 @@
+import { errorResponse } from "~/server/rest/core";
+import { type Actor, DomainError, type DomainErrorCode } from "~/server/domain-error";
+import { discardUpload, findReadableAttachment, storeUpload, assertCanUpload } from "~/server/services/attachments";
+import type { Deps } from "~/server/services/deps";
+import type { FileStorage } from "~/server/storage";
+import { FileRefused, MAX_ATTACHMENT_BYTES } from "./sniff";
+
+/**
+ * The file routes (`/api/files…`), callable without Next: app/api/files/* pass the process's
+ * deps and the session's actor; the integration tests pass their own.
+ */
+export type FileRouteContext = { deps: Pick<Deps, "db">; storage: FileStorage; actor: Actor | null; allowedTypes: readonly string[] };
+
+const STATUS: Record<DomainErrorCode, number> = {
+  invalid: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  rate_limited: 429,
+};
+
+const REFUSED_STATUS = { too_large: 413, unsupported_type: 415, empty: 400 } as const;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function failure(error: unknown, what: string): Response {
+  if (error instanceof FileRefused) return errorResponse(REFUSED_STATUS[error.code], error.code, error.message);
+  if (error instanceof DomainError) return errorResponse(STATUS[error.code], error.code, error.message, error.fields);
+  console.error(`[files] ${what}:`, error);
+  return errorResponse(500, "internal", "Something went wrong on our side");
+}
+
+const tooLarge = () => errorResponse(413, "too_large", "A file may have at most 25 MB");
+
+/** The body, counted as it arrives: past the limit the rest is never read and nothing is kept. */
+async function readLimited(request: Request): Promise<Uint8Array | null> {
+  const reader = request.body?.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (reader) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_ATTACHMENT_BYTES) {
+      await reader.cancel().catch(() => undefined);
+      return null;
+    }
+    chunks.push(value);
+  }
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+/** `POST /api/files?chatId=…`: the body is the file's bytes, `x-file-name` its URI-encoded name. */
+export async function handleUpload(request: Request, ctx: FileRouteContext): Promise<Response> {
+  if (!ctx.actor) return errorResponse(401, "unauthorized", "Sign in to upload files");
+  const chatId = new URL(request.url).searchParams.get("chatId") ?? "";
+  if (!UUID.test(chatId)) return errorResponse(400, "invalid", "chatId must be a chat's id", { chatId: "Not a chat id" });
+  let name = "file";
+  try {
+    name = decodeURIComponent(request.headers.get("x-file-name") ?? "file");
+  } catch {
+    return errorResponse(400, "invalid", "x-file-name must be URI-encoded", { name: "Not URI-encoded" });
+  }
+  try {
+    // Access first: an outsider never gets the server to read 25 MB.
+    await assertCanUpload(ctx.deps.db, ctx.actor, chatId);
+    const declared = Number(request.headers.get("content-length") ?? "0");
+    if (declared > MAX_ATTACHMENT_BYTES) return tooLarge();
+    const bytes = await readLimited(request);
+    if (!bytes) return tooLarge();
+    const attachment = await storeUpload(ctx.deps, ctx.storage, ctx.actor, { chatId, name, bytes, allowedTypes: ctx.allowedTypes });
+    return Response.json(attachment, { status: 201 });
+  } catch (error) {
+    return failure(error, "upload");
+  }
+}
+
+/** RFC 6266/8187: an ASCII fallback and the exact UTF-8 name. */
+function contentDisposition(kind: "inline" | "attachment", name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]/g, "_").replace(/["\\;]/g, "_");
+  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
+/** Shown in the browser: raster images only. Everything else (PDF included) is downloaded. */
+const INLINE = new Set(["image/jpeg", "image/png", "image/webp", "image/gif"]);
+
+/**
+ * Headers that keep a stored file inert in our origin whatever it contains: the sniffed type
+ * with nosniff (the browser never guesses HTML), and a sandboxing CSP (no script, no plugins,
+ * an opaque origin) should a browser ever render it as a document.
+ */
+function fileHeaders(contentType: string, size: number, disposition: string): Headers {
+  return new Headers({
+    "content-type": contentType,
+    "content-length": String(size),
+    "content-disposition": disposition,
+    "x-content-type-options": "nosniff",
+    "content-security-policy": "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'",
+    "cross-origin-resource-policy": "same-origin",
+    // Per person (private), and short: a deleted message's files must stop showing soon.
+    "cache-control": "private, max-age=3600",
+  });
+}
+
+/** `GET /api/files/{id}` and `GET /api/files/{id}/thumb`: 404 for anyone who may not see it. */
+export async function handleDownload(_request: Request, ctx: FileRouteContext, id: string, variant: "original" | "thumb"): Promise<Response> {
+  if (!ctx.actor) return errorResponse(401, "unauthorized", "Sign in to see files");
+  try {
+    const attachment = await findReadableAttachment(ctx.deps.db, ctx.actor, id);
+    const key = variant === "thumb" ? attachment?.thumbKey : attachment?.storageKey;
+    if (!attachment || !key) return errorResponse(404, "not_found", "No such file");
+    const object = await ctx.storage.get(key);
+    if (!object) return errorResponse(404, "not_found", "No such file");
+    if (variant === "thumb") {
+      const thumbName = `${attachment.name.replace(/\.[^.]*$/, "")}.webp`;
+      return new Response(object.body, { headers: fileHeaders("image/webp", object.size, contentDisposition("inline", thumbName)) });
+    }
+    const kind = INLINE.has(attachment.contentType) ? "inline" : "attachment";
+    return new Response(object.body, { headers: fileHeaders(attachment.contentType, object.size, contentDisposition(kind, attachment.name)) });
+  } catch (error) {
+    return failure(error, "download");
+  }
+}
+
+/** `DELETE /api/files/{id}`: the uploader takes a file out of a draft before sending. */
+export async function handleDiscard(_request: Request, ctx: FileRouteContext, id: string): Promise<Response> {
+  if (!ctx.actor) return errorResponse(401, "unauthorized", "Sign in first");
+  try {
+    const removed = await discardUpload(ctx.deps.db, ctx.storage, ctx.actor, id);
+    return removed ? new Response(null, { status: 204 }) : errorResponse(404, "not_found", "No such unsent file");
+  } catch (error) {
+    return failure(error, "discard");
+  }
+}
