@@ -21,8 +21,8 @@ export function searchTerms(q: string): string[] {
  * is safe; the string is still passed as a bound parameter. PostgreSQL's parser reads "SO-10250"
  * as "so" and the signed number "-10250", so a number also matches with the sign.
  */
-export function prefixTsquery(terms: string[]): string {
-  return terms.map((term) => (/^\p{N}+$/u.test(term) ? `('${term}':* | '-${term}':*)` : `'${term}':*`)).join(" & ");
+export function prefixTsquery(terms: string[], operator: "&" | "|" = "&"): string {
+  return terms.map((term) => (/^\p{N}+$/u.test(term) ? `('${term}':* | '-${term}':*)` : `'${term}':*`)).join(` ${operator} `);
 }
 
 export type SnippetPart = { text: string; isMatch: boolean };

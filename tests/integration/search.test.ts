@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { attachments, messages } from "~/db/schema";
 import type { Actor } from "~/server/domain-error";
+import { type SearchInput, type SearchStrategy, searchMessages } from "~/server/services/search";
 import { findActor } from "~/server/services/users";
 import { callerFor, createPersonas, signIn } from "../factories/auth";
 import { type TestWorld, createTestWorld } from "../factories/deps";
@@ -19,6 +20,16 @@ describe("message search", () => {
   const send = (who: keyof typeof callers, chatId: string, body: string) =>
     callers[who].message.send({ chatId, clientId: `search-${++n}-${Math.random().toString(36).slice(2, 10)}`, body });
   const search = (who: keyof typeof callers, input: Parameters<Caller["search"]["messages"]>[0]) => callers[who].search.messages(input);
+
+  /** The ids found by each way of running the search; both must agree. */
+  const byBothStrategies = async (actor: Actor, input: SearchInput) => {
+    const found = {} as Record<SearchStrategy, string[]>;
+    for (const strategy of ["words", "recent"] as const) {
+      found[strategy] = (await searchMessages(world.database.db, actor, input, { strategy })).results.map((r) => r.id);
+    }
+    expect(found.recent).toEqual(found.words);
+    return found.words;
+  };
 
   beforeAll(async () => {
     world = await createTestWorld();
@@ -46,6 +57,7 @@ describe("message search", () => {
     expect(page.results[0]!.snippet.filter((part) => part.isMatch).map((part) => part.text)).toEqual(["pall"]);
     // Olaf reads only the company chat too; the manager reads all three chats and finds all three.
     expect((await search("olaf", { q: "pallet" })).results.map((r) => r.id)).toEqual([visible.id]);
+    expect(await byBothStrategies(pia, { q: "pall" })).toEqual([visible.id]);
     expect((await search("mark", { q: "pall" })).results).toHaveLength(3);
   });
 
@@ -89,6 +101,8 @@ describe("message search", () => {
     expect(await ids({ from: new Date("2020-04-01T00:00:00Z") })).not.toContain(old.id);
     expect(await ids({ hasFile: true })).toEqual([withFile.id]);
     expect((await search("pia", { q: stem, hasFile: true })).results[0]!.hasFile).toBe(true);
+    expect(await byBothStrategies(pia, { q: stem, senderId: mark.id, from: new Date("2021-01-01T00:00:00Z") })).toEqual([withFile.id, inRoom.id]);
+    expect(await byBothStrategies(pia, { q: stem, hasFile: true })).toEqual([withFile.id]);
   });
 
   it("pages through results newest first with the before cursor", async () => {
@@ -101,6 +115,8 @@ describe("message search", () => {
     const third = await search("pia", { q: stem, limit: 2, before: second.nextBefore! });
     expect([...second.results, ...third.results].map((r) => r.id)).toEqual([sent[2]!.id, sent[1]!.id, sent[0]!.id]);
     expect(third.nextBefore).toBeNull();
+    const recent = await searchMessages(world.database.db, pia, { q: stem, limit: 2, before: first.nextBefore! }, { strategy: "recent" });
+    expect(recent.results.map((r) => r.id)).toEqual(second.results.map((r) => r.id));
   });
 
   it("does not find a deleted message", async () => {
