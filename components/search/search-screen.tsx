@@ -60,7 +60,7 @@ export function SearchScreen({ initial }: { initial: SearchState }) {
 
   return (
     <main className={`page ${styles.page}`}>
-      <div className={styles.header}>
+      <div className={styles.header} data-filters-open={filtersOpen}>
         <div className={styles.titleRow}>
           <Link href="/chats" className={`button button-quiet ${styles.back}`} aria-label={t("back")}>
             <span aria-hidden="true">←</span>
