@@ -2,6 +2,7 @@
 
 import { keepPreviousData, useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
+import { useSearchParams } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useEffect, useId, useState } from "react";
 import { useTRPC } from "~/lib/trpc/client";
@@ -30,8 +31,28 @@ function writeToAddress({ q, filters }: SearchState) {
   window.history.replaceState(null, "", search ? `/search?${search}` : "/search");
 }
 
+const isDate = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value);
+
+function readFromAddress(params: URLSearchParams): SearchState {
+  const chatId = params.get("chatId") ?? "";
+  const from = params.get("from") ?? "";
+  const to = params.get("to") ?? "";
+  return {
+    q: (params.get("q") ?? "").slice(0, 200),
+    filters: {
+      chatId: /^[0-9a-f-]{36}$/i.test(chatId) ? chatId : "",
+      senderId: (params.get("senderId") ?? "").slice(0, 64),
+      from: isDate(from) ? from : "",
+      to: isDate(to) ? to : "",
+      hasFile: params.get("hasFile") === "1",
+    },
+  };
+}
+
 /** PRODUCT.md M8: messages from every chat the user may read, by words, with filters. */
-export function SearchScreen({ initial }: { initial: SearchState }) {
+export function SearchScreen() {
+  const params = useSearchParams();
+  const [initial] = useState(() => readFromAddress(new URLSearchParams(params.toString())));
   const t = useTranslations("search");
   const trpc = useTRPC();
   const queryClient = useQueryClient();

@@ -46,6 +46,7 @@ test.describe("message search (phone)", () => {
     for (const colorScheme of ["light", "dark"] as const) {
       const page = await personaPage(browser, "picker", { colorScheme });
       const search = new SearchPage(page);
+      if (colorScheme === "light") await keepScreenshots(page, testInfo, "chats-with-search");
       await search.openFromChats();
       await search.search("dock");
       await expect(search.results().getByRole("link").first()).toBeVisible();
