@@ -105,16 +105,16 @@ export async function searchMessages(
   const limit = Math.min(input.limit ?? 20, MAX_SEARCH_PAGE);
   const tsquery = prefixTsquery(terms);
 
-  let readable: { id: string; lastSeq: number }[];
-  if (input.chatId) {
-    const chat = await assertCanRead(db, actor, input.chatId);
-    readable = [{ id: chat.id, lastSeq: chat.lastSeq }];
-  } else {
-    readable = await db.select({ id: chats.id, lastSeq: chats.lastSeq }).from(chats).where(canReadChat(actor.id));
-  }
+  const chatId = input.chatId;
+  // The planner's figures are asked for beside the access check: one round trip fewer.
+  const [readable, figures] = await Promise.all([
+    chatId
+      ? assertCanRead(db, actor, chatId).then((chat) => [{ id: chat.id, lastSeq: chat.lastSeq }])
+      : db.select({ id: chats.id, lastSeq: chats.lastSeq }).from(chats).where(canReadChat(actor.id)),
+    options.strategy ? null : estimates(db, terms),
+  ]);
   if (readable.length === 0) return { results: [], nextBefore: null };
-  const strategy =
-    options.strategy ?? cheaperStrategy(await estimates(db, terms), readable, limit + 1, Boolean(input.senderId || input.hasFile));
+  const strategy = options.strategy ?? cheaperStrategy(figures!, readable, limit + 1, Boolean(input.senderId || input.hasFile));
 
   // The cursor is a message id: its (created_at, id) is read in the query itself, so no
   // timestamp loses its microseconds on the way through JavaScript.
