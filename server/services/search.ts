@@ -66,8 +66,10 @@ async function estimates(db: Db, terms: string[]): Promise<{ matches: number; po
  * - "recent": each readable chat is read newest first through messages_chat_created_idx until
  *   it has a page of matches. Cheap for common words (a few rows per chat); for rare ones it
  *   reads every readable message, one heap fetch each.
+ * - "files" (with "has a file"): the messages with a file in the readable chats, found through
+ *   attachments_chat_idx; files are on few messages, so this beats both.
  */
-export type SearchStrategy = "words" | "recent";
+export type SearchStrategy = "words" | "recent" | "files";
 
 // A heap fetch through an index costs about ten GIN posting-list entries (measured: bench/search.mts).
 const HEAP_FETCH_COST = 10;
@@ -111,10 +113,11 @@ export async function searchMessages(
     chatId
       ? assertCanRead(db, actor, chatId).then((chat) => [{ id: chat.id, lastSeq: chat.lastSeq }])
       : db.select({ id: chats.id, lastSeq: chats.lastSeq }).from(chats).where(canReadChat(actor.id)),
-    options.strategy ? null : estimates(db, terms),
+    options.strategy || input.hasFile ? null : estimates(db, terms),
   ]);
   if (readable.length === 0) return { results: [], nextBefore: null };
-  const strategy = options.strategy ?? cheaperStrategy(figures!, readable, limit + 1, Boolean(input.senderId || input.hasFile));
+  const strategy =
+    options.strategy ?? (input.hasFile ? "files" : cheaperStrategy(figures!, readable, limit + 1, Boolean(input.senderId)));
 
   // The cursor is a message id: its (created_at, id) is read in the query itself, so no
   // timestamp loses its microseconds on the way through JavaScript.
@@ -128,17 +131,29 @@ export async function searchMessages(
       ? sql`(${messages.createdAt}, ${messages.id}) < (select c.created_at, c.id from ${messages} c where c.id = ${input.before})`
       : undefined,
   );
+  const chatIds = readable.map((chat) => chat.id);
   let page: { id: string }[];
-  if (strategy === "words") {
+  if (strategy === "files") {
     page = await db
       .select({ id: messages.id })
       .from(messages)
       .where(
         and(
-          inArray(
-            messages.chatId,
-            readable.map((chat) => chat.id),
-          ),
+          inArray(messages.id, db.select({ id: attachments.messageId }).from(attachments).where(inArray(attachments.chatId, chatIds))),
+          inArray(messages.chatId, chatIds),
+          sql`${messages.search} @@ to_tsquery('simple', ${tsquery})`,
+          filters,
+        ),
+      )
+      .orderBy(desc(messages.createdAt), desc(messages.id))
+      .limit(limit + 1);
+  } else if (strategy === "words") {
+    page = await db
+      .select({ id: messages.id })
+      .from(messages)
+      .where(
+        and(
+          inArray(messages.chatId, chatIds),
           sql`${messages.search} @@ to_tsquery('simple', ${tsquery})`,
           filters,
         ),
@@ -153,7 +168,7 @@ export async function searchMessages(
       await tx.execute(sql`set local enable_bitmapscan = off`);
       return rawRows<{ id: string }>(
         tx,
-        sql`select m.id from unnest(${`{${readable.map((chat) => chat.id).join(",")}}`}::uuid[]) as r(chat_id)
+        sql`select m.id from unnest(${`{${chatIds.join(",")}}`}::uuid[]) as r(chat_id)
           cross join lateral (
             select ${messages.id} as id, ${messages.createdAt} as created_at from ${messages}
             where ${messages.chatId} = r.chat_id and ${messages.search} @@ to_tsquery('simple', ${tsquery}) and ${filters}

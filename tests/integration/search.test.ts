@@ -21,13 +21,14 @@ describe("message search", () => {
     callers[who].message.send({ chatId, clientId: `search-${++n}-${Math.random().toString(36).slice(2, 10)}`, body });
   const search = (who: keyof typeof callers, input: Parameters<Caller["search"]["messages"]>[0]) => callers[who].search.messages(input);
 
-  /** The ids found by each way of running the search; both must agree. */
+  /** The ids found by each way of running the search; all must agree. */
   const byBothStrategies = async (actor: Actor, input: SearchInput) => {
     const found = {} as Record<SearchStrategy, string[]>;
-    for (const strategy of ["words", "recent"] as const) {
+    const strategies: SearchStrategy[] = input.hasFile ? ["words", "recent", "files"] : ["words", "recent"];
+    for (const strategy of strategies) {
       found[strategy] = (await searchMessages(world.database.db, actor, input, { strategy })).results.map((r) => r.id);
+      expect(found[strategy]).toEqual(found.words);
     }
-    expect(found.recent).toEqual(found.words);
     return found.words;
   };
 
@@ -47,7 +48,10 @@ describe("message search", () => {
     // The first test in a fresh database: "pall" matches nothing but these messages.
     const visible = await send("mark", companyId, "Two pallets wrapped at dock 4");
     const privateRoom = await callers.mark.chat.createRoom({ title: "Managers only", visibility: "private", access: { userIds: [], groupIds: [] } });
-    await send("mark", privateRoom.id, "Secret pallet count");
+    const secret = await send("mark", privateRoom.id, "Secret pallet count");
+    await world.database.db
+      .insert(attachments)
+      .values({ chatId: privateRoom.id, messageId: secret.id, uploaderId: mark.id, storageKey: "s", name: "count.pdf", contentType: "application/pdf", size: 10 });
     const direct = await callers.mark.chat.openDirect({ userIds: [(await callers.alice.user.me()).id] });
     await send("mark", direct.id, "Between us: a pallet is missing");
 
@@ -58,6 +62,8 @@ describe("message search", () => {
     // Olaf reads only the company chat too; the manager reads all three chats and finds all three.
     expect((await search("olaf", { q: "pallet" })).results.map((r) => r.id)).toEqual([visible.id]);
     expect(await byBothStrategies(pia, { q: "pall" })).toEqual([visible.id]);
+    expect(await byBothStrategies(pia, { q: "pall", hasFile: true })).toEqual([]);
+    expect(await byBothStrategies(mark, { q: "pall", hasFile: true })).toEqual([secret.id]);
     expect((await search("mark", { q: "pall" })).results).toHaveLength(3);
   });
 
