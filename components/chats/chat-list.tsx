@@ -6,6 +6,7 @@ import Link from "next/link";
 import { useSelectedLayoutSegment } from "next/navigation";
 import { useFormatter, useTranslations } from "next-intl";
 import { useDeferredValue, useState } from "react";
+import { SearchLink } from "~/components/search/search-link";
 import { useTRPC } from "~/lib/trpc/client";
 import type { ChatSummary } from "~/lib/trpc/types";
 import { ChatKindIcon } from "./chat-kind-icon";
@@ -122,7 +123,10 @@ export function ChatList() {
     <div className={styles.listPane}>
       <div className={styles.listHeader}>
         <h1 className={styles.heading}>{t("title")}</h1>
-        <NewChat />
+        <div className={styles.headerActions}>
+          <SearchLink />
+          <NewChat />
+        </div>
       </div>
       <label className={styles.filter}>
         <span className="sr-only">{t("filter")}</span>

@@ -22,6 +22,7 @@ import type { MessageDto } from "~/server/realtime/events";
 import { MessageAttachments, PendingAttachments } from "./attachments";
 import { Composer, type ComposerDraft, type ComposerMode } from "./composer";
 import styles from "./conversation.module.css";
+import { useJumpToMessage } from "./jump-to-message";
 import { MessageText, RecordChips } from "./message-text";
 import { Reactions } from "./reactions";
 
@@ -57,7 +58,7 @@ function Receipt({ state }: { state: "pending" | "failed" | "sent" | "read" }) {
   );
 }
 
-export function Conversation({ chatId }: { chatId: string }) {
+export function Conversation({ chatId, at }: { chatId: string; at?: number }) {
   const t = useTranslations("conversation");
   const tChats = useTranslations("chats");
   const format = useFormatter();
@@ -184,6 +185,7 @@ export function Conversation({ chatId }: { chatId: string }) {
     const element = scroller.current;
     if (element && atBottom.current) element.scrollTop = element.scrollHeight;
   }, [count, filter]);
+  const jump = useJumpToMessage({ chatId, at, isLoaded: timeline.isSuccess, scroller, onLeaveBottom: () => (atBottom.current = false) });
 
   const [loadingOlder, setLoadingOlder] = useState(false);
   async function loadOlder() {
@@ -303,7 +305,7 @@ export function Conversation({ chatId }: { chatId: string }) {
         {timeline.isSuccess && shown.length === 0 && pending.length === 0 ? (
           <p className={styles.empty}>{filter === "all" ? t("empty") : t("emptyFilter")}</p>
         ) : null}
-        <ol className={styles.messages}>
+        <ol className={`${styles.messages} ${jump.listClassName}`}>
           {shown.map((message, index) => {
             const previous = index > 0 ? shown[index - 1] : undefined;
             const isOwn = message.sender.id === me;
@@ -326,14 +328,14 @@ export function Conversation({ chatId }: { chatId: string }) {
                   </li>
                 ) : null}
                 {message.kind === "system" ? (
-                  <li className={styles.systemLine} data-seq={message.seq}>
+                  <li className={styles.systemLine} data-seq={message.seq} data-highlighted={message.seq === jump.highlighted || undefined}>
                     <span>{message.body ?? t("deleted")}</span>
                     <time dateTime={message.createdAt.toISOString()}>
                       {format.dateTime(message.createdAt, { hour: "2-digit", minute: "2-digit" })}
                     </time>
                   </li>
                 ) : (
-                  <li className={isOwn ? styles.own : styles.other} data-seq={message.seq}>
+                  <li className={isOwn ? styles.own : styles.other} data-seq={message.seq} data-highlighted={message.seq === jump.highlighted || undefined}>
                     {newSender && !isOwn ? <span className={styles.sender}>{message.sender.name}</span> : null}
                     {message.attachments.length ? <MessageAttachments attachments={message.attachments} /> : null}
                     <button type="button" className={styles.bubble} onClick={() => setActionsFor(message)} aria-haspopup="dialog">

@@ -9,6 +9,7 @@ import { peopleRouter } from "./routers/people";
 import { pushRouter } from "./routers/push";
 import { recordRouter } from "./routers/record";
 import { rotaRouter } from "./routers/rota";
+import { searchRouter } from "./routers/search";
 import { streamRouter } from "./routers/stream";
 import { tokenRouter } from "./routers/token";
 import { userRouter } from "./routers/user";
@@ -29,6 +30,7 @@ export const appRouter = router({
   webhook: webhookRouter,
   record: recordRouter,
   rota: rotaRouter,
+  search: searchRouter,
   push: pushRouter,
   stream: streamRouter,
 });

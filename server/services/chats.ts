@@ -29,6 +29,17 @@ export async function ensureCompanyChat(db: Db): Promise<string> {
   return chat!.id;
 }
 
+/**
+ * A chat's title as the actor sees it, before the client adds the record key or a fallback
+ * (components/chats/chat-title.ts): the other people's names for a direct chat, the record's
+ * title for an entity chat. Needs `entities` joined to the chat's record.
+ */
+export function chatTitleSql(actorId: string) {
+  return sql<string | null>`case when ${chats.kind} = 'direct' then (
+    select string_agg(u.name, ', ' order by u.name) from ${chatMembers} cm join ${users} u on u.id = cm.user_id
+    where cm.chat_id = ${chats.id} and cm.user_id <> ${actorId}) else coalesce(${entities.title}, ${chats.title}) end`;
+}
+
 const lastMessage = alias(messages, "last_message");
 const lastSender = alias(users, "last_sender");
 
@@ -40,9 +51,7 @@ function chatSummaries(db: Db | Tx, actorId: string) {
       kind: chats.kind,
       visibility: chats.visibility,
       createdBy: chats.createdBy,
-      title: sql<string | null>`case when ${chats.kind} = 'direct' then (
-        select string_agg(u.name, ', ' order by u.name) from ${chatMembers} cm join ${users} u on u.id = cm.user_id
-        where cm.chat_id = ${chats.id} and cm.user_id <> ${actorId}) else coalesce(${entities.title}, ${chats.title}) end`,
+      title: chatTitleSql(actorId),
       entityType: chats.entityType,
       entityKey: chats.entityKey,
       entityStatus: entities.status,
