@@ -32,8 +32,12 @@ export function AppNav({ isManager }: { isManager: boolean }) {
   return (
     <nav className={styles.nav} aria-label={t("label")}>
       {TABS.filter((tab) => isManager || tab.label !== "manager").map((tab) => {
-        // The admin screens are reached from Me, so Me stays lit there.
-        const isActive = pathname === tab.href || pathname.startsWith(`${tab.href}/`) || (tab.label === "me" && pathname.startsWith("/admin"));
+        // The admin screens are reached from Me, and Search from the chat list: their tabs stay lit.
+        const isActive =
+          pathname === tab.href ||
+          pathname.startsWith(`${tab.href}/`) ||
+          (tab.label === "me" && pathname.startsWith("/admin")) ||
+          (tab.label === "chats" && pathname === "/search");
         return (
           <Link key={tab.href} href={tab.href} className={styles.tab} aria-current={isActive ? "page" : undefined}>
             <span className={styles.iconWrap}>
