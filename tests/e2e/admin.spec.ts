@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { type Page, type TestInfo, expect, test } from "@playwright/test";
+import { type Page, type TestInfo, expect, test } from "./test";
 import { AdminHubPage, ImportPage, RotaPage, RotasPage, TokensPage, WebhooksPage } from "./pages/admin-pages";
 import { accessibilityViolations, horizontalOverflow, smallTargets } from "./pages/checks";
 import { signInAs } from "./pages/manager-page";

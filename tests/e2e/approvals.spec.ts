@@ -1,4 +1,4 @@
-import { type Page, type TestInfo, expect, test } from "@playwright/test";
+import { type Page, type TestInfo, expect, test } from "./test";
 import { accessibilityViolations, horizontalOverflow, keepScreenshots, smallTargets } from "./pages/checks";
 import { signedInPage, startReceiver, trpcMutation, verifySignature } from "./pages/host";
 

@@ -1,4 +1,4 @@
-import { type Page, expect, test } from "@playwright/test";
+import { type Page, expect, test } from "./test";
 import sharp from "sharp";
 import { accessibilityViolations, horizontalOverflow, keepScreenshots, smallTargets } from "./pages/checks";
 import { ChatListPage, type ConversationPage, personaPage } from "./pages/conversation-page";

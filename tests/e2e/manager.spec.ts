@@ -1,4 +1,4 @@
-import { type TestInfo, expect, test } from "@playwright/test";
+import { type TestInfo, expect, test } from "./test";
 import { accessibilityViolations, keepScreenshots, smallTargets } from "./pages/checks";
 import { ApiPersona, ManagerPage, signInAs } from "./pages/manager-page";
 

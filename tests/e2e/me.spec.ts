@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./test";
 import { MePage } from "./pages/me-page";
 import { accessibilityViolations, horizontalOverflow, signInAs, smallTargets } from "./pages/people-page";
 

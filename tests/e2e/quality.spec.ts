@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./test";
 import { accessibilityViolations, smallTargets } from "./pages/checks";
 import { ChatsPage, SignInPage } from "./pages/sign-in-page";
 

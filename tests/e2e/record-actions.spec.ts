@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./test";
 import { accessibilityViolations, keepScreenshots, smallTargets } from "./pages/checks";
 import { ConversationPage } from "./pages/conversation-page";
 import { signedInPage, startReceiver, trpcMutation, verifySignature } from "./pages/host";

@@ -1,4 +1,4 @@
-import { type Page, expect, test } from "@playwright/test";
+import { type Page, expect, test } from "./test";
 import { accessibilityViolations, smallTargets } from "./pages/checks";
 import { ConversationPage, personaPage } from "./pages/conversation-page";
 

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { type Page, test as base, expect } from "@playwright/test";
+import { type Page, test as base, expect } from "./test";
 import { accessibilityViolations, horizontalOverflow, smallTargets } from "./pages/checks";
 import { fakeCameraArgs, imageVideo, qrCodeVideo } from "./pages/fake-camera";
 import { signInAs } from "./pages/people-page";

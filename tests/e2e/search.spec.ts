@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./test";
 import { accessibilityViolations, horizontalOverflow, keepScreenshots, smallTargets } from "./pages/checks";
 import { ConversationPage, personaPage } from "./pages/conversation-page";
 import { ApiPersona } from "./pages/manager-page";

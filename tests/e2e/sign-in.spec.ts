@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./test";
 import { ChatsPage, SignInPage } from "./pages/sign-in-page";
 
 test.describe("sign-in on a phone", () => {

@@ -1,4 +1,4 @@
-import { type Page, expect, test } from "@playwright/test";
+import { type Page, expect, test } from "./test";
 import { personaPage } from "./pages/conversation-page";
 
 /** An API token made by the admin through the app (Admin → API tokens uses the same procedure). */
