@@ -132,9 +132,11 @@ test.describe("mentions, reactions and emoji (phone)", () => {
     await expect(thumbs).toBeVisible();
     await keepScreenshots(page, testInfo, "emoji-picker");
     await thumbs.click();
-    await sheet.getByRole("button", { name: "Close" }).click();
-
     // The picker gives the emoji's fully qualified form (with its variation selector, if any).
+    // It looks the emoji up in its database before telling us: close only once it has arrived.
+    await expect(chat.composer()).toHaveValue(/^Well done 👍\uFE0F?$/u);
+    await sheet.getByRole("button", { name: "Close" }).click();
+    await expect(sheet).toHaveCount(0);
     await expect(chat.composer()).toHaveValue(/^Well done 👍\uFE0F?$/u);
     expect(requested.some((url) => new URL(url).pathname === "/emoji/en.json")).toBe(true);
     expect(requested.filter((url) => new URL(url).hostname !== "localhost")).toEqual([]);
