@@ -174,6 +174,18 @@ describe("outgoing webhooks (PRODUCT.md A4, DESIGN.md invariants 5 and 7)", () =
       await hook.close();
     });
 
+    it("refuses someone who cannot read the record's chat, and sends nothing", async () => {
+      const hook = await receiver([]);
+      const created = await createWebhook(world.deps.db, admin, { url: hook.url, events: ["message.action"] }, { allowLoopback: true });
+      const olaf = await callerFor(world.deps, world.auth, await signIn(world.auth, "olaf"));
+      const chat = await pia.chat.openForEntity({ type: "order", key: "SO-5" });
+      const message = await pia.message.send({ chatId: chat.id, clientId: "to-record-outsider", body: "Only for the order's people" });
+      await expect(olaf.message.toRecord({ messageId: message.id, action: "note" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+      expect(await listDeliveries(world.deps.db, created.id)).toEqual([]);
+      await deleteWebhook(world.deps.db, admin, created.id);
+      await hook.close();
+    });
+
     it("refuses a message that is not in a record's chat", async () => {
       const hook = await receiver([]);
       const created = await createWebhook(world.deps.db, admin, { url: hook.url, events: ["message.action"] }, { allowLoopback: true });
