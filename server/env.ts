@@ -48,6 +48,13 @@ export const ZEnv = z
       .int({ error: "must be a whole number of requests per second" })
       .min(1, { error: "must be at least 1" })
       .default(20),
+    // Addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed (comma-separated).
+    // Default none: the socket's peer address is the client, whatever a request claims.
+    TRUSTED_PROXIES: z
+      .string()
+      .regex(/^[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*$/, { error: "must be comma-separated IP addresses or CIDRs, e.g. 127.0.0.1,10.0.0.0/8" })
+      .transform((value) => value.split(",").map((entry) => entry.trim()))
+      .optional(),
     // Tests only: lets webhooks call a receiver on 127.0.0.1 (DESIGN.md invariant 7).
     OUTBOUND_ALLOW_LOOPBACK: flag.optional(),
     // Web Push keys (base64url, as `npx web-push generate-vapid-keys` prints them). Without them

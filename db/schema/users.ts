@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, index, pgEnum, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { boolean, index, integer, pgEnum, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 
 export const userRole = pgEnum("user_role", ["admin", "manager", "worker"]);
 export const userStatus = pgEnum("user_status", ["available", "busy", "away", "invisible", "unavailable"]);
@@ -37,6 +37,8 @@ export const users = pgTable(
     pushHideText: boolean("push_hide_text").notNull().default(false),
     lastActiveAt: timestamp("last_active_at", { withTimezone: true }),
     deactivatedAt: timestamp("deactivated_at", { withTimezone: true }),
+    /** Still signs in with the demo password: admins are warned until it is changed. */
+    demoPassword: boolean("demo_password").notNull().default(false),
     ...timestamps,
   },
   (t) => [index("users_name_idx").on(sql`lower(${t.name})`)],
@@ -85,6 +87,17 @@ export const verifications = pgTable("verifications", {
   value: text("value").notNull(),
   expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
   ...timestamps,
+});
+
+/**
+ * Sign-in failures per key ("ip:<address>" or "user:<name>"), for embedded mode; scale mode keeps
+ * the same counters in Redis so every instance sees them.
+ */
+export const signInThrottle = pgTable("sign_in_throttle", {
+  key: text("key").primaryKey(),
+  failures: integer("failures").notNull().default(0),
+  windowStart: timestamp("window_start", { withTimezone: true }).notNull().defaultNow(),
+  blockedUntil: timestamp("blocked_until", { withTimezone: true }),
 });
 
 export type User = typeof users.$inferSelect;
