@@ -59,10 +59,11 @@ function toDate(value: unknown): Date {
 /** The container that holds `key` as its own slot, or a WireError: a path only ever names data. */
 function step(container: unknown, key: unknown): Record<string, unknown> | unknown[] {
   if (Array.isArray(container)) {
-    if (typeof key !== "number" || !Number.isSafeInteger(key) || key < 0 || key >= container.length) {
+    const items = container as unknown[];
+    if (typeof key !== "number" || !Number.isSafeInteger(key) || key < 0 || key >= items.length) {
       throw new WireError("A date path names an array item that does not exist");
     }
-    return container;
+    return items;
   }
   if (isPlainObject(container)) {
     if (typeof key !== "string" || FORBIDDEN_KEYS.has(key) || !Object.hasOwn(container, key)) {
