@@ -3,7 +3,7 @@ import path from "node:path";
 
 /**
  * PGlite is a single-process database: two processes writing one data directory corrupt it.
- * A lock file holding the owner's pid makes a second process fail fast with a clear message.
+ * A lock file naming the owner makes a second process fail fast with a clear message.
  */
 export class DataDirLockedError extends Error {
   constructor(
@@ -28,13 +28,55 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function readOwner(lockPath: string): number | undefined {
+const readText = (file: string): string | undefined => {
   try {
-    const pid = Number.parseInt(fs.readFileSync(lockPath, "utf8"), 10);
-    return Number.isFinite(pid) ? pid : undefined;
+    return fs.readFileSync(file, "utf8");
   } catch {
     return undefined;
   }
+};
+
+/** This boot of the machine (Linux); a lock written before a reboot names a process long gone. */
+export const currentBootId = (): string | undefined => readText("/proc/sys/kernel/random/boot_id")?.trim() || undefined;
+
+/**
+ * When a process started, in clock ticks since boot (field 22 of /proc/<pid>/stat), or
+ * undefined without /proc or such a process. A pid is reused (after a reboot, in a restarted
+ * container where every process has a small pid); pid and start time together are not.
+ */
+export function processStartTime(pid: number): string | undefined {
+  const stat = readText(`/proc/${pid}/stat`);
+  // Field 2, the command name, is in parentheses and may hold spaces and ")" itself.
+  return stat?.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+}
+
+/** What the lock file records: the owner's pid, and where /proc has them its boot and start time. */
+type Owner = { pid: number; bootId?: string; startTime?: string };
+
+function readOwner(lockPath: string): Owner | undefined {
+  const text = readText(lockPath);
+  if (text === undefined) return undefined;
+  try {
+    const owner = JSON.parse(text) as Partial<Owner> | number;
+    // A bare number: a lock written by an earlier version, which recorded the pid alone.
+    if (typeof owner === "number") return Number.isSafeInteger(owner) ? { pid: owner } : undefined;
+    return Number.isSafeInteger(owner.pid) ? { pid: owner.pid!, bootId: owner.bootId, startTime: owner.startTime } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether the recorded owner still runs: same boot and, where both start times can be read,
+ * the same process start; otherwise (no /proc, another user's process hidden) whether the pid
+ * exists, erring towards refusing to start rather than sharing the directory.
+ */
+function isHeld(owner: Owner): boolean {
+  const bootId = currentBootId();
+  if (owner.bootId && bootId && owner.bootId !== bootId) return false;
+  const startTime = processStartTime(owner.pid);
+  if (owner.startTime && startTime) return owner.startTime === startTime;
+  return isAlive(owner.pid);
 }
 
 /** Takes the data directory's lock or throws `DataDirLockedError`; returns the release function. */
@@ -44,27 +86,28 @@ export function lockDataDir(dataDir: string): () => void {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = fs.openSync(lockPath, "wx", 0o600);
-      fs.writeSync(fd, String(process.pid));
+      const owner: Owner = { pid: process.pid, bootId: currentBootId(), startTime: processStartTime(process.pid) };
+      fs.writeSync(fd, JSON.stringify(owner));
       fs.closeSync(fd);
       let released = false;
       const release = () => {
         if (released) return;
         released = true;
         process.off("exit", release);
-        if (readOwner(lockPath) === process.pid) fs.rmSync(lockPath, { force: true });
+        if (readOwner(lockPath)?.pid === process.pid) fs.rmSync(lockPath, { force: true });
       };
       process.on("exit", release);
       return release;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const owner = readOwner(lockPath);
-      if (owner !== undefined && owner !== process.pid && isAlive(owner)) {
-        throw new DataDirLockedError(dataDir, owner);
-      }
-      if (owner === process.pid) throw new DataDirLockedError(dataDir, owner);
-      // The owner died without cleaning up (crash, kill -9): the lock is stale.
+      // Our own pid included: held by this very process (opened twice) or, with another start
+      // time, left by an earlier one that had the same pid (pid 1 in a restarted container).
+      if (owner && isHeld(owner)) throw new DataDirLockedError(dataDir, owner.pid);
+      // The owner died without cleaning up (crash, kill -9, a reboot), or its pid now belongs
+      // to another process: the lock is stale.
       fs.rmSync(lockPath, { force: true });
     }
   }
-  throw new DataDirLockedError(dataDir, readOwner(lockPath) ?? -1);
+  throw new DataDirLockedError(dataDir, readOwner(lockPath)?.pid ?? -1);
 }

@@ -3,6 +3,7 @@ import { type Actor, DomainError, type DomainErrorCode } from "~/server/domain-e
 import { discardUpload, findReadableAttachment, storeUpload, assertCanUpload } from "~/server/services/attachments";
 import type { Deps } from "~/server/services/deps";
 import type { FileStorage } from "~/server/storage";
+import { safeFileName } from "./name";
 import { FileRefused, MAX_ATTACHMENT_BYTES } from "./sniff";
 
 /**
@@ -76,8 +77,9 @@ export async function handleUpload(request: Request, ctx: FileRouteContext): Pro
   }
 }
 
-/** RFC 6266/8187: an ASCII fallback and the exact UTF-8 name. */
-function contentDisposition(kind: "inline" | "attachment", name: string): string {
+/** RFC 6266/8187: an ASCII fallback and the exact UTF-8 name, cleaned (server/files/name.ts). */
+function contentDisposition(kind: "inline" | "attachment", raw: string, contentType: string): string {
+  const name = safeFileName(raw, contentType);
   const ascii = name.replace(/[^\x20-\x7e]/g, "_").replace(/["\\;]/g, "_");
   const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `${kind}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
@@ -114,11 +116,11 @@ export async function handleDownload(_request: Request, ctx: FileRouteContext, i
     const object = await ctx.storage.get(key);
     if (!object) return errorResponse(404, "not_found", "No such file");
     if (variant === "thumb") {
-      const thumbName = `${attachment.name.replace(/\.[^.]*$/, "")}.webp`;
-      return new Response(object.body, { headers: fileHeaders("image/webp", object.size, contentDisposition("inline", thumbName)) });
+      const thumbName = `${safeFileName(attachment.name, attachment.contentType).replace(/\.[^.]*$/, "")}.webp`;
+      return new Response(object.body, { headers: fileHeaders("image/webp", object.size, contentDisposition("inline", thumbName, "image/webp")) });
     }
     const kind = INLINE.has(attachment.contentType) ? "inline" : "attachment";
-    return new Response(object.body, { headers: fileHeaders(attachment.contentType, object.size, contentDisposition(kind, attachment.name)) });
+    return new Response(object.body, { headers: fileHeaders(attachment.contentType, object.size, contentDisposition(kind, attachment.name, attachment.contentType)) });
   } catch (error) {
     return failure(error, "download");
   }

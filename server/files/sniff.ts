@@ -10,6 +10,33 @@ export const MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
 const DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 const PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation";
+const DOC = "application/msword";
+const XLS = "application/vnd.ms-excel";
+const PPT = "application/vnd.ms-powerpoint";
+const DOCM = "application/vnd.ms-word.document.macroenabled.12";
+const XLSM = "application/vnd.ms-excel.sheet.macroenabled.12";
+const PPTM = "application/vnd.ms-powerpoint.presentation.macroenabled.12";
+
+/**
+ * Office formats that can carry macros: the 97–2003 binary ones and the macro-enabled OOXML
+ * ones (templates and slide shows too). Never in the default list: an administrator who wants
+ * them names them in ATTACHMENT_TYPES.
+ */
+const MACRO_CAPABLE = new Set([
+  DOC,
+  XLS,
+  PPT,
+  DOCM,
+  XLSM,
+  PPTM,
+  "application/vnd.ms-word.template.macroenabled.12",
+  "application/vnd.ms-excel.template.macroenabled.12",
+  "application/vnd.ms-powerpoint.template.macroenabled.12",
+  "application/vnd.ms-powerpoint.slideshow.macroenabled.12",
+]);
+
+/** An OOXML file that carries a VBA project is macro-enabled whatever its main part claims. */
+const MACRO_VARIANT: Record<string, string> = { [DOCX]: DOCM, [XLSX]: XLSM, [PPTX]: PPTM };
 
 /** Accepted unless ATTACHMENT_TYPES says otherwise. */
 export const DEFAULT_ATTACHMENT_TYPES = [
@@ -23,9 +50,6 @@ export const DEFAULT_ATTACHMENT_TYPES = [
   DOCX,
   XLSX,
   PPTX,
-  "application/msword",
-  "application/vnd.ms-excel",
-  "application/vnd.ms-powerpoint",
   "text/plain",
   "text/csv",
 ];
@@ -46,9 +70,16 @@ const LABELS: Record<string, string> = {
   [DOCX]: "Word",
   [XLSX]: "Excel",
   [PPTX]: "PowerPoint",
-  "application/msword": "Word",
-  "application/vnd.ms-excel": "Excel",
-  "application/vnd.ms-powerpoint": "PowerPoint",
+  [DOC]: "Word 97–2003",
+  [XLS]: "Excel 97–2003",
+  [PPT]: "PowerPoint 97–2003",
+  [DOCM]: "Word with macros",
+  [XLSM]: "Excel with macros",
+  [PPTM]: "PowerPoint with macros",
+  "application/vnd.ms-word.template.macroenabled.12": "a Word template with macros",
+  "application/vnd.ms-excel.template.macroenabled.12": "an Excel template with macros",
+  "application/vnd.ms-powerpoint.template.macroenabled.12": "a PowerPoint template with macros",
+  "application/vnd.ms-powerpoint.slideshow.macroenabled.12": "a PowerPoint slide show with macros",
   "text/plain": "text",
   "text/csv": "CSV",
   "text/html": "HTML",
@@ -73,11 +104,7 @@ export type Sniffed = { ok: true; contentType: string } | { ok: false; detected:
 
 const extensionOf = (name: string) => /\.([a-z0-9]{1,8})$/i.exec(name)?.[1]?.toLowerCase() ?? "";
 
-const CFB_BY_EXTENSION: Record<string, string> = {
-  doc: "application/msword",
-  xls: "application/vnd.ms-excel",
-  ppt: "application/vnd.ms-powerpoint",
-};
+const CFB_BY_EXTENSION: Record<string, string> = { doc: DOC, xls: XLS, ppt: PPT };
 
 const TEXT_BY_EXTENSION: Record<string, string> = { txt: "text/plain", csv: "text/csv" };
 
@@ -91,18 +118,50 @@ function markupKind(text: string): string | null {
   return "text/html";
 }
 
+/**
+ * The names in a ZIP's central directory (empty if there is none to read). file-type stops at
+ * [Content_Types].xml, which an attacker writes; the parts actually present are listed here.
+ */
+export function zipEntryNames(bytes: Uint8Array): string[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // End of central directory: 22 bytes plus a comment of at most 65,535, at the very end.
+  let end = -1;
+  for (let at = bytes.byteLength - 22; at >= Math.max(0, bytes.byteLength - 22 - 0xffff); at--) {
+    if (view.getUint32(at, true) === 0x06054b50) {
+      end = at;
+      break;
+    }
+  }
+  if (end < 0) return [];
+  const count = view.getUint16(end + 10, true);
+  let at = view.getUint32(end + 16, true);
+  const names: string[] = [];
+  const decoder = new TextDecoder();
+  for (let i = 0; i < count && at + 46 <= bytes.byteLength && view.getUint32(at, true) === 0x02014b50; i++) {
+    const nameLength = view.getUint16(at + 28, true);
+    const extraLength = view.getUint16(at + 30, true);
+    const commentLength = view.getUint16(at + 32, true);
+    names.push(decoder.decode(bytes.subarray(at + 46, at + 46 + nameLength)));
+    at += 46 + nameLength + extraLength + commentLength;
+  }
+  return names;
+}
+
 /** The file's type as its bytes say, and whether it may be stored. */
 export async function sniff(bytes: Uint8Array, name: string, allowed: readonly string[]): Promise<Sniffed> {
   const refuse = (detected: string): Sniffed => {
     const claimed = extensionOf(name);
     const what = typeLabel(detected);
     const claim = /^(png|jpe?g|gif|webp|heic)$/.test(claimed) && !detected.startsWith("image/") ? ", not an image" : "";
-    return { ok: false, detected, reason: `This file is ${what}${claim}; allowed: ${describeAllowed(allowed)}` };
+    const macros = MACRO_CAPABLE.has(detected) ? ", which can carry macros" : "";
+    return { ok: false, detected, reason: `This file is ${what}${claim}${macros}; allowed: ${describeAllowed(allowed)}` };
   };
   const found = await fileTypeFromBuffer(bytes);
   if (found) {
     let mime = found.mime;
     if (mime === "application/x-cfb") mime = CFB_BY_EXTENSION[extensionOf(name)] ?? mime;
+    const macroVariant = MACRO_VARIANT[mime];
+    if (macroVariant && zipEntryNames(bytes).some((entry) => /(^|\/)vbaproject\.bin$/i.test(entry))) mime = macroVariant;
     if (mime === "application/xml" || mime === "image/svg+xml") return refuse(mime);
     return allowed.includes(mime) ? { ok: true, contentType: mime } : refuse(mime);
   }

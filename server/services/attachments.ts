@@ -4,6 +4,7 @@ import sharp, { type Metadata } from "sharp";
 import type { Db } from "~/db/client";
 import { type Attachment, attachments, chats, messages } from "~/db/schema";
 import { type Actor, DomainError } from "~/server/domain-error";
+import { cleanFileName, safeFileName } from "~/server/files/name";
 import { FileRefused, MAX_ATTACHMENT_BYTES, sniff } from "~/server/files/sniff";
 import type { AttachmentDto } from "~/server/realtime/events";
 import type { FileStorage } from "~/server/storage";
@@ -23,21 +24,14 @@ const MAX_PIXELS = 100_000_000;
 export function toAttachmentDto(row: Pick<Attachment, "id" | "name" | "contentType" | "size" | "width" | "height">): AttachmentDto {
   return {
     id: row.id,
-    name: row.name,
+    // Cleaned again on the way out: rows stored before the name rules tightened.
+    name: safeFileName(row.name, row.contentType),
     contentType: row.contentType,
     size: row.size,
     kind: attachmentKind(row.contentType),
     width: row.width,
     height: row.height,
   };
-}
-
-/** A name fit to show and to put in Content-Disposition: no path, no control characters. */
-export function cleanFileName(raw: string): string {
-  const base = raw.split(/[\\/]/).pop() ?? "";
-   
-  const cleaned = base.replace(/[\u0000-\u001f\u007f]/g, "").trim().slice(0, 200);
-  return cleaned || "file";
 }
 
 type Processed = { bytes: Uint8Array; contentType: string; thumb: Uint8Array | null; width: number | null; height: number | null };
@@ -107,13 +101,15 @@ export async function storeUpload(deps: Pick<Deps, "db">, storage: FileStorage, 
   await assertCanUpload(deps.db, actor, input.chatId);
   if (input.bytes.byteLength === 0) throw new FileRefused("empty", "This file is empty");
   if (input.bytes.byteLength > MAX_ATTACHMENT_BYTES) throw new FileRefused("too_large", "A file may have at most 25 MB");
-  const name = cleanFileName(input.name);
-  const sniffed = await sniff(input.bytes, name, input.allowedTypes);
+  // Sniffed under the cleaned name: the extension decides text and 97–2003 Office types.
+  const cleaned = cleanFileName(input.name);
+  const sniffed = await sniff(input.bytes, cleaned, input.allowedTypes);
   if (!sniffed.ok) throw new FileRefused("unsupported_type", sniffed.reason);
 
   const processed: Processed = sniffed.contentType.startsWith("image/")
     ? await processImage(input.bytes, sniffed.contentType)
     : { bytes: input.bytes, contentType: sniffed.contentType, thumb: null, width: null, height: null };
+  const name = safeFileName(cleaned, processed.contentType);
   const id = randomUUID();
   const storageKey = id;
   const thumbKey = processed.thumb ? `${id}-thumb` : null;

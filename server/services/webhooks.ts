@@ -14,7 +14,17 @@ export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 /** Retry delays after the 1st, 2nd, … failed attempt; after the last the delivery is failed. */
 export const RETRY_DELAYS_MS = [10_000, 60_000, 5 * 60_000, 30 * 60_000, 2 * 3600_000];
-const TIMEOUT_MS = 10_000;
+/**
+ * A sender claims a delivery by moving its next attempt this far ahead; past it, another
+ * instance (or the next poll) may send it again.
+ */
+const CLAIM_MS = 2 * 60_000;
+/**
+ * The whole attempt (name check, connect, request, the answer's headers and body) ends by
+ * then: a receiver that trickles bytes resets any idle timeout, and one that outlived the claim
+ * would get the event twice. Well inside CLAIM_MS, with room for recording the result.
+ */
+export const DELIVERY_DEADLINE_MS = 10_000;
 export const SIGNATURE_HEADER = "x-floorchat-signature";
 
 export type OutboundPolicy = { allowLoopback: boolean };
@@ -101,25 +111,38 @@ export async function enqueueWebhooks(tx: Tx, event: WebhookEvent, data: unknown
 
 type Attempt = { status: number | null; error: string | null };
 
-function post(url: URL, body: string, headers: Record<string, string>, policy: OutboundPolicy): Promise<Attempt> {
+/** One POST, over when the answer's body has ended or when `deadline` aborts it (whichever first). */
+function post(url: URL, body: string, headers: Record<string, string>, policy: OutboundPolicy, deadline: AbortSignal, deadlineMs: number): Promise<Attempt> {
   return new Promise((resolve) => {
+    let status: number | null = null;
+    let settled = false;
+    const settle = (error: string | null) => {
+      if (settled) return;
+      settled = true;
+      deadline.removeEventListener("abort", onDeadline);
+      resolve({ status, error });
+    };
+    const onDeadline = () => settle(`No complete answer within ${deadlineMs / 1000} s`);
+    deadline.addEventListener("abort", onDeadline, { once: true });
+    if (deadline.aborted) return onDeadline();
     const client = url.protocol === "https:" ? https : http;
+    // The signal destroys the request and its response whatever stage they are at.
     const request = client.request(
       url,
-      { method: "POST", headers: { ...headers, "content-length": Buffer.byteLength(body).toString() }, lookup: guardedLookup(policy), timeout: TIMEOUT_MS },
+      { method: "POST", headers: { ...headers, "content-length": Buffer.byteLength(body).toString() }, lookup: guardedLookup(policy), signal: deadline },
       (response) => {
+        status = response.statusCode ?? null;
         response.resume();
-        response.on("end", () => resolve({ status: response.statusCode ?? null, error: null }));
-        response.on("error", (error) => resolve({ status: response.statusCode ?? null, error: error.message }));
+        response.on("end", () => settle(null));
+        response.on("error", (error) => settle(error.message));
       },
     );
-    request.on("timeout", () => request.destroy(new Error(`No answer within ${TIMEOUT_MS / 1000} s`)));
-    request.on("error", (error) => resolve({ status: null, error: error.message }));
+    request.on("error", (error) => settle(error.message));
     request.end(body);
   });
 }
 
-export type WebhookWorkerOptions = OutboundPolicy & { retryDelaysMs?: number[]; batch?: number };
+export type WebhookWorkerOptions = OutboundPolicy & { retryDelaysMs?: number[]; batch?: number; deadlineMs?: number };
 
 /**
  * Sends queued deliveries. Any instance may run one: rows are claimed with SKIP LOCKED and
@@ -128,6 +151,8 @@ export type WebhookWorkerOptions = OutboundPolicy & { retryDelaysMs?: number[]; 
  */
 export function createWebhookWorker(db: Db, options: WebhookWorkerOptions) {
   const delays = options.retryDelaysMs ?? RETRY_DELAYS_MS;
+  const deadlineMs = options.deadlineMs ?? DELIVERY_DEADLINE_MS;
+  if (deadlineMs >= CLAIM_MS / 2) throw new Error(`A webhook delivery's deadline must be well under its ${CLAIM_MS / 1000} s claim`);
   let running: Promise<number> | null = null;
   let again = false;
   let timer: NodeJS.Timeout | null = null;
@@ -157,6 +182,8 @@ export function createWebhookWorker(db: Db, options: WebhookWorkerOptions) {
     const body = JSON.stringify({ id: delivery.id, createdAt: delivery.createdAt.toISOString(), ...(delivery.payload as object) });
     const timestamp = Math.floor(Date.now() / 1000);
     let attempt: Attempt;
+    // Started before the name check, so the deadline bounds the whole attempt.
+    const deadline = AbortSignal.timeout(deadlineMs);
     try {
       const url = await assertOutboundUrl(hook.url, options);
       attempt = await post(
@@ -170,12 +197,15 @@ export function createWebhookWorker(db: Db, options: WebhookWorkerOptions) {
           [SIGNATURE_HEADER]: signPayload(hook.secret, body, timestamp),
         },
         options,
+        deadline,
+        deadlineMs,
       );
     } catch (error) {
       attempt = { status: null, error: error instanceof Error ? error.message : String(error) };
     }
     const attempts = delivery.attempts + 1;
-    const ok = attempt.status !== null && attempt.status >= 200 && attempt.status < 300;
+    // A 2xx whose body never finished is not a confirmed delivery.
+    const ok = attempt.error === null && attempt.status !== null && attempt.status >= 200 && attempt.status < 300;
     const delay = delays[attempts - 1];
     await db
       .update(webhookDeliveries)
@@ -203,7 +233,7 @@ export function createWebhookWorker(db: Db, options: WebhookWorkerOptions) {
       if (ids.length === 0) return [];
       return tx
         .update(webhookDeliveries)
-        .set({ nextAttemptAt: sql`now() + interval '2 minutes'` })
+        .set({ nextAttemptAt: sql`now() + ${sql.raw(`interval '${CLAIM_MS / 1000} seconds'`)}` })
         .where(inArray(webhookDeliveries.id, ids.map((r) => r.id)))
         .returning();
     });

@@ -244,6 +244,15 @@ describe("attachments: upload, sniffing, images and authorised downloads (PRODUC
       expect((await download("mark", attachment.id, "thumb")).headers.get("content-type")).toBe("image/webp");
     });
 
+    it("names a file whose name is only bidi marks 'file' plus its type's extension, and cleans an old stored name on the way out", async () => {
+      const { json } = await upload("pia", "\u202e\u200f\u2066", await png());
+      expect(json.name).toBe("file.png");
+      // A row stored before the name rules: the header and the list still show the clean name.
+      await world.deps.db.update(attachments).set({ name: "photo\u202egnp.exe" }).where(eq(attachments.id, json.id!));
+      const response = await download("pia", json.id!);
+      expect(response.headers.get("content-disposition")).toBe(`inline; filename="photognp.exe"; filename*=UTF-8''photognp.exe`);
+    });
+
     it("serves a CSV as a download (attachment), never inline", async () => {
       const { json } = await upload("pia", "counts.csv", new TextEncoder().encode("a,b\n1,2\n"));
       await callers.pia.message.send({ chatId: roomId, clientId: clientId(), body: "counts", attachmentIds: [json.id!] });

@@ -1,9 +1,11 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { openPglite } from "~/db/client";
-import { DataDirLockedError } from "~/db/lock";
+import { DataDirLockedError, currentBootId, lockDataDir, processStartTime } from "~/db/lock";
 import { holdDatabaseElsewhere, spawnTs, waitForExit, waitForOutput } from "../factories/process";
 
 // These tests start Node processes that open PGlite (seconds on a busy machine): more time than the default.
@@ -49,5 +51,51 @@ describe("embedded database lock", { timeout: 90_000 }, () => {
     const database = await openPglite(dataDir);
     cleanups.push(() => database.close());
     await database.ping();
+  });
+
+  describe.skipIf(!fs.existsSync("/proc/self/stat"))("a pid that now belongs to another process (Linux /proc)", () => {
+    /** A live process that is not Floorchat: what a recorded pid can become after a reboot. */
+    async function otherProcess() {
+      const child = spawn(process.execPath, ["-e", "setInterval(() => {}, 1e6)"], { stdio: "ignore" });
+      await once(child, "spawn");
+      cleanups.push(async () => {
+        const exited = once(child, "exit");
+        child.kill();
+        await exited;
+      });
+      return { pid: child.pid!, startTime: processStartTime(child.pid!)! };
+    }
+
+    function lockFile(owner: object) {
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "floorchat-lock-"));
+      fs.writeFileSync(path.join(dataDir, "floorchat.lock"), JSON.stringify(owner));
+      return dataDir;
+    }
+
+    function takesOver(dataDir: string) {
+      const release = lockDataDir(dataDir);
+      cleanups.push(release);
+      expect(JSON.parse(fs.readFileSync(path.join(dataDir, "floorchat.lock"), "utf8"))).toMatchObject({ pid: process.pid, startTime: processStartTime(process.pid) });
+    }
+
+    it("takes over a lock whose live pid started at another time than the recorded owner", async () => {
+      const other = await otherProcess();
+      takesOver(lockFile({ pid: other.pid, bootId: currentBootId(), startTime: String(Number(other.startTime) + 1) }));
+    });
+
+    it("takes over a lock written during another boot, even though its pid is alive now", async () => {
+      const other = await otherProcess();
+      takesOver(lockFile({ pid: other.pid, bootId: "00000000-0000-4000-8000-000000000000", startTime: other.startTime }));
+    });
+
+    it("takes over a lock naming this process's own pid from an earlier start (pid 1 in a restarted container)", () => {
+      takesOver(lockFile({ pid: process.pid, bootId: currentBootId(), startTime: "1" }));
+    });
+
+    it("still refuses when the recorded pid, boot and start time are the live owner's", async () => {
+      const other = await otherProcess();
+      const dataDir = lockFile({ pid: other.pid, bootId: currentBootId(), startTime: other.startTime });
+      expect(() => lockDataDir(dataDir)).toThrow(DataDirLockedError);
+    });
   });
 });
