@@ -132,7 +132,7 @@ export class Hub {
       // A connection that never went live would hold its `pending` frames without bound and
       // keep its user looking online: drop it and let the client reconnect and backfill.
       remove();
-      res.destroy();
+      res.end();
       throw error;
     }
     return remove;
@@ -155,7 +155,7 @@ export class Hub {
       .from(events);
     if (!bounds?.isActive) {
       connection.remove();
-      res.destroy();
+      res.end();
       return;
     }
     const headId = bounds?.head ?? 0;
@@ -211,7 +211,11 @@ export class Hub {
     return audience;
   }
 
-  /** Ends every stream of the user on this instance; the client's reconnect is refused (401). */
+  /**
+   * Ends every stream of the user on this instance; the client's reconnect is refused (401).
+   * Destroyed rather than ended: a connection still backfilling writes on, which is harmless on a
+   * destroyed response and an error after end().
+   */
   private disconnectUser(userId: string): void {
     for (const connection of [...(this.byUser.get(userId) ?? [])]) {
       connection.remove();
