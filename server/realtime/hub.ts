@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import { and, eq, gt, isNull, lte, or, sql } from "drizzle-orm";
 import type { Db } from "~/db/client";
+import { HEARTBEAT_MS } from "~/lib/realtime/stream-watchdog";
 import { chats, events, users } from "~/db/schema";
 import { type Audience, canReadChat, chatAudience } from "~/server/services/access";
 import type { Envelope } from "./envelope";
@@ -61,8 +62,8 @@ export class Hub {
     this.maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
     this.backfillLimit = options.backfillLimit ?? 5_000;
     // Proxies and mobile networks drop idle streams; a heartbeat keeps them open and lets the
-    // client notice a dead one.
-    this.heartbeat = setInterval(() => this.broadcastLocal({ type: "heartbeat", serverTime: new Date().toISOString() }), options.heartbeatMs ?? 15_000);
+    // client notice a dead one (lib/realtime/stream-watchdog.ts).
+    this.heartbeat = setInterval(() => this.broadcastLocal({ type: "heartbeat", serverTime: new Date().toISOString() }), options.heartbeatMs ?? HEARTBEAT_MS);
     this.heartbeat.unref();
   }
 
