@@ -33,6 +33,8 @@ export function createAuth(db: Db, options: AuthOptions) {
     user: {
       additionalFields: {
         role: { type: "string", input: false, defaultValue: "worker" },
+        // Read with every session, so the stream handler refuses a deactivated user without another query.
+        deactivatedAt: { type: "date", input: false, required: false },
       },
     },
     session: { expiresIn: 60 * 60 * 24 * 30, updateAge: 60 * 60 * 24 },

@@ -7,6 +7,7 @@ import { type Timeline, contiguousUpTo, holdWhileLoading, mergeMessages, reviveM
 import { useTRPC } from "~/lib/trpc/client";
 import type { ChatSummary, Member, Person } from "~/lib/trpc/types";
 import type { MessageDto, StreamEvent, StreamEventType } from "~/server/realtime/events";
+import { createWatchdog } from "./stream-watchdog";
 import { noteTyping, stopTyping } from "./typing-store";
 
 type Listener = (event: StreamEvent) => void;
@@ -212,6 +213,8 @@ function applyEvent(queryClient: QueryClient, trpc: Trpc, userId: string, event:
 /**
  * The one EventSource of this tab. The browser reconnects by itself and sends Last-Event-ID,
  * and the server replays what was missed; a `resync` (too much missed) reloads every query.
+ * A stream silent for two heartbeats is dead without an error (a half-open connection): the
+ * watchdog replaces it, carrying the last event id over as `?lastEventId=`.
  */
 export function StreamProvider({ userId, children }: { userId: string; children: ReactNode }) {
   const queryClient = useQueryClient();
@@ -222,7 +225,9 @@ export function StreamProvider({ userId, children }: { userId: string; children:
   useViewingReports(connectionId);
 
   useEffect(() => {
-    const source = new EventSource("/api/stream");
+    let source: EventSource;
+    /** The browser's resume cursor, for an EventSource we open ourselves (it starts without one). */
+    let lastEventId = "";
     const fillGap = (chatId: string, after: number) => {
       void queryClient.fetchQuery(trpc.message.list.queryOptions({ chatId, after, limit: 200 })).then((page) => {
         queryClient.setQueryData<Timeline>(timelineKey(chatId), (timeline) =>
@@ -231,7 +236,14 @@ export function StreamProvider({ userId, children }: { userId: string; children:
       });
     };
     let isFirstReady = true;
+    const watchdog = createWatchdog(() => {
+      source.close();
+      setStatus("connecting");
+      open();
+    });
     const onEvent = (raw: MessageEvent<string>) => {
+      watchdog.feed();
+      if (raw.lastEventId) lastEventId = raw.lastEventId;
       const event = JSON.parse(raw.data) as StreamEvent;
       if (event.type === "hello") setConnectionId(event.connectionId);
       // The first connection replays nothing, and queries may have been fetched before it was
@@ -247,10 +259,23 @@ export function StreamProvider({ userId, children }: { userId: string; children:
       applyEvent(queryClient, trpc, userId, event, fillGap);
       for (const listener of listeners.current) listener(event);
     };
-    for (const type of EVENT_TYPES) source.addEventListener(type, onEvent);
-    source.onopen = () => setStatus("live");
-    source.onerror = () => setStatus(source.readyState === EventSource.CLOSED ? "offline" : "connecting");
-    return () => source.close();
+    const open = () => {
+      source = new EventSource(lastEventId ? `/api/stream?lastEventId=${encodeURIComponent(lastEventId)}` : "/api/stream");
+      for (const type of EVENT_TYPES) source.addEventListener(type, onEvent);
+      source.addEventListener("heartbeat", () => watchdog.feed());
+      source.onopen = () => {
+        watchdog.feed();
+        setStatus("live");
+      };
+      // A refused or failed stream (EventSource gives up: CLOSED) is retried by the watchdog too.
+      source.onerror = () => setStatus(source.readyState === EventSource.CLOSED ? "offline" : "connecting");
+      watchdog.feed();
+    };
+    open();
+    return () => {
+      watchdog.stop();
+      source.close();
+    };
   }, [queryClient, trpc, userId]);
 
   const [value] = useState(() => ({

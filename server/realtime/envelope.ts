@@ -1,6 +1,12 @@
 import type { StreamEvent } from "./events";
 
 /**
+ * Tells every instance's hub to do something rather than deliver something: never written to a
+ * client. `user.deactivated` ends that user's streams wherever they are connected.
+ */
+export type ControlEvent = { type: "user.deactivated"; userId: string };
+
+/**
  * What travels on the bus between instances. Who receives it:
  * - `only`: exactly these users (e.g. a read position in a chat everyone can read goes to the
  *   reader's own devices only);
@@ -11,7 +17,7 @@ import type { StreamEvent } from "./events";
 export type Envelope = {
   id?: number;
   chatId?: string;
-  event: StreamEvent;
+  event: StreamEvent | ControlEvent;
   only?: string[];
   also?: string[] | "all";
   except?: string;

@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import { and, eq, gt, isNull, lte, or, sql } from "drizzle-orm";
 import type { Db } from "~/db/client";
-import { chats, events } from "~/db/schema";
+import { HEARTBEAT_MS } from "~/lib/realtime/stream-watchdog";
+import { chats, events, users } from "~/db/schema";
 import { type Audience, canReadChat, chatAudience } from "~/server/services/access";
 import type { Envelope } from "./envelope";
 import { type StreamEvent, frameBody, toFrame } from "./events";
@@ -24,6 +25,8 @@ export type Connection = {
   cursor: number;
   /** Highest id written: an `id:` line only ever moves the browser's Last-Event-ID forward. */
   maxSentId: number;
+  /** Takes the connection out of the hub (idempotent). */
+  remove: () => void;
 };
 
 export type HubOptions = {
@@ -59,8 +62,8 @@ export class Hub {
     this.maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
     this.backfillLimit = options.backfillLimit ?? 5_000;
     // Proxies and mobile networks drop idle streams; a heartbeat keeps them open and lets the
-    // client notice a dead one.
-    this.heartbeat = setInterval(() => this.broadcastLocal({ type: "heartbeat", serverTime: new Date().toISOString() }), options.heartbeatMs ?? 15_000);
+    // client notice a dead one (lib/realtime/stream-watchdog.ts).
+    this.heartbeat = setInterval(() => this.broadcastLocal({ type: "heartbeat", serverTime: new Date().toISOString() }), options.heartbeatMs ?? HEARTBEAT_MS);
     this.heartbeat.unref();
   }
 
@@ -101,7 +104,7 @@ export class Hub {
    * Event ids follow commit order (server/services/events.ts), so `≤ head` is complete.
    */
   async connect(userId: string, res: ServerResponse, lastEventId: number | null): Promise<() => void> {
-    const connection: Connection = { id: randomUUID(), userId, res, live: false, pending: [], cursor: 0, maxSentId: 0 };
+    const connection: Connection = { id: randomUUID(), userId, res, live: false, pending: [], cursor: 0, maxSentId: 0, remove: () => {} };
     let set = this.byUser.get(userId);
     if (!set) {
       set = new Set();
@@ -123,6 +126,21 @@ export class Hub {
       }
       this.options.onConnectionClose?.(connection.id, userId);
     };
+    connection.remove = remove;
+    try {
+      await this.open(connection, lastEventId);
+    } catch (error) {
+      // A connection that never went live would hold its `pending` frames without bound and
+      // keep its user looking online: drop it and let the client reconnect and backfill.
+      remove();
+      res.end();
+      throw error;
+    }
+    return remove;
+  }
+
+  private async open(connection: Connection, lastEventId: number | null): Promise<void> {
+    const { userId, res } = connection;
     // Without the registration a client cannot report what it shows; the stream still works.
     await this.options.onConnectionOpen?.(connection.id, userId).catch((error: unknown) => console.error("[hub] connection open:", error));
     res.write(toFrame({ type: "hello", connectionId: connection.id }));
@@ -131,8 +149,16 @@ export class Hub {
       .select({
         head: sql<number>`coalesce(max(${events.id}), 0)`.mapWith(Number),
         oldest: sql<number>`coalesce(min(${events.id}), 0)`.mapWith(Number),
+        // Read after registering: a deactivation that committed before this read is seen here,
+        // one that commits after it reaches this connection as a `user.deactivated` envelope.
+        isActive: sql<boolean>`exists (select 1 from ${users} where ${users.id} = ${userId} and ${users.deactivatedAt} is null)`,
       })
       .from(events);
+    if (!bounds?.isActive) {
+      connection.remove();
+      res.end();
+      return;
+    }
     const headId = bounds?.head ?? 0;
     if (lastEventId !== null && lastEventId < headId) {
       // Events after the cursor may have been pruned (pruneEvents): then the log cannot fill the gap.
@@ -149,7 +175,6 @@ export class Hub {
     connection.maxSentId = headId;
     connection.live = true;
     for (const { body, id } of connection.pending.splice(0)) this.write(connection, body, id);
-    return remove;
   }
 
   private backfill(userId: string, after: number, head: number) {
@@ -187,8 +212,21 @@ export class Hub {
     return audience;
   }
 
+  /**
+   * Ends every stream of the user on this instance; the client's reconnect is refused (401).
+   * Destroyed rather than ended: a connection still backfilling writes on, which is harmless on a
+   * destroyed response and an error after end().
+   */
+  private disconnectUser(userId: string): void {
+    for (const connection of [...(this.byUser.get(userId) ?? [])]) {
+      connection.remove();
+      connection.res.destroy();
+    }
+  }
+
   private async route(envelope: Envelope): Promise<void> {
     const { event, chatId } = envelope;
+    if (event.type === "user.deactivated") return this.disconnectUser(event.userId);
     // A change of a chat may change who reads it: forget the cached audience first.
     if (chatId && (event.type === "chat.changed" || event.type === "chat.deleted")) this.audiences.delete(chatId);
     let recipients: Set<string> | "all";

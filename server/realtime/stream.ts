@@ -26,7 +26,8 @@ export function createStreamHandler(deps: { auth: Auth; hub: Hub }) {
       return jsonError(res, 405, "method_not_allowed", "Use GET");
     }
     const session = await deps.auth.api.getSession({ headers: fromNodeHeaders(req.headers) });
-    if (!session) return jsonError(res, 401, "unauthorized", "Sign in first");
+    // Deactivation deletes the sessions too; this also covers an account deactivated in SQL.
+    if (!session || session.user.deactivatedAt) return jsonError(res, 401, "unauthorized", "Sign in first");
     res.writeHead(200, {
       "Content-Type": "text/event-stream; charset=utf-8",
       "Cache-Control": "no-cache, no-transform",
@@ -43,7 +44,13 @@ export function createStreamHandler(deps: { auth: Auth; hub: Hub }) {
       closed = true;
       remove?.();
     });
-    remove = await deps.hub.connect(session.user.id, res, parseLastEventId(req));
+    try {
+      remove = await deps.hub.connect(session.user.id, res, parseLastEventId(req));
+    } catch (error) {
+      // The hub has dropped the connection and closed the response; the browser reconnects.
+      console.error("[stream] connect failed:", error);
+      return;
+    }
     if (closed) remove();
   };
 }

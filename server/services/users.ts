@@ -2,9 +2,10 @@ import { randomUUID } from "node:crypto";
 import { hashPassword } from "better-auth/crypto";
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "~/db/client";
-import { accounts, chatMembers, chats, groupMembers, groups, users, type Role } from "~/db/schema";
+import { accounts, chatMembers, chats, groupMembers, groups, sessions, users, type Role } from "~/db/schema";
 import { type Actor, DomainError } from "~/server/domain-error";
 import { writeAudit } from "./audit";
+import type { Deps } from "./deps";
 import { hasPermission } from "./permissions";
 
 /** Synthetic address: better-auth requires an email, Floorchat signs in by user name only. */
@@ -105,5 +106,50 @@ export async function createUser(db: Db, actor: Actor | "system", input: CreateU
       after: { username, name: input.name, role: input.role },
     });
     return { ...created!, username };
+  });
+}
+
+function assertAdmin(actor: Actor, doing: string) {
+  if (actor.role !== "admin") throw new DomainError("forbidden", `Only an admin can ${doing}`);
+}
+
+/**
+ * Takes effect at once: the account can no longer sign in, its sessions are deleted (every
+ * device is signed out) and, after commit, every instance ends its live streams. API tokens the
+ * person created are the organisation's integrations and stay as they are.
+ */
+export async function deactivateUser(deps: Pick<Deps, "db" | "realtime">, actor: Actor, input: { userId: string }) {
+  assertAdmin(actor, "deactivate people");
+  // Nobody else could undo it if the last admin did this to themselves.
+  if (input.userId === actor.id) throw new DomainError("invalid", "You cannot deactivate your own account");
+  const deactivatedAt = await deps.db.transaction(async (tx) => {
+    const [user] = await tx.select({ deactivatedAt: users.deactivatedAt }).from(users).where(eq(users.id, input.userId)).for("update");
+    if (!user) throw new DomainError("not_found", "User not found");
+    if (user.deactivatedAt) return user.deactivatedAt;
+    const [updated] = await tx
+      .update(users)
+      .set({ deactivatedAt: sql`now()` })
+      .where(eq(users.id, input.userId))
+      .returning({ deactivatedAt: users.deactivatedAt });
+    await tx.delete(sessions).where(eq(sessions.userId, input.userId));
+    await writeAudit(tx, actor, { action: "user.deactivate", targetType: "user", targetId: input.userId });
+    return updated!.deactivatedAt!;
+  });
+  // Also when it was already deactivated: a stream that slipped in meanwhile is ended too.
+  deps.realtime.publish([{ event: { type: "user.deactivated", userId: input.userId }, only: [input.userId] }]);
+  return { id: input.userId, deactivatedAt };
+}
+
+/** The person signs in again with their password; nothing else of theirs was removed. */
+export async function reactivateUser(db: Db, actor: Actor, input: { userId: string }) {
+  assertAdmin(actor, "reactivate people");
+  return db.transaction(async (tx) => {
+    const [user] = await tx.select({ deactivatedAt: users.deactivatedAt }).from(users).where(eq(users.id, input.userId)).for("update");
+    if (!user) throw new DomainError("not_found", "User not found");
+    if (user.deactivatedAt) {
+      await tx.update(users).set({ deactivatedAt: null }).where(eq(users.id, input.userId));
+      await writeAudit(tx, actor, { action: "user.reactivate", targetType: "user", targetId: input.userId });
+    }
+    return { id: input.userId, deactivatedAt: null };
   });
 }

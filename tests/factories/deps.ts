@@ -18,6 +18,11 @@ export type TestWorld = {
   bus: Bus;
   webhooks: WebhookWorker;
   push: PushNotifier;
+  /**
+   * The realtime side of another app instance on the same database and bus (with REDIS_URL a
+   * Redis connection of its own under this world's namespace); closed with the world.
+   */
+  addInstance(): Promise<Realtime>;
   close(): Promise<void>;
 };
 
@@ -32,7 +37,9 @@ export async function createTestWorld(
   // As server/main.ts does at start.
   await ensureCompanyChat(database.db);
   const redisUrl = process.env.REDIS_URL;
-  const bus = await createBus(redisUrl, `floorchat-test-${randomBytes(4).toString("hex")}:`);
+  const namespace = `floorchat-test-${randomBytes(4).toString("hex")}:`;
+  const bus = await createBus(redisUrl, namespace);
+  const instances: { realtime: Realtime; bus?: Bus }[] = [];
   const realtime = createRealtime({ db: database.db, bus, redisUrl, hub: options.hub });
   // Tests send faster than people; the rate limit has its own test with its own limiter
   // (messages.test.ts), and the app wires the real one (app/api/trpc/[trpc]/route.ts).
@@ -65,7 +72,18 @@ export async function createTestWorld(
     bus,
     webhooks,
     push,
+    async addInstance() {
+      // In embedded mode the instances share the one in-process bus, as they would share Redis.
+      const own = redisUrl ? await createBus(redisUrl, namespace) : undefined;
+      const instance = createRealtime({ db: database.db, bus: own ?? bus, redisUrl, hub: options.hub });
+      instances.push({ realtime: instance, bus: own });
+      return instance;
+    },
     async close() {
+      for (const instance of instances) {
+        await instance.realtime.close();
+        await instance.bus?.close();
+      }
       await webhooks.stop();
       await push.stop();
       await realtime.close();

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { createUser, getProfile, listUsers } from "~/server/services/users";
-import { ZCreateUserInput, ZCreatedUser, ZProfile, ZUserListItem } from "../schemas/user";
+import { createUser, deactivateUser, getProfile, listUsers, reactivateUser } from "~/server/services/users";
+import { ZActivation, ZCreateUserInput, ZCreatedUser, ZProfile, ZUserIdInput, ZUserListItem } from "../schemas/user";
 import { adminProcedure, authedProcedure, managerProcedure, router } from "../trpc";
 
 export const userRouter = router({
@@ -10,4 +10,12 @@ export const userRouter = router({
     .input(ZCreateUserInput)
     .output(ZCreatedUser)
     .mutation(({ ctx, input }) => createUser(ctx.db, ctx.actor, input)),
+  deactivate: adminProcedure
+    .input(ZUserIdInput)
+    .output(ZActivation)
+    .mutation(({ ctx, input }) => deactivateUser(ctx, ctx.actor, input)),
+  reactivate: adminProcedure
+    .input(ZUserIdInput)
+    .output(ZActivation)
+    .mutation(({ ctx, input }) => reactivateUser(ctx.db, ctx.actor, input)),
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZId } from "./common";
 
 export const ZRole = z.enum(["admin", "manager", "worker"]);
 export const ZUserStatus = z.enum(["available", "busy", "away", "invisible", "unavailable"]);
@@ -38,3 +39,8 @@ export const ZCreateUserInput = z.object({
 export type TCreateUserInput = z.infer<typeof ZCreateUserInput>;
 
 export const ZCreatedUser = z.object({ id: z.string(), username: z.string(), name: z.string(), role: ZRole });
+
+export const ZUserIdInput = z.object({ userId: ZId });
+export type TUserIdInput = z.infer<typeof ZUserIdInput>;
+
+export const ZActivation = z.object({ id: z.string(), deactivatedAt: z.date().nullable() });
