@@ -151,7 +151,9 @@ export function getAuth(env: Env = getEnv()): Promise<Auth> {
  */
 export async function signOutAndRedirect(auth: Auth, request: Request): Promise<Response> {
   const headers = new Headers();
-  for (const name of ["cookie", "origin", "host", "x-forwarded-host", "x-forwarded-proto"]) {
+  // x-forwarded-for: better-auth's own rate limit counts the sign-out against this client, not
+  // against one bucket shared by everybody.
+  for (const name of ["cookie", "origin", "host", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-for"]) {
     const value = request.headers.get(name);
     if (value !== null) headers.set(name, value);
   }
