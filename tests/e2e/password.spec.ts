@@ -45,7 +45,9 @@ test.describe("My password", () => {
     for (const [device, size] of [["phone", { width: 390, height: 844 }], ["tablet", { width: 820, height: 1180 }]] as const) {
       await page.setViewportSize(size);
       expect(await smallTargets(page)).toEqual([]);
-      await testInfo.attach(`password-en-${device}`, { body: await section.screenshot({ animations: "disabled" }), contentType: "image/png" });
+      const path = testInfo.outputPath(`password-en-${device}.png`);
+      await section.screenshot({ path, animations: "disabled" });
+      await testInfo.attach(`password-en-${device}`, { path, contentType: "image/png" });
     }
     await page.getByRole("group", { name: "Language" }).getByRole("button", { name: "Polski" }).click();
     const polish = page.getByRole("region", { name: "Hasło" });
@@ -57,7 +59,9 @@ test.describe("My password", () => {
       await page.setViewportSize(size);
       expect(await horizontalOverflow(page)).toBe(0);
       expect(await smallTargets(page)).toEqual([]);
-      await testInfo.attach(`password-pl-${device}`, { body: await polish.screenshot({ animations: "disabled" }), contentType: "image/png" });
+      const path = testInfo.outputPath(`password-pl-${device}.png`);
+      await polish.screenshot({ path, animations: "disabled" });
+      await testInfo.attach(`password-pl-${device}`, { path, contentType: "image/png" });
     }
     await page.getByRole("group", { name: "Język" }).getByRole("button", { name: "English" }).click();
 
