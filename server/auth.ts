@@ -1,15 +1,38 @@
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
-import { APIError } from "better-auth/api";
+import { APIError, createAuthMiddleware, isAPIError } from "better-auth/api";
+import { eq } from "drizzle-orm";
 import { username } from "better-auth/plugins";
 import type { Db } from "~/db/client";
 import { getDatabase } from "~/db/client";
 import * as schema from "~/db/schema";
 import { resolveAuthSecret } from "./auth-secret";
 import { findActor } from "./services/users";
+import { type ThrottleStore, createDatabaseThrottleStore, createRedisThrottleStore, createSignInThrottle } from "./sign-in-throttle";
 import { type Env, getEnv, publicUrl } from "./env";
 
-export type AuthOptions = { secret: string; baseURL: string; signInPerMinute?: number };
+export type AuthOptions = {
+  secret: string;
+  baseURL: string;
+  signInPerMinute?: number;
+  /** Where sign-in attempts are counted; default this database's sign_in_throttle table. */
+  throttleStore?: ThrottleStore;
+  /** The throttle's clock; tests stop it so a block cannot run out while a password is hashed. */
+  throttleClock?: () => number;
+};
+
+/**
+ * The client address the custom server wrote into X-Forwarded-For (server/http/client-address.ts).
+ * Should a request arrive another way with a list, the rightmost entry is the one our side added.
+ */
+function clientAddressOf(headers: Headers | undefined): string {
+  return headers?.get("x-forwarded-for")?.split(",").at(-1)?.trim() || "unknown";
+}
+
+function usernameOf(body: unknown): string {
+  const username = (body as { username?: unknown } | undefined)?.username;
+  return typeof username === "string" ? username : "";
+}
 
 /** Same-origin requests only: the origin the browser used must be the host it talked to. */
 function requestOrigin(request?: Request): string | undefined {
@@ -21,6 +44,7 @@ function requestOrigin(request?: Request): string | undefined {
 }
 
 export function createAuth(db: Db, options: AuthOptions) {
+  const throttle = createSignInThrottle(options.throttleStore ?? createDatabaseThrottleStore(db), options.signInPerMinute ?? 20, options.throttleClock);
   return betterAuth({
     appName: "Floorchat",
     secret: options.secret,
@@ -51,16 +75,47 @@ export function createAuth(db: Db, options: AuthOptions) {
         },
       },
     },
+    hooks: {
+      before: createAuthMiddleware(async (ctx) => {
+        if (ctx.path !== "/sign-in/username") return;
+        const waitMs = await throttle.admit(clientAddressOf(ctx.headers), usernameOf(ctx.body));
+        if (waitMs === null) return;
+        const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+        throw new APIError(
+          "TOO_MANY_REQUESTS",
+          { code: "TOO_MANY_ATTEMPTS", message: `Too many sign-in attempts. Try again in ${seconds} s.` },
+          { "Retry-After": String(seconds) },
+        );
+      }),
+      after: createAuthMiddleware(async (ctx) => {
+        if (isAPIError(ctx.context.returned)) return;
+        if (ctx.path === "/sign-in/username" && ctx.context.newSession) await throttle.succeeded(usernameOf(ctx.body));
+        // The shared demo password no longer opens this account: stop warning about it.
+        const userId = ctx.context.session?.user.id;
+        if (ctx.path === "/change-password" && userId) await db.update(schema.users).set({ demoPassword: false }).where(eq(schema.users.id, userId));
+      }),
+    },
     // Floorchat signs in by user name only; these endpoints would reveal whether a name exists
-    // or offer a second way in.
-    disabledPaths: ["/is-username-available", "/sign-in/email", "/sign-up/email"],
+    // or offer a second way in. Names, user names and e-mail addresses are changed by admins
+    // only (admin screens), so a worker cannot pass themselves off as someone else; deleting an
+    // account is an admin's deactivation, which keeps the history.
+    disabledPaths: [
+      "/is-username-available",
+      "/sign-in/email",
+      "/sign-up/email",
+      "/update-user",
+      "/change-email",
+      "/delete-user",
+      "/delete-user/callback",
+    ],
     // A LAN deployment is reached by IP or host name that PUBLIC_URL may not know; the CSRF check
     // still holds because the Origin must equal the host the request was sent to.
     trustedOrigins: (request) => [options.baseURL, requestOrigin(request)],
     rateLimit: {
       enabled: true,
-      // Several pickers sign in one after another on a shared tablet: 3 per 10 s is too tight.
-      customRules: { "/sign-in/*": { window: 60, max: options.signInPerMinute ?? 20 } },
+      // Sign-in has its own throttle (hooks above), shared by all instances; better-auth's is per
+      // instance and believes any X-Forwarded-For.
+      customRules: { "/sign-in/*": false },
     },
     telemetry: { enabled: false },
     // Secure cookies only where the public URL is https: a tablet on the warehouse LAN reaching
@@ -80,7 +135,12 @@ type Holder = { [key]?: Promise<Auth> };
 export function getAuth(env: Env = getEnv()): Promise<Auth> {
   const holder = globalThis as Holder;
   holder[key] ??= getDatabase(env).then((database) =>
-    createAuth(database.db, { secret: resolveAuthSecret(env), baseURL: publicUrl(env), signInPerMinute: env.SIGN_IN_RATE_LIMIT }),
+    createAuth(database.db, {
+      secret: resolveAuthSecret(env),
+      baseURL: publicUrl(env),
+      signInPerMinute: env.SIGN_IN_RATE_LIMIT,
+      throttleStore: env.REDIS_URL ? createRedisThrottleStore(env.REDIS_URL) : undefined,
+    }),
   );
   return holder[key];
 }
@@ -93,7 +153,9 @@ export function getAuth(env: Env = getEnv()): Promise<Auth> {
  */
 export async function signOutAndRedirect(auth: Auth, request: Request): Promise<Response> {
   const headers = new Headers();
-  for (const name of ["cookie", "origin", "host", "x-forwarded-host", "x-forwarded-proto"]) {
+  // x-forwarded-for: better-auth's own rate limit counts the sign-out against this client, not
+  // against one bucket shared by everybody.
+  for (const name of ["cookie", "origin", "host", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-for"]) {
     const value = request.headers.get(name);
     if (value !== null) headers.set(name, value);
   }

@@ -37,6 +37,12 @@ describe("parseEnv", () => {
     expect(errorOf({ SEED_DEMO: "yes" }).variable).toBe("SEED_DEMO");
   });
 
+  it("rejects a TRUSTED_PROXIES entry that looks like an address but is none, and keeps good ones", () => {
+    expect(errorOf({ TRUSTED_PROXIES: "10.0.0.0/33" }).variable).toBe("TRUSTED_PROXIES");
+    expect(errorOf({ TRUSTED_PROXIES: "127.0.0.1, 10.0.0" }).variable).toBe("TRUSTED_PROXIES");
+    expect(parseEnv({ TRUSTED_PROXIES: "127.0.0.1, 10.0.0.0/8,fd00::/8" }).TRUSTED_PROXIES).toEqual(["127.0.0.1", "10.0.0.0/8", "fd00::/8"]);
+  });
+
   it("applies defaults and treats empty values as unset", () => {
     const env = parseEnv({ PORT: "", DATA_DIR: "" });
     expect(env).toMatchObject({ PORT: 3000, DATA_DIR: "./.data", HOST: "0.0.0.0" });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isProxyEntry } from "./http/client-address";
 
 /**
  * The one reader of process.env. Everything else receives an `Env`.
@@ -54,6 +55,7 @@ export const ZEnv = z
       .string()
       .regex(/^[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*$/, { error: "must be comma-separated IP addresses or CIDRs, e.g. 127.0.0.1,10.0.0.0/8" })
       .transform((value) => value.split(",").map((entry) => entry.trim()))
+      .refine((entries) => entries.every(isProxyEntry), { error: "must be comma-separated IP addresses or CIDRs, e.g. 127.0.0.1,10.0.0.0/8" })
       .optional(),
     // Tests only: lets webhooks call a receiver on 127.0.0.1 (DESIGN.md invariant 7).
     OUTBOUND_ALLOW_LOOPBACK: flag.optional(),

@@ -11,6 +11,7 @@ import { getAuth } from "./auth";
 import { resolveAuthSecret } from "./auth-secret";
 import { type Env, EnvError, getEnv, publicUrl, shouldSeedDemo } from "./env";
 import { installCrashHandlers } from "./crash";
+import { createClientAddressResolver } from "./http/client-address";
 import { checkHealth } from "./http/health";
 import { createRealtime, setProcessRealtime } from "./realtime";
 import { createBus } from "./realtime/bus";
@@ -72,7 +73,9 @@ async function main() {
   await app.prepare();
   const handleNext = app.getRequestHandler();
 
+  const clientAddress = createClientAddressResolver(env.TRUSTED_PROXIES);
   const server = http.createServer((req, res) => {
+    clientAddress.apply(req);
     const pathname = (req.url ?? "/").split("?", 1)[0];
     if (pathname === "/api/stream") {
       handleStream(req, res).catch((error: unknown) => {

@@ -8,6 +8,7 @@ import { AdminEntry } from "~/components/admin/admin-entry";
 import { LocaleSwitch } from "~/components/locale-switch";
 import { InstallApp } from "~/components/pwa/install-app";
 import { useTRPC } from "~/lib/trpc/client";
+import { PasswordForm } from "./password-form";
 import { ProfileCard, ProfileSkeleton } from "./profile-card";
 import { QuickReplies } from "./quick-replies";
 import { SignOutButton } from "./sign-out-button";
@@ -18,7 +19,7 @@ import styles from "./me-screen.module.css";
 // Push touches browser-only APIs and is the largest part of the screen: it loads on its own.
 const PushNotifications = dynamic(() => import("./push-notifications").then((m) => m.PushNotifications), { ssr: false });
 
-/** Me (PRODUCT.md P2, N1–N3, A6, W3): who I am, my status, notifications, language, my quick replies, sign out. */
+/** Me (PRODUCT.md P2, N1–N3, A6, W3): who I am, my status, notifications, language, my password, my quick replies, sign out. */
 export function MeScreen() {
   const t = useTranslations("me");
   const trpc = useTRPC();
@@ -57,6 +58,11 @@ export function MeScreen() {
       <section className={`${styles.section} ${styles.language}`} aria-labelledby="me-language">
         <h2 id="me-language">{t("language.heading")}</h2>
         <LocaleSwitch />
+      </section>
+
+      <section className={styles.section} aria-labelledby="me-password">
+        <h2 id="me-password">{t("password.heading")}</h2>
+        <PasswordForm />
       </section>
 
       <div className={styles.section}>

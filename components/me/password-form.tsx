@@ -1,0 +1,106 @@
+"use client";
+
+import { useQueryClient } from "@tanstack/react-query";
+import { useTranslations } from "next-intl";
+import { type FormEvent, useId, useRef, useState } from "react";
+import { authClient } from "~/lib/auth-client";
+import { useTRPC } from "~/lib/trpc/client";
+import styles from "./password-form.module.css";
+
+/** Kept in step with the server's minimum (server/auth.ts minPasswordLength). */
+export const MIN_PASSWORD_LENGTH = 8;
+
+type Problem = "wrongCurrent" | "tooShort" | "tooMany" | "failed";
+
+function problemFor(code: string | undefined, status: number): Problem {
+  if (code === "INVALID_PASSWORD") return "wrongCurrent";
+  if (code === "PASSWORD_TOO_SHORT") return "tooShort";
+  if (status === 429) return "tooMany";
+  return "failed";
+}
+
+/**
+ * My password (the only account detail a person changes themselves; names are an admin's). A
+ * change signs out every other device, so a password someone else learned stops working there too.
+ */
+export function PasswordForm() {
+  const t = useTranslations("me.password");
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const id = useId();
+  const formRef = useRef<HTMLFormElement>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [isChanged, setChanged] = useState(false);
+  const [isPending, setPending] = useState(false);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const [currentPassword, newPassword] = ["currentPassword", "newPassword"].map((name) => {
+      const value = form.get(name);
+      return typeof value === "string" ? value : "";
+    }) as [string, string];
+    setChanged(false);
+    if (newPassword.length < MIN_PASSWORD_LENGTH) {
+      setProblem("tooShort");
+      return;
+    }
+    setPending(true);
+    setProblem(null);
+    try {
+      const result = await authClient.changePassword({ currentPassword, newPassword, revokeOtherSessions: true });
+      if (result.error) {
+        setProblem(problemFor(result.error.code, result.error.status));
+      } else {
+        formRef.current?.reset();
+        setChanged(true);
+        // The demo-password warning reads the profile: it goes once the shared password is gone.
+        void queryClient.invalidateQueries({ queryKey: trpc.user.me.queryKey() });
+      }
+    } catch {
+      setProblem("failed");
+    }
+    setPending(false);
+  }
+
+  return (
+    <form ref={formRef} className="stack" onSubmit={(event) => void onSubmit(event)} onInput={() => setChanged(false)}>
+      <p className={styles.hint}>{t("hint")}</p>
+      <label className="field">
+        <span>{t("current")}</span>
+        <input
+          name="currentPassword"
+          type="password"
+          autoComplete="current-password"
+          required
+          maxLength={128}
+          aria-invalid={problem === "wrongCurrent"}
+        />
+      </label>
+      <label className="field">
+        <span>{t("new")}</span>
+        <input
+          name="newPassword"
+          type="password"
+          autoComplete="new-password"
+          required
+          maxLength={128}
+          aria-invalid={problem === "tooShort"}
+          aria-describedby={`${id}-rule`}
+        />
+        <span id={`${id}-rule`} className={styles.rule}>
+          {t("rule", { min: MIN_PASSWORD_LENGTH })}
+        </span>
+      </label>
+      <div role="alert" className="form-error" hidden={!problem}>
+        {problem ? t(`error.${problem}`, { min: MIN_PASSWORD_LENGTH }) : null}
+      </div>
+      <div role="status" className={styles.feedback}>
+        {isChanged ? <span className={styles.changed}>{t("changed")}</span> : null}
+      </div>
+      <button type="submit" className="button button-primary" disabled={isPending}>
+        {isPending ? t("saving") : t("save")}
+      </button>
+    </form>
+  );
+}
