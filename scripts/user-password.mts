@@ -22,32 +22,42 @@ function fail(message: string): never {
   process.exit(1);
 }
 
+/** What was typed (or pasted) past the end of the line a prompt read: the next prompt's start. */
+let typedAhead: string[] = [];
+
 /** One line typed on a terminal, not echoed. */
 function readHidden(question: string): Promise<string> {
   const stdin = process.stdin;
   process.stderr.write(question);
-  stdin.setRawMode(true);
-  stdin.setEncoding("utf8");
   return new Promise((resolve) => {
-    let typed: string[] = [];
-    const onData = (chunk: string) => {
-      for (const char of chunk) {
+    const line: string[] = [];
+    /** Takes characters until the end of the line; true once it has the line. */
+    const take = (chars: string[]): boolean => {
+      for (const [index, char] of chars.entries()) {
         if (char === "\u0003") {
           process.stderr.write("\n");
           process.exit(130);
         }
         if (char === "\r" || char === "\n") {
-          stdin.off("data", onData);
-          stdin.setRawMode(false);
-          stdin.pause();
+          typedAhead = chars.slice(index + 1);
           process.stderr.write("\n");
-          resolve(typed.join(""));
-          return;
+          resolve(line.join(""));
+          return true;
         }
-        if (char === "\u007f" || char === "\b") typed = typed.slice(0, -1);
-        else typed.push(char);
+        if (char === "\u007f" || char === "\b") line.pop();
+        else line.push(char);
       }
+      return false;
     };
+    if (take(typedAhead.splice(0))) return;
+    const onData = (chunk: string) => {
+      if (!take(Array.from(chunk))) return;
+      stdin.off("data", onData);
+      stdin.setRawMode(false);
+      stdin.pause();
+    };
+    stdin.setRawMode(true);
+    stdin.setEncoding("utf8");
     stdin.on("data", onData);
     stdin.resume();
   });

@@ -33,8 +33,11 @@ async function freePort(): Promise<number> {
   throw new Error("no free port in 3400–3499");
 }
 
+/** Environment for the server, and how the test opens the same database. */
+type Store = { env: Record<string, string>; open: () => Promise<Database>; drop: () => Promise<void> };
+
 /** An empty database for one server: a data directory, or a new PostgreSQL database. */
-async function emptyStore() {
+async function emptyStore(): Promise<Store> {
   if (!serverUrl) {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "floorchat-first-"));
     return { env: { DATA_DIR: dataDir, DATABASE_URL: "", REDIS_URL: "" }, open: () => openPglite(dataDir), drop: async () => {} };
@@ -102,7 +105,7 @@ describe("first start", { timeout: 300_000 }, () => {
     return server;
   }
 
-  async function opened(store: Awaited<ReturnType<typeof emptyStore>>): Promise<Database> {
+  async function opened(store: Store): Promise<Database> {
     const database = await store.open();
     cleanups.push(() => database.close());
     return database;

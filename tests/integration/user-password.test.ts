@@ -12,11 +12,14 @@ import { holdDatabaseElsewhere, spawnTs, waitForExit } from "../factories/proces
 
 const serverUrl = process.env.DATABASE_URL;
 
+/** Environment for the script, and how the test opens the same database. */
+type Store = { env: Record<string, string>; dataDir?: string; open: () => Promise<Database>; drop: () => Promise<void> };
+
 /**
  * A database the script and the test open in turn: an embedded data directory, or a new
  * PostgreSQL database when DATABASE_URL is set (dropped by `drop`).
  */
-async function scratchStore() {
+async function scratchStore(): Promise<Store> {
   if (!serverUrl) {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "floorchat-password-"));
     return { env: { DATA_DIR: dataDir, DATABASE_URL: "", REDIS_URL: "" }, dataDir, open: () => openPglite(dataDir), drop: async () => {} };
@@ -30,8 +33,7 @@ async function scratchStore() {
   url.pathname = `/${name}`;
   return {
     env: { DATABASE_URL: url.toString(), AUTH_SECRET: "a-secret-the-script-never-uses-x" },
-    dataDir: undefined,
-    open: () => openPostgres(url.toString()),
+        open: () => openPostgres(url.toString()),
     drop: async () => {
       const cleanup = new pg.Client({ connectionString: serverUrl });
       await cleanup.connect();
@@ -67,7 +69,7 @@ describe("user:password for admins at the server's console", { timeout: 120_000 
     return exited;
   };
 
-  async function reopen(store: Awaited<ReturnType<typeof scratchStore>>): Promise<Database> {
+  async function reopen(store: Store): Promise<Database> {
     const database = await store.open();
     cleanups.push(() => database.close());
     return database;
