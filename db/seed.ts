@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { hashPassword } from "better-auth/crypto";
-import { count, eq } from "drizzle-orm";
+import { count } from "drizzle-orm";
 import { DEFAULT_QUICK_REPLIES } from "~/server/services/manager";
-import { placeholderEmail } from "~/server/services/users";
+import { randomPassword } from "~/server/services/set-password";
+import { createUser, placeholderEmail } from "~/server/services/users";
 import type { Db } from "./client";
 import { accounts, entities, groupMembers, groups, quickReplies, rotaShifts, rotas, settings, users, type GroupKind, type Role } from "./schema";
 
@@ -72,9 +73,13 @@ export type SeedResult = "seeded" | "skipped";
  * Demo organisation, people, groups and orders, written in one transaction so a crash never
  * leaves a half-seeded database. Runs only on a database without users.
  */
-export async function seedDemo(db: Db): Promise<SeedResult> {
+async function hasUsers(db: Db): Promise<boolean> {
   const [existing] = await db.select({ n: count() }).from(users);
-  if ((existing?.n ?? 0) > 0) return "skipped";
+  return (existing?.n ?? 0) > 0;
+}
+
+export async function seedDemo(db: Db): Promise<SeedResult> {
+  if (await hasUsers(db)) return "skipped";
   const passwordHash = await hashPassword(DEMO_PASSWORD);
 
   await db.transaction(async (tx) => {
@@ -96,6 +101,8 @@ export async function seedDemo(db: Db): Promise<SeedResult> {
         email: placeholderEmail(demo.username),
         emailVerified: true,
         role: demo.role,
+        // Admins are warned (banner, start-up log) until each of these passwords is changed.
+        demoPassword: true,
       });
       await tx.insert(accounts).values({ id: randomUUID(), accountId: id, providerId: "credential", userId: id, password: passwordHash });
       await tx.insert(groupMembers).values(demo.groups.map((name) => ({ groupId: groupId.get(name)!, userId: id })));
@@ -113,9 +120,20 @@ export async function seedDemo(db: Db): Promise<SeedResult> {
   return "seeded";
 }
 
-/** The demo sign-ins, if this database was seeded with them (printed at start-up). */
-export async function demoUsernames(db: Db): Promise<string[]> {
-  const [row] = await db.select({ value: settings.value }).from(settings).where(eq(settings.key, "demo"));
-  const value = row?.value as { usernames?: string[] } | undefined;
-  return value?.usernames ?? [];
+/**
+ * A first start without demo data (SEED_DEMO=0, or PostgreSQL by default) creates one admin with
+ * a random password, so nobody can sign in with a password that is written down anywhere.
+ * Returns that password to print once, or null when the database already has people.
+ */
+export async function seedAdmin(db: Db): Promise<{ username: string; password: string } | null> {
+  if (await hasUsers(db)) return null;
+  const password = randomPassword();
+  try {
+    await createUser(db, "system", { username: "admin", name: "Admin", role: "admin", password });
+  } catch (error) {
+    // Another instance starting on the same empty database created it first, and prints its password.
+    if (await hasUsers(db)) return null;
+    throw error;
+  }
+  return { username: "admin", password };
 }

@@ -6,7 +6,7 @@ import http from "node:http";
 import next from "next";
 import { getDatabase } from "~/db/client";
 import { DataDirLockedError } from "~/db/lock";
-import { demoUsernames, DEMO_PASSWORD, seedDemo } from "~/db/seed";
+import { DEMO_PASSWORD, seedAdmin, seedDemo } from "~/db/seed";
 import { getAuth } from "./auth";
 import { resolveAuthSecret } from "./auth-secret";
 import { type Env, EnvError, getEnv, publicUrl, shouldSeedDemo } from "./env";
@@ -17,6 +17,7 @@ import { createRealtime, setProcessRealtime } from "./realtime";
 import { createBus } from "./realtime/bus";
 import { createStreamHandler } from "./realtime/stream";
 import { ensureCompanyChat } from "./services/chats";
+import { demoPasswordAccounts } from "./services/demo-password";
 import { pruneEvents } from "./services/events";
 import { getProcessDeps, startWebhookWorker } from "./process-deps";
 import { EXPIRY_SWEEP_MS, expireApprovals } from "./services/approvals";
@@ -48,8 +49,16 @@ async function main() {
   });
   // Created before Next starts so its route handlers read the same secret (auth-secret.ts).
   resolveAuthSecret(env);
-  if (shouldSeedDemo(env) && (await seedDemo(database.db)) === "seeded") {
-    console.log("[floorchat] Demo data created (first start).");
+  if (shouldSeedDemo(env)) {
+    if ((await seedDemo(database.db)) === "seeded") console.log("[floorchat] Demo data created (first start).");
+  } else {
+    // Shown this once only: later starts find people in the database and print nothing secret.
+    const admin = await seedAdmin(database.db);
+    if (admin) {
+      console.log(
+        `[floorchat] Created ${admin.username} with password ${admin.password}; change it (Me → Password, or npm run user:password -- --user ${admin.username}). It is not shown again.`,
+      );
+    }
   }
   await ensureCompanyChat(database.db);
   const bus = await createBus(env.REDIS_URL).catch((error: unknown) => fail((error as Error).message));
@@ -99,13 +108,17 @@ async function main() {
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   server.listen(env.PORT, env.HOST, () => {
-    void demoUsernames(database.db).then((usernames) => {
+    void demoPasswordAccounts(database.db).then((usernames) => {
       const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
       console.log(
         `[floorchat] Ready on ${publicUrl(env)} (database: ${database.kind}, bus: ${bus.kind}, started in ${seconds} s)`,
       );
       if (usernames.length > 0) {
-        console.log(`[floorchat] Demo sign-ins, password "${DEMO_PASSWORD}": ${usernames.join(", ")}`);
+        console.warn(
+          `[floorchat] Warning: demo sign-ins still use the password "${DEMO_PASSWORD}": ${usernames.join(", ")}. ` +
+            "Anyone who knows it can sign in as them: fine on localhost, not on a network. " +
+            "Change them on Me → Password, or with npm run user:password -- --user NAME.",
+        );
       }
     });
   });

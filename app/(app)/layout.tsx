@@ -2,6 +2,7 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { AppNav } from "~/components/nav/app-nav";
+import { DemoPasswordBanner } from "~/components/nav/demo-password-banner";
 import { OfflineBanner } from "~/components/pwa/offline-banner";
 import { ServiceWorker } from "~/components/pwa/service-worker";
 import { OutboxRunner } from "~/components/pwa/outbox-runner";
@@ -22,6 +23,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
         <ScanWedge>
           <div className="app-shell">
             <OfflineBanner userId={actor.id} />
+            {actor.role === "admin" && <DemoPasswordBanner />}
             {children}
             <AppNav isManager={isManager(actor)} />
             <TitleAttention />

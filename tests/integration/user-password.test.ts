@@ -1,0 +1,133 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { afterEach, describe, expect, it } from "vitest";
+import { type Database, openPglite, openPostgres } from "~/db/client";
+import { DEMO_PASSWORD, seedDemo } from "~/db/seed";
+import { demoPasswordAccounts } from "~/server/services/demo-password";
+import { createTestAuth, signInRequest } from "../factories/auth";
+import { holdDatabaseElsewhere, spawnTs, waitForExit } from "../factories/process";
+
+const serverUrl = process.env.DATABASE_URL;
+
+/** Environment for the script, and how the test opens the same database. */
+type Store = { env: Record<string, string>; dataDir?: string; open: () => Promise<Database>; drop: () => Promise<void> };
+
+/**
+ * A database the script and the test open in turn: an embedded data directory, or a new
+ * PostgreSQL database when DATABASE_URL is set (dropped by `drop`).
+ */
+async function scratchStore(): Promise<Store> {
+  if (!serverUrl) {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "floorchat-password-"));
+    return { env: { DATA_DIR: dataDir, DATABASE_URL: "", REDIS_URL: "" }, dataDir, open: () => openPglite(dataDir), drop: async () => {} };
+  }
+  const name = `floorchat_test_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`create database "${name}"`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    env: { DATABASE_URL: url.toString(), AUTH_SECRET: "a-secret-the-script-never-uses-x" },
+        open: () => openPostgres(url.toString()),
+    drop: async () => {
+      const cleanup = new pg.Client({ connectionString: serverUrl });
+      await cleanup.connect();
+      await cleanup.query(`drop database if exists "${name}" with (force)`);
+      await cleanup.end();
+    },
+  };
+}
+
+/** `npm run user:password` (scripts/user-password.mts), run offline against the database. */
+// Each test starts Node processes and opens the database up to three times, so these get more
+// time than the default.
+describe("user:password for admins at the server's console", { timeout: 120_000 }, () => {
+  const cleanups: (() => Promise<unknown> | void)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  /** A store seeded with the demo people, closed again so the script can open it. */
+  async function seededStore() {
+    const store = await scratchStore();
+    cleanups.push(store.drop);
+    const database = await store.open();
+    await seedDemo(database.db);
+    await database.close();
+    return store;
+  }
+
+  const run = (env: Record<string, string>, args: string[], stdin = "") => {
+    const child = spawnTs("scripts/user-password.mts", args, env);
+    const exited = waitForExit(child);
+    child.stdin?.end(stdin);
+    return exited;
+  };
+
+  async function reopen(store: Store): Promise<Database> {
+    const database = await store.open();
+    cleanups.push(() => database.close());
+    return database;
+  }
+
+  const signInStatus = async (database: Database, username: string, password: string) =>
+    (await createTestAuth(database.db).handler(signInRequest(username, password))).status;
+
+  it("sets the password read from stdin: the demo password stops working, the new one works, the warning goes", async () => {
+    const store = await seededStore();
+    const result = await run(store.env, ["--user", "picker"], "a new long password\n");
+    expect(result.stderr).toContain("Set the password of picker");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe("");
+
+    const database = await reopen(store);
+    expect(await signInStatus(database, "picker", DEMO_PASSWORD)).toBe(401);
+    expect(await signInStatus(database, "picker", "a new long password")).toBe(200);
+    expect(await demoPasswordAccounts(database.db)).not.toContain("picker");
+    expect(await demoPasswordAccounts(database.db)).toContain("picker2");
+  });
+
+  it("with --random prints only a new password of 16 or more characters, which signs in", async () => {
+    const store = await seededStore();
+    const result = await run(store.env, ["--user", "admin", "--random"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^[\w-]{16,}\n$/);
+
+    const database = await reopen(store);
+    expect(await signInStatus(database, "admin", result.stdout.trim())).toBe(200);
+    expect(await signInStatus(database, "admin", DEMO_PASSWORD)).toBe(401);
+  });
+
+  it("refuses a password under 8 characters and a user nobody has, changing nothing", async () => {
+    const store = await seededStore();
+    const short = await run(store.env, ["--user", "picker"], "short\n");
+    expect(short.code).toBe(1);
+    expect(short.stderr).toContain("8–128 characters");
+    const unknown = await run(store.env, ["--user", "nobody", "--random"]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stdout).toBe("");
+    expect(unknown.stderr).toContain("No user is called nobody");
+
+    const database = await reopen(store);
+    expect(await signInStatus(database, "picker", DEMO_PASSWORD)).toBe(200);
+  });
+
+  it.skipIf(serverUrl)("refuses with a clear message, changing nothing, while the server holds the embedded database", async () => {
+    const store = await seededStore();
+    const { holder, release } = await holdDatabaseElsewhere(store.dataDir!);
+    const result = await run(store.env, ["--user", "picker", "--random"]);
+    await release();
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toContain(`pid ${holder.pid}`);
+    expect(result.stderr).toContain("stop it and run this again");
+
+    const database = await reopen(store);
+    expect(await signInStatus(database, "picker", DEMO_PASSWORD)).toBe(200);
+  });
+});
