@@ -2,6 +2,7 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
+import { useRouter } from "next/navigation";
 import { type FormEvent, useId, useRef, useState } from "react";
 import { authClient } from "~/lib/auth-client";
 import { useTRPC } from "~/lib/trpc/client";
@@ -27,6 +28,7 @@ export function PasswordForm() {
   const t = useTranslations("me.password");
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const router = useRouter();
   const id = useId();
   const formRef = useRef<HTMLFormElement>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
@@ -54,8 +56,9 @@ export function PasswordForm() {
       } else {
         formRef.current?.reset();
         setChanged(true);
-        // The demo-password warning reads the profile: it goes once the shared password is gone.
         void queryClient.invalidateQueries({ queryKey: trpc.user.me.queryKey() });
+        // The admins' demo-password banner is rendered by the server layout: render it again.
+        router.refresh();
       }
     } catch {
       setProblem("failed");
