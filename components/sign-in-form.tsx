@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { type FormEvent, useRef, useState } from "react";
 import { authClient } from "~/lib/auth-client";
+import { claimDevice } from "~/lib/pwa/device-owner";
 
 type ErrorKey = "invalid" | "tooMany" | "network" | "failed";
 
@@ -33,12 +34,14 @@ export function SignInForm() {
     setPending(true);
     setError(null);
     let status: number | null;
+    let userId: string | null = null;
     try {
       const result = await authClient.signIn.username({
         username: text(form, "username").trim(),
         password: text(form, "password"),
       });
       status = result.error ? (result.error.status ?? 0) : null;
+      userId = result.data?.user.id ?? null;
     } catch {
       status = 0;
     }
@@ -46,6 +49,14 @@ export function SignInForm() {
       setError(errorKey(status));
       setPending(false);
       passwordRef.current?.select();
+      return;
+    }
+    // A shared device: the last person's kept data goes before the app shows anything, and a
+    // full load then leaves nothing of theirs in this page's memory either. Should forgetting
+    // fail, the app's own check (components/pwa/device-owner-gate.tsx) tries again.
+    const isNewHands = userId !== null && (await claimDevice(userId).catch(() => false));
+    if (isNewHands) {
+      window.location.replace("/chats");
       return;
     }
     router.replace("/chats");

@@ -2,6 +2,7 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { AppNav } from "~/components/nav/app-nav";
+import { DeviceOwnerGate } from "~/components/pwa/device-owner-gate";
 import { OfflineBanner } from "~/components/pwa/offline-banner";
 import { ServiceWorker } from "~/components/pwa/service-worker";
 import { OutboxRunner } from "~/components/pwa/outbox-runner";
@@ -18,6 +19,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   if (!actor) redirect("/sign-in");
   return (
     <TRPCReactProvider>
+      <DeviceOwnerGate userId={actor.id}>
       <StreamProvider userId={actor.id}>
         <ScanWedge>
           <div className="app-shell">
@@ -31,6 +33,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
           </div>
         </ScanWedge>
       </StreamProvider>
+      </DeviceOwnerGate>
     </TRPCReactProvider>
   );
 }
