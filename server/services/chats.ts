@@ -127,7 +127,7 @@ export async function getChat(db: Db | Tx, actor: Actor, chatId: string): Promis
   return toSummary(row!);
 }
 
-/** Members as people see them: everyone for company chat, the access list for private rooms. */
+/** Members as people see them: everyone for company chat, the readers of private rooms and records' chats. */
 export async function listMembers(db: Db, actor: Actor, chatId: string) {
   const chat = await assertCanRead(db, actor, chatId);
   const columns = {
@@ -142,7 +142,9 @@ export async function listMembers(db: Db, actor: Actor, chatId: string) {
   if (chat.kind === "company") {
     return db.select(columns).from(users).leftJoin(chatMembers, memberJoin).where(active).orderBy(asc(users.name));
   }
-  if (chat.kind === "room" && chat.visibility === "private") {
+  // Private rooms and records' chats: whoever may read it (of a members-only record type, its
+  // access list, not whoever joined before the type was closed).
+  if ((chat.kind === "room" && chat.visibility === "private") || chat.kind === "entity") {
     return db
       .select(columns)
       .from(users)
@@ -391,7 +393,9 @@ export async function inviteToChat(deps: Deps, actor: Actor, input: { chatId: st
   if (chat.kind === "direct" || chat.kind === "company") {
     throw new DomainError("invalid", "People cannot be invited into this chat");
   }
-  if (chat.kind === "room" && chat.visibility === "private") {
+  // Private rooms and records' chats: whoever may read it (of a members-only record type, its
+  // access list, not whoever joined before the type was closed).
+  if ((chat.kind === "room" && chat.visibility === "private") || chat.kind === "entity") {
     throw new DomainError("invalid", "Change the room's access list to let someone in");
   }
   await assertActiveUsers(deps.db, [input.userId], "userId");

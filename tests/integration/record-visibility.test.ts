@@ -122,11 +122,16 @@ describe("record chat visibility per record type", () => {
     expect((await olaf.message.list({ chatId: contractChatId })).messages.map((m) => m.body)).toContain(SECRET);
   });
 
-  it("shuts out of a type's chats everyone who only scanned them once the type becomes members-only", async () => {
+  it("shuts out of a type's chats everyone who only scanned them once the type becomes members-only, but not those invited", async () => {
     const pallet = await olaf.chat.openForEntity({ type: "pallet", key: "P-9" });
+    await mark.chat.openForEntity({ type: "pallet", key: "P-9" });
+    await mark.chat.invite({ chatId: pallet.id, userId: piaId });
     await admin.record.setTypeVisibility({ type: "pallet", visibility: "members" });
     await expect(olaf.message.list({ chatId: pallet.id })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(mark.message.list({ chatId: pallet.id })).rejects.toMatchObject({ code: "FORBIDDEN" });
     expect((await olaf.chat.list()).map((c) => c.id)).not.toContain(pallet.id);
+    // Someone invited is on the list, and the list is who the chat shows as its members.
+    expect((await pia.chat.members({ chatId: pallet.id })).map((m) => m.id)).toEqual([piaId]);
     // And back to open: the membership they had counts again.
     await admin.record.setTypeVisibility({ type: "pallet", visibility: "open" });
     await expect(olaf.message.list({ chatId: pallet.id })).resolves.toBeDefined();
