@@ -393,9 +393,7 @@ export async function inviteToChat(deps: Deps, actor: Actor, input: { chatId: st
   if (chat.kind === "direct" || chat.kind === "company") {
     throw new DomainError("invalid", "People cannot be invited into this chat");
   }
-  // Private rooms and records' chats: whoever may read it (of a members-only record type, its
-  // access list, not whoever joined before the type was closed).
-  if ((chat.kind === "room" && chat.visibility === "private") || chat.kind === "entity") {
+  if (chat.kind === "room" && chat.visibility === "private") {
     throw new DomainError("invalid", "Change the room's access list to let someone in");
   }
   await assertActiveUsers(deps.db, [input.userId], "userId");
