@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { type FormEvent, useRef, useState } from "react";
 import { authClient } from "~/lib/auth-client";
-import { claimDevice } from "~/lib/pwa/device-owner";
+import { claimDevice, keptFor } from "~/lib/pwa/device-owner";
 
 type ErrorKey = "invalid" | "tooMany" | "network" | "failed";
 
@@ -51,11 +51,13 @@ export function SignInForm() {
       passwordRef.current?.select();
       return;
     }
-    // A shared device: the last person's kept data goes before the app shows anything, and a
-    // full load then leaves nothing of theirs in this page's memory either. Should forgetting
-    // fail, the app's own check (components/pwa/device-owner-gate.tsx) tries again.
-    const isNewHands = userId !== null && (await claimDevice(userId).catch(() => false));
-    if (isNewHands) {
+    // A shared device: the last person's kept data goes before the app shows anything. Should
+    // forgetting fail, the app's own check (components/pwa/device-owner-gate.tsx) tries again.
+    // After someone known, a full load leaves nothing of theirs in this page's memory either (an
+    // unknown keeper ran no app page here: the app claims the device as it starts).
+    const previous = keptFor();
+    if (userId !== null) await claimDevice(userId).catch(() => false);
+    if (previous !== null && previous !== userId) {
       window.location.replace("/chats");
       return;
     }

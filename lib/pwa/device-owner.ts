@@ -13,7 +13,8 @@ import { mustForget } from "./ownership";
  */
 const OWNER_KEY = "floorchat-device-owner";
 
-function keptFor(): string | null {
+/** Whom the device keeps data for (null: unknown). */
+export function keptFor(): string | null {
   try {
     return localStorage.getItem(OWNER_KEY);
   } catch {
