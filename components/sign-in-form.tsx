@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { type FormEvent, useRef, useState } from "react";
 import { authClient } from "~/lib/auth-client";
+import { claimDevice, keptFor } from "~/lib/pwa/device-owner";
 
 type ErrorKey = "invalid" | "tooMany" | "network" | "failed";
 
@@ -33,12 +34,14 @@ export function SignInForm() {
     setPending(true);
     setError(null);
     let status: number | null;
+    let userId: string | null = null;
     try {
       const result = await authClient.signIn.username({
         username: text(form, "username").trim(),
         password: text(form, "password"),
       });
       status = result.error ? (result.error.status ?? 0) : null;
+      userId = result.data?.user.id ?? null;
     } catch {
       status = 0;
     }
@@ -46,6 +49,16 @@ export function SignInForm() {
       setError(errorKey(status));
       setPending(false);
       passwordRef.current?.select();
+      return;
+    }
+    // A shared device: the last person's kept data goes before the app shows anything. Should
+    // forgetting fail, the app's own check (components/pwa/device-owner-gate.tsx) tries again.
+    // After someone known, a full load leaves nothing of theirs in this page's memory either (an
+    // unknown keeper ran no app page here: the app claims the device as it starts).
+    const previous = keptFor();
+    if (userId !== null) await claimDevice(userId).catch(() => false);
+    if (previous !== null && previous !== userId) {
+      window.location.replace("/chats");
       return;
     }
     router.replace("/chats");

@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { AppNav } from "~/components/nav/app-nav";
 import { DemoPasswordBanner } from "~/components/nav/demo-password-banner";
+import { DeviceOwnerGate } from "~/components/pwa/device-owner-gate";
 import { OfflineBanner } from "~/components/pwa/offline-banner";
 import { ServiceWorker } from "~/components/pwa/service-worker";
 import { OutboxRunner } from "~/components/pwa/outbox-runner";
@@ -19,20 +20,22 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   if (!actor) redirect("/sign-in");
   return (
     <TRPCReactProvider>
-      <StreamProvider userId={actor.id}>
-        <ScanWedge>
-          <div className="app-shell">
-            <OfflineBanner userId={actor.id} />
-            {actor.role === "admin" && <DemoPasswordBanner />}
-            {children}
-            <AppNav isManager={isManager(actor)} />
-            <TitleAttention />
-            <NewMessageSound />
-            <OutboxRunner userId={actor.id} />
-            <ServiceWorker />
-          </div>
-        </ScanWedge>
-      </StreamProvider>
+      <DeviceOwnerGate userId={actor.id}>
+        <StreamProvider userId={actor.id}>
+          <ScanWedge>
+            <div className="app-shell">
+              <OfflineBanner userId={actor.id} />
+              {actor.role === "admin" && <DemoPasswordBanner />}
+              {children}
+              <AppNav isManager={isManager(actor)} />
+              <TitleAttention />
+              <NewMessageSound />
+              <OutboxRunner userId={actor.id} />
+              <ServiceWorker />
+            </div>
+          </ScanWedge>
+        </StreamProvider>
+      </DeviceOwnerGate>
     </TRPCReactProvider>
   );
 }

@@ -4,12 +4,13 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { type Timeline, mergeMessages, timelineKey } from "~/lib/chat/timeline";
 import { startOutbox } from "~/lib/outbox/runner";
-import { forgetOtherUsersTimelines } from "~/lib/outbox/timelines";
 
-/** Sends the outbox for the signed-in user while the app is open (lib/outbox/runner.ts). */
+/**
+ * Sends the outbox for the signed-in user while the app is open (lib/outbox/runner.ts): only
+ * their own items; someone else's wait for their writer.
+ */
 export function OutboxRunner({ userId }: { userId: string }) {
   const queryClient = useQueryClient();
-  useEffect(() => void forgetOtherUsersTimelines(userId).catch(() => undefined), [userId]);
   useEffect(
     () =>
       startOutbox({

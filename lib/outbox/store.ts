@@ -1,3 +1,5 @@
+import { ownItems } from "~/lib/pwa/ownership";
+
 /**
  * The outbox (PRODUCT.md W5): messages written but not yet accepted by the server, kept in
  * IndexedDB so they survive a closed app, a reload and a dead battery. Pages and the service
@@ -87,7 +89,7 @@ async function write(change: (store: IDBObjectStore) => void): Promise<void> {
 export async function listOutbox(userId: string): Promise<OutboxItem[]> {
   const db = await open();
   const all = await done(db.transaction(STORE).objectStore(STORE).index("createdAt").getAll() as IDBRequest<OutboxItem[]>);
-  return all.filter((item) => item.userId === userId);
+  return ownItems(all, userId);
 }
 
 export function addToOutbox(item: OutboxItem): Promise<void> {

@@ -1,4 +1,5 @@
 import type { MessageDto } from "~/server/realtime/events";
+import { othersItems } from "~/lib/pwa/ownership";
 import { TIMELINES, done, open } from "./store";
 
 /**
@@ -30,10 +31,10 @@ export async function loadTimeline(userId: string, chatId: string): Promise<Mess
   );
 }
 
-/** On a shared tablet, the next person signed in does not keep the last one's chats. */
+/** On a shared tablet, the next person signed in does not keep the last one's chats (lib/pwa/device-owner.ts). */
 export async function forgetOtherUsersTimelines(userId: string): Promise<void> {
   const db = await open();
   const store = db.transaction(TIMELINES, "readwrite").objectStore(TIMELINES);
   const all = await done(store.getAll() as IDBRequest<Saved[]>);
-  await Promise.all(all.filter((saved) => saved.userId !== userId).map((saved) => done(store.delete(saved.key))));
+  await Promise.all(othersItems(all, userId).map((saved) => done(store.delete(saved.key))));
 }

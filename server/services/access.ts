@@ -1,14 +1,21 @@
 import { type SQL, and, eq, sql } from "drizzle-orm";
 import type { Db, Tx } from "~/db/client";
-import { type Chat, chatAccess, chatMembers, chats, groupMembers, users } from "~/db/schema";
+import { type Chat, chatAccess, chatMembers, chats, groupMembers, settings, users } from "~/db/schema";
 import { type Actor, DomainError } from "~/server/domain-error";
+import { RECORD_TYPE_SETTING_PREFIX } from "./record-types";
 
 /**
  * Who may read a chat — the one rule, as SQL, so lists filter in the query (STYLE.md) and the
  * single-chat check, the stream's audience and its backfill all agree:
  * - company chat and public rooms: everyone;
  * - private rooms: the creator, users on the access list, members of groups on it;
- * - entity, system and SMS chats: their members;
+ * - a record's (entity) chat: its members, since anyone who can scan the record may join it
+ *   (chats.openForEntity); but when the record's type is set to `visibility: "members"`
+ *   (record-types.ts), only the people on its access list: whoever created the record on the
+ *   floor, was invited by a reader, or was asked to approve (and groups asked to approve).
+ *   Joining by scanning never puts anyone on that list, so switching a type to `members` also
+ *   shuts out everyone who merely opened one of its chats before;
+ * - system and SMS chats: their members;
  * - direct chats: their members, except that it stays hidden from a member until the first
  *   message or until they open it themselves.
  */
@@ -19,9 +26,15 @@ export function canReadChat(userId: string | SQL): SQL {
   return sql`(
     ${chats.kind} = 'company'
     or (${chats.kind} = 'room' and (${chats.visibility} = 'public' or ${chats.createdBy} = ${userId} or ${hasAccess}))
-    or (${chats.kind} in ('entity', 'system', 'sms') and ${isMember})
+    or (${chats.kind} = 'entity' and (case when ${isMembersOnlyRecordChat()} then ${hasAccess} else ${isMember} end))
+    or (${chats.kind} in ('system', 'sms') and ${isMember})
     or (${chats.kind} = 'direct' and ${seesDirect})
   )`;
+}
+
+/** True for a record's chat whose type is set to `visibility: "members"` (record-types.ts). */
+export function isMembersOnlyRecordChat(): SQL {
+  return sql`exists (select 1 from ${settings} where ${settings.key} = ${RECORD_TYPE_SETTING_PREFIX} || ${chats.entityType} || '.visibility' and ${settings.value} = '"members"'::jsonb)`;
 }
 
 /**

@@ -1,9 +1,9 @@
 import { and, asc, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import type { Db, Tx } from "~/db/client";
-import { type Approval, apiTokens, approvalVotes, approvals, chatMembers, chats, entities, groupMembers, groups, users } from "~/db/schema";
+import { type Approval, apiTokens, approvalVotes, approvals, chatAccess, chatMembers, chats, entities, groupMembers, groups, users } from "~/db/schema";
 import { type Actor, DomainError } from "~/server/domain-error";
 import type { Envelope } from "~/server/realtime/envelope";
-import { canReadChat } from "./access";
+import { canReadChat, isMembersOnlyRecordChat } from "./access";
 import { type TokenRef, isTokenRef, writeAudit } from "./audit";
 import type { Deps } from "./deps";
 import { appendEvent } from "./events";
@@ -171,6 +171,15 @@ export async function createApproval(deps: Deps, author: Actor | TokenRef, input
       .from(chats)
       .where(and(eq(chats.kind, "entity"), eq(chats.entityType, entity.type), eq(chats.entityKey, entity.key)));
     const chatId = chat!.id;
+    // A person (not a token, whose scope is the check) may ask only where they may talk: of a
+    // members-only record type, someone outside the chat could otherwise let themselves in.
+    if (!isTokenRef(author)) {
+      const [allowed] = await tx
+        .select({ ok: sql<boolean>`${canReadChat(author.id)} or not ${isMembersOnlyRecordChat()}` })
+        .from(chats)
+        .where(eq(chats.id, chatId));
+      if (!allowed?.ok) throw new DomainError("forbidden", "You do not have access to this chat");
+    }
     // The approvers join the record's chat, with its history before the request already read;
     // a person asking from the app joins too, to follow the outcome.
     const joining = isTokenRef(author) ? voters : [...new Set([...voters, author.id])];
@@ -178,6 +187,11 @@ export async function createApproval(deps: Deps, author: Actor | TokenRef, input
       .insert(chatMembers)
       .values(joining.map((userId) => ({ chatId, userId, lastReadSeq: chat!.lastSeq })))
       .onConflictDoNothing();
+    // Being asked is an explicit invitation: it also opens a members-only type's chat (access.ts),
+    // to a group's current members when a group is asked.
+    const requester = isTokenRef(author) ? [] : [{ chatId, userId: author.id }];
+    const listed = groupId ? [{ chatId, groupId }, ...requester] : joining.map((userId) => ({ chatId, userId }));
+    await tx.insert(chatAccess).values(listed).onConflictDoNothing();
     const [approval] = await tx
       .insert(approvals)
       .values({

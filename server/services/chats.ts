@@ -4,7 +4,7 @@ import type { Db, Tx } from "~/db/client";
 import { type Chat, approvals, chatAccess, chatMembers, chats, entities, groups, messageMentions, messages, settings, users } from "~/db/schema";
 import { type Actor, DomainError } from "~/server/domain-error";
 import type { Envelope } from "~/server/realtime/envelope";
-import { assertCanRead, canReadChat, chatAudience } from "./access";
+import { assertCanRead, canReadChat, chatAudience, isMembersOnlyRecordChat } from "./access";
 import { writeAudit } from "./audit";
 import type { Deps } from "./deps";
 import { appendEvent } from "./events";
@@ -127,7 +127,7 @@ export async function getChat(db: Db | Tx, actor: Actor, chatId: string): Promis
   return toSummary(row!);
 }
 
-/** Members as people see them: everyone for company chat, the access list for private rooms. */
+/** Members as people see them: everyone for company chat, the readers of private rooms and records' chats. */
 export async function listMembers(db: Db, actor: Actor, chatId: string) {
   const chat = await assertCanRead(db, actor, chatId);
   const columns = {
@@ -142,7 +142,9 @@ export async function listMembers(db: Db, actor: Actor, chatId: string) {
   if (chat.kind === "company") {
     return db.select(columns).from(users).leftJoin(chatMembers, memberJoin).where(active).orderBy(asc(users.name));
   }
-  if (chat.kind === "room" && chat.visibility === "private") {
+  // Private rooms and records' chats: whoever may read it (of a members-only record type, its
+  // access list, not whoever joined before the type was closed).
+  if ((chat.kind === "room" && chat.visibility === "private") || chat.kind === "entity") {
     return db
       .select(columns)
       .from(users)
@@ -341,19 +343,22 @@ export async function openDirect(deps: Deps, actor: Actor, userIds: string[]): P
   return getChat(deps.db, actor, chatId);
 }
 
-/** Records have no per-record visibility yet: every active user of the organisation sees them. */
-function canSeeEntity(_actor: Actor): boolean {
-  return true;
-}
-
-/** The record's chat, created on first open; opening it makes the actor a member. */
-export async function openForEntity(deps: Deps, actor: Actor, input: { type: string; key: string }): Promise<ChatSummary> {
+/**
+ * The record's chat, created on first open; opening it makes the actor a member. Of a type with
+ * `visibility: "members"` only someone on the chat's access list may open it (canReadChat);
+ * `asCreator` puts the person who just created the record on that list first.
+ */
+export async function openForEntity(
+  deps: Deps,
+  actor: Actor,
+  input: { type: string; key: string },
+  options: { asCreator?: boolean } = {},
+): Promise<ChatSummary> {
   const [entity] = await deps.db
     .select()
     .from(entities)
     .where(and(eq(entities.type, input.type), eq(entities.key, input.key)));
   if (!entity) throw new DomainError("not_found", `No ${input.type} with key ${input.key}`);
-  if (!canSeeEntity(actor)) throw new DomainError("forbidden", "You cannot see this record");
   const { chatId, envelope } = await deps.db.transaction(async (tx) => {
     await tx
       .insert(chats)
@@ -363,6 +368,13 @@ export async function openForEntity(deps: Deps, actor: Actor, input: { type: str
       .select({ id: chats.id, lastSeq: chats.lastSeq })
       .from(chats)
       .where(and(eq(chats.kind, "entity"), eq(chats.entityType, entity.type), eq(chats.entityKey, entity.key)));
+    if (options.asCreator) await tx.insert(chatAccess).values({ chatId: chat!.id, userId: actor.id }).onConflictDoNothing();
+    // Members-only types: refused before joining, since joining is what opens an open type's chat.
+    const [readable] = await tx
+      .select({ ok: sql<boolean>`${chats.kind} = 'entity' and (${canReadChat(actor.id)} or not ${isMembersOnlyRecordChat()})` })
+      .from(chats)
+      .where(eq(chats.id, chat!.id));
+    if (!readable?.ok) throw new DomainError("forbidden", "You do not have access to this chat");
     const [joined] = await tx
       .insert(chatMembers)
       .values({ chatId: chat!.id, userId: actor.id, lastReadSeq: chat!.lastSeq })
@@ -386,6 +398,9 @@ export async function inviteToChat(deps: Deps, actor: Actor, input: { chatId: st
   }
   await assertActiveUsers(deps.db, [input.userId], "userId");
   const envelope = await deps.db.transaction(async (tx) => {
+    // An invitation into a record's chat is explicit: it also counts once the record's type is
+    // (or becomes) members-only, which joining by scanning does not (access.ts).
+    if (chat.kind === "entity") await tx.insert(chatAccess).values({ chatId: chat.id, userId: input.userId }).onConflictDoNothing();
     const [joined] = await tx
       .insert(chatMembers)
       .values({ chatId: chat.id, userId: input.userId })
@@ -406,7 +421,7 @@ export async function joinChat(deps: Deps, actor: Actor, chatId: string): Promis
   return getChat(deps.db, actor, chatId);
 }
 
-/** Leaves a room or a record's chat; a private room also drops the actor from its access list. */
+/** Leaves a room or a record's chat; a private room or a record's chat also drops the actor from its access list. */
 export async function leaveChat(deps: Deps, actor: Actor, chatId: string): Promise<void> {
   const chat = await assertCanRead(deps.db, actor, chatId);
   if (chat.kind === "company" || chat.kind === "direct") throw new DomainError("invalid", "This chat cannot be left");
@@ -415,7 +430,7 @@ export async function leaveChat(deps: Deps, actor: Actor, chatId: string): Promi
   }
   const envelope = await deps.db.transaction(async (tx) => {
     await tx.delete(chatMembers).where(and(eq(chatMembers.chatId, chatId), eq(chatMembers.userId, actor.id)));
-    if (chat.kind === "room" && chat.visibility === "private") {
+    if ((chat.kind === "room" && chat.visibility === "private") || chat.kind === "entity") {
       await tx.delete(chatAccess).where(and(eq(chatAccess.chatId, chatId), eq(chatAccess.userId, actor.id)));
       // Leaving must mean losing access; through a group it would not, so say so and change nothing.
       const [still] = await tx.select({ ok: sql<boolean>`${canReadChat(actor.id)}` }).from(chats).where(eq(chats.id, chatId));

@@ -142,7 +142,8 @@ export async function createRecord(
     return row ?? null;
   });
   if (created) void deps.webhooks.kick().catch((error: unknown) => console.error("[webhooks]", error));
-  const chat = await openForEntity(deps, actor, { type: input.type, key: input.key });
+  // Whoever made the record on the floor is on its chat's access list (members-only types).
+  const chat = await openForEntity(deps, actor, { type: input.type, key: input.key }, { asCreator: created !== null });
   const [record] = await deps.db
     .select(refColumns)
     .from(entities)

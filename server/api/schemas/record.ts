@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MAX_IMPORT_BYTES } from "~/server/services/record-import";
+import { ZEntityType } from "./common";
 
 // Characters, an outer bound: the service counts the 2 MB in bytes.
 export const ZImportInput = z.object({
@@ -27,3 +28,9 @@ export const ZImportPreview = z.object({
 });
 
 export const ZImportResult = z.object({ created: z.number(), updated: z.number() });
+
+/** A record type's chat visibility: `open` (anyone who can scan may open) or `members` (invite-only). */
+export const ZRecordChatVisibility = z.enum(["open", "members"]);
+export const ZSetTypeVisibilityInput = z.object({ type: ZEntityType, visibility: ZRecordChatVisibility });
+export type TSetTypeVisibilityInput = z.infer<typeof ZSetTypeVisibilityInput>;
+export const ZTypeVisibilities = z.array(z.object({ type: z.string(), visibility: ZRecordChatVisibility }));
