@@ -11,6 +11,7 @@ import { getAuth } from "./auth";
 import { resolveAuthSecret } from "./auth-secret";
 import { type Env, EnvError, getEnv, publicUrl, shouldSeedDemo } from "./env";
 import { checkHealth } from "./http/health";
+import { addDefaultHeaders, securityHeaders } from "./http/security-headers";
 import { createRealtime, setProcessRealtime } from "./realtime";
 import { createBus } from "./realtime/bus";
 import { createStreamHandler } from "./realtime/stream";
@@ -70,7 +71,10 @@ async function main() {
   await app.prepare();
   const handleNext = app.getRequestHandler();
 
+  const headers = securityHeaders(publicUrl(env));
   const server = http.createServer((req, res) => {
+    // Every response, pages, API, stream and health alike (server/http/security-headers.ts).
+    addDefaultHeaders(res, headers);
     const pathname = (req.url ?? "/").split("?", 1)[0];
     if (pathname === "/api/stream") {
       handleStream(req, res).catch((error: unknown) => {
