@@ -35,7 +35,7 @@ function usernameOf(body: unknown): string {
 }
 
 /** Same-origin requests only: the origin the browser used must be the host it talked to. */
-function requestOrigin(request?: Request): string | undefined {
+export function requestOrigin(request?: Request): string | undefined {
   if (!request) return undefined;
   const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
   if (!host) return undefined;

@@ -13,6 +13,7 @@ import { type Env, EnvError, getEnv, publicUrl, shouldSeedDemo } from "./env";
 import { installCrashHandlers } from "./crash";
 import { createClientAddressResolver } from "./http/client-address";
 import { checkHealth } from "./http/health";
+import { addDefaultHeaders, securityHeaders } from "./http/security-headers";
 import { createRealtime, setProcessRealtime } from "./realtime";
 import { createBus } from "./realtime/bus";
 import { createStreamHandler } from "./realtime/stream";
@@ -83,8 +84,11 @@ async function main() {
   const handleNext = app.getRequestHandler();
 
   const clientAddress = createClientAddressResolver(env.TRUSTED_PROXIES);
+  const headers = securityHeaders(publicUrl(env));
   const server = http.createServer((req, res) => {
     clientAddress.apply(req);
+    // Every response, pages, API, stream and health alike (server/http/security-headers.ts).
+    addDefaultHeaders(res, headers);
     const pathname = (req.url ?? "/").split("?", 1)[0];
     if (pathname === "/api/stream") {
       handleStream(req, res).catch((error: unknown) => {

@@ -3,14 +3,19 @@ import { type Env, getEnv, vapidSubject } from "./env";
 import { getProcessRealtime } from "./realtime";
 import type { Deps } from "./services/deps";
 import { type PushNotifier, createPushNotifier } from "./services/push";
-import { SEND_RATE, createRateLimiter } from "./services/rate-limit";
+import { MUTATION_RATE, SEND_RATE, createRateLimiter } from "./services/rate-limit";
 import { type WebhookWorker, createWebhookWorker } from "./services/webhooks";
 
 /**
  * The services' dependencies for this process: one database, one realtime hub, one webhook
  * sender, one push sender and per-process rate limits, shared by tRPC, the REST API and the custom server.
  */
-type Holder = { __floorchatWebhooks?: WebhookWorker; __floorchatSendLimiter?: Deps["sendLimiter"]; __floorchatPush?: PushNotifier };
+type Holder = {
+  __floorchatWebhooks?: WebhookWorker;
+  __floorchatSendLimiter?: Deps["sendLimiter"];
+  __floorchatMutationLimiter?: Deps["mutationLimiter"];
+  __floorchatPush?: PushNotifier;
+};
 const holder = globalThis as Holder;
 
 export function outboundPolicy(env: Env) {
@@ -26,11 +31,13 @@ export async function getProcessDeps(env: Env = getEnv()): Promise<Deps> {
   holder.__floorchatPush ??= createPushNotifier({ db, vapid: { keys: configured, subject: vapidSubject(env) }, outbound, viewing: realtime.viewing });
   // Per process: each app instance limits the senders it serves (README, Limits).
   holder.__floorchatSendLimiter ??= createRateLimiter(SEND_RATE);
+  holder.__floorchatMutationLimiter ??= createRateLimiter(MUTATION_RATE);
   return {
     db,
     realtime,
     presence: realtime.presence,
     sendLimiter: holder.__floorchatSendLimiter,
+    mutationLimiter: holder.__floorchatMutationLimiter,
     webhooks: holder.__floorchatWebhooks,
     outbound,
     push: holder.__floorchatPush,

@@ -4,6 +4,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { createTRPCClient, httpBatchLink, httpLink, splitLink } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { type ReactNode, useState } from "react";
+import { MAX_BATCH_SIZE } from "~/lib/trpc/limits";
 import { wire } from "~/lib/trpc/wire";
 import type { AppRouter } from "~/server/api/root";
 
@@ -37,7 +38,7 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
         splitLink({
           condition: (op) => op.type === "query",
           true: httpLink({ url: "/api/trpc", transformer: wire }),
-          false: httpBatchLink({ url: "/api/trpc", transformer: wire }),
+          false: httpBatchLink({ url: "/api/trpc", transformer: wire, maxItems: MAX_BATCH_SIZE }),
         }),
       ],
     }),

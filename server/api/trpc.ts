@@ -54,9 +54,21 @@ const domainErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+/**
+ * Every mutation counts against its user's limit (Deps.mutationLimiter), so one session cannot
+ * flood the server with typing, reactions or read marks; message.send also has its own,
+ * tighter limit. Queries are not counted. Anonymous calls are refused by their procedures.
+ */
+const mutationRateLimit = t.middleware(({ ctx, type, next }) => {
+  if (type === "mutation" && ctx.actor && !ctx.mutationLimiter.take(ctx.actor.id)) {
+    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: "Too many actions at once; wait a moment" });
+  }
+  return next();
+});
+
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(domainErrors);
+export const publicProcedure = t.procedure.use(domainErrors).use(mutationRateLimit);
 
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.actor) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });

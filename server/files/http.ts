@@ -2,6 +2,8 @@ import { errorResponse } from "~/server/rest/core";
 import { type Actor, DomainError, type DomainErrorCode } from "~/server/domain-error";
 import { discardUpload, findReadableAttachment, storeUpload, assertCanUpload } from "~/server/services/attachments";
 import type { Deps } from "~/server/services/deps";
+import { readLimitedBody } from "~/server/http/body";
+import { FOREIGN_ORIGIN_MESSAGE, isForeignOrigin } from "~/server/http/origin";
 import type { FileStorage } from "~/server/storage";
 import { safeFileName } from "./name";
 import { FileRefused, MAX_ATTACHMENT_BYTES } from "./sniff";
@@ -10,7 +12,14 @@ import { FileRefused, MAX_ATTACHMENT_BYTES } from "./sniff";
  * The file routes (`/api/files…`), callable without Next: app/api/files/* pass the process's
  * deps and the session's actor; the integration tests pass their own.
  */
-export type FileRouteContext = { deps: Pick<Deps, "db">; storage: FileStorage; actor: Actor | null; allowedTypes: readonly string[] };
+export type FileRouteContext = {
+  deps: Pick<Deps, "db">;
+  storage: FileStorage;
+  actor: Actor | null;
+  allowedTypes: readonly string[];
+  /** PUBLIC_URL: uploads and discards from a page of another origin are refused. */
+  publicUrl: string;
+};
 
 const STATUS: Record<DomainErrorCode, number> = {
   invalid: 400,
@@ -34,26 +43,9 @@ function failure(error: unknown, what: string): Response {
 
 const tooLarge = () => errorResponse(413, "too_large", "A file may have at most 25 MB");
 
-/** The body, counted as it arrives: past the limit the rest is never read and nothing is kept. */
-async function readLimited(request: Request): Promise<Uint8Array | null> {
-  const reader = request.body?.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  while (reader) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_ATTACHMENT_BYTES) {
-      await reader.cancel().catch(() => undefined);
-      return null;
-    }
-    chunks.push(value);
-  }
-  return new Uint8Array(Buffer.concat(chunks));
-}
-
 /** `POST /api/files?chatId=…`: the body is the file's bytes, `x-file-name` its URI-encoded name. */
 export async function handleUpload(request: Request, ctx: FileRouteContext): Promise<Response> {
+  if (isForeignOrigin(request, ctx.publicUrl)) return errorResponse(403, "forbidden", FOREIGN_ORIGIN_MESSAGE);
   if (!ctx.actor) return errorResponse(401, "unauthorized", "Sign in to upload files");
   const chatId = new URL(request.url).searchParams.get("chatId") ?? "";
   if (!UUID.test(chatId)) return errorResponse(400, "invalid", "chatId must be a chat's id", { chatId: "Not a chat id" });
@@ -66,9 +58,7 @@ export async function handleUpload(request: Request, ctx: FileRouteContext): Pro
   try {
     // Access first: an outsider never gets the server to read 25 MB.
     await assertCanUpload(ctx.deps.db, ctx.actor, chatId);
-    const declared = Number(request.headers.get("content-length") ?? "0");
-    if (declared > MAX_ATTACHMENT_BYTES) return tooLarge();
-    const bytes = await readLimited(request);
+    const bytes = await readLimitedBody(request, MAX_ATTACHMENT_BYTES);
     if (!bytes) return tooLarge();
     const attachment = await storeUpload(ctx.deps, ctx.storage, ctx.actor, { chatId, name, bytes, allowedTypes: ctx.allowedTypes });
     return Response.json(attachment, { status: 201 });
@@ -127,7 +117,8 @@ export async function handleDownload(_request: Request, ctx: FileRouteContext, i
 }
 
 /** `DELETE /api/files/{id}`: the uploader takes a file out of a draft before sending. */
-export async function handleDiscard(_request: Request, ctx: FileRouteContext, id: string): Promise<Response> {
+export async function handleDiscard(request: Request, ctx: FileRouteContext, id: string): Promise<Response> {
+  if (isForeignOrigin(request, ctx.publicUrl)) return errorResponse(403, "forbidden", FOREIGN_ORIGIN_MESSAGE);
   if (!ctx.actor) return errorResponse(401, "unauthorized", "Sign in first");
   try {
     const removed = await discardUpload(ctx.deps.db, ctx.storage, ctx.actor, id);

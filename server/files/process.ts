@@ -1,5 +1,5 @@
 import { getSessionActor } from "~/server/api/session";
-import { getEnv } from "~/server/env";
+import { getEnv, publicUrl } from "~/server/env";
 import { getProcessDeps } from "~/server/process-deps";
 import { getProcessStorage } from "~/server/storage";
 import type { FileRouteContext } from "./http";
@@ -9,5 +9,5 @@ import { DEFAULT_ATTACHMENT_TYPES } from "./sniff";
 export async function fileRouteContext(request: Request): Promise<FileRouteContext> {
   const env = getEnv();
   const [deps, actor] = await Promise.all([getProcessDeps(env), getSessionActor(request.headers)]);
-  return { deps, storage: getProcessStorage(env), actor, allowedTypes: env.ATTACHMENT_TYPES ?? DEFAULT_ATTACHMENT_TYPES };
+  return { deps, storage: getProcessStorage(env), actor, allowedTypes: env.ATTACHMENT_TYPES ?? DEFAULT_ATTACHMENT_TYPES, publicUrl: publicUrl(env) };
 }

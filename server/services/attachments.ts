@@ -12,6 +12,7 @@ import { assertCanRead, canReadChat } from "./access";
 import type { Deps } from "./deps";
 import { attachmentKind } from "./messages";
 import { assertPermission } from "./permissions";
+import { createSemaphore } from "./semaphore";
 
 /** Uploads not yet sent with a message, per person: enough for a few drafts of ten files. */
 export const MAX_PENDING_UPLOADS = 30;
@@ -20,6 +21,16 @@ export const UNSENT_UPLOAD_TTL_MS = 24 * 3_600_000;
 export const THUMB_SIZE = 480;
 /** Decompression bombs: a 25 MB file can claim billions of pixels. 100 MP covers phone cameras. */
 const MAX_PIXELS = 100_000_000;
+/**
+ * Decoding one such image takes up to ~400 MB, so ten 25 MB photos uploaded at once would
+ * exhaust a small server's memory: two are processed at a time, a few dozen wait (a couple of
+ * people each adding ten photos), and past that an upload is refused with 429 to retry.
+ */
+const imageSlots = createSemaphore({
+  concurrency: 2,
+  maxWaiting: 32,
+  whenFull: () => new DomainError("rate_limited", "The server is busy with other photos; try again in a moment"),
+});
 
 export function toAttachmentDto(row: Pick<Attachment, "id" | "name" | "contentType" | "size" | "width" | "height">): AttachmentDto {
   return {
@@ -107,7 +118,7 @@ export async function storeUpload(deps: Pick<Deps, "db">, storage: FileStorage, 
   if (!sniffed.ok) throw new FileRefused("unsupported_type", sniffed.reason);
 
   const processed: Processed = sniffed.contentType.startsWith("image/")
-    ? await processImage(input.bytes, sniffed.contentType)
+    ? await imageSlots.run(() => processImage(input.bytes, sniffed.contentType))
     : { bytes: input.bytes, contentType: sniffed.contentType, thumb: null, width: null, height: null };
   const name = safeFileName(cleaned, processed.contentType);
   const id = randomUUID();

@@ -15,6 +15,8 @@ export type Deps = {
   realtime: Publisher;
   presence: Pick<PresenceStore, "onlineUserIds">;
   sendLimiter: RateLimiter;
+  /** Every tRPC mutation, per user (server/api/trpc.ts): typing, reactions, read marks and the rest. */
+  mutationLimiter: RateLimiter;
   /** Nudged after a commit that queued webhook deliveries, so they go out at once. */
   webhooks: Pick<WebhookWorker, "kick">;
   /** Which outbound URLs (webhooks, push endpoints) may be registered: loopback only in tests (OUTBOUND_ALLOW_LOOPBACK). */

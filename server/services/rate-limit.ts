@@ -27,3 +27,8 @@ export function createRateLimiter(options: { ratePerSecond: number; burst: numbe
 }
 
 export const SEND_RATE = { ratePerSecond: 10, burst: 20 } as const;
+/**
+ * Any mutation, per user: far above what a person (or the e2e suite) does, typing indicators
+ * and read marks included, yet it stops one session from flooding the server.
+ */
+export const MUTATION_RATE = { ratePerSecond: 30, burst: 60 } as const;

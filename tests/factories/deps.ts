@@ -41,8 +41,8 @@ export async function createTestWorld(
   const bus = await createBus(redisUrl, namespace);
   const instances: { realtime: Realtime; bus?: Bus }[] = [];
   const realtime = createRealtime({ db: database.db, bus, redisUrl, hub: options.hub });
-  // Tests send faster than people; the rate limit has its own test with its own limiter
-  // (messages.test.ts), and the app wires the real one (app/api/trpc/[trpc]/route.ts).
+  // Tests send faster than people; the rate limits have their own tests with their own limiters
+  // (messages.test.ts, limits.test.ts), and the app wires the real ones (server/process-deps.ts).
   // Webhooks may call a receiver on 127.0.0.1 here, retrying after 50 ms rather than 10 s.
   const webhooks = createWebhookWorker(database.db, { allowLoopback: true, retryDelaysMs: [50, 100, 200] });
   // Push likewise: endpoints on 127.0.0.1, keys generated into this database, quick retries.
@@ -59,6 +59,7 @@ export async function createTestWorld(
     realtime,
     presence: realtime.presence,
     sendLimiter: { take: () => true },
+    mutationLimiter: { take: () => true },
     webhooks,
     outbound: { allowLoopback: true },
     push,

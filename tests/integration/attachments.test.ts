@@ -47,6 +47,7 @@ describe("attachments: upload, sniffing, images and authorised downloads (PRODUC
     storage,
     actor: who ? actors[who] : null,
     allowedTypes: DEFAULT_ATTACHMENT_TYPES,
+    publicUrl: ORIGIN,
   });
 
   async function upload(who: Name | null, name: string, bytes: Uint8Array, options: { chatId?: string; headers?: Record<string, string> } = {}) {

@@ -1,7 +1,8 @@
 import { getAuth } from "~/server/auth";
+import { handleAuthRequest } from "~/server/http/auth";
 
 async function handler(req: Request) {
-  return (await getAuth()).handler(req);
+  return handleAuthRequest(req, await getAuth());
 }
 
 export { handler as GET, handler as POST };
