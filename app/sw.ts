@@ -118,7 +118,9 @@ self.addEventListener("sync", (event) => {
 self.addEventListener("push", (event) => {
   let payload: PushPayload | null = null;
   try {
-    payload = event.data ? (event.data.json() as PushPayload) : null;
+    const data: unknown = event.data ? event.data.json() : null;
+    // A payload is only ever read field by field, each checked for its type.
+    payload = data !== null && typeof data === "object" && !Array.isArray(data) ? (data as PushPayload) : null;
   } catch {
     payload = null;
   }
@@ -141,7 +143,10 @@ self.addEventListener("push", (event) => {
 
 self.addEventListener("notificationclick", (event) => {
   event.notification.close();
-  const target = new URL((event.notification.data as { url?: string } | null)?.url ?? "/chats", self.location.origin);
+  // Only a page of this app: a notification's data must never send a person to another site.
+  const url = (event.notification.data as { url?: unknown } | null)?.url;
+  const parsed = typeof url === "string" && url.startsWith("/") && !url.startsWith("//") ? new URL(url, self.location.origin) : null;
+  const target = parsed?.origin === self.location.origin ? parsed : new URL("/chats", self.location.origin);
   event.waitUntil(
     (async () => {
       const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });

@@ -10,6 +10,7 @@ import { demoUsernames, DEMO_PASSWORD, seedDemo } from "~/db/seed";
 import { getAuth } from "./auth";
 import { resolveAuthSecret } from "./auth-secret";
 import { type Env, EnvError, getEnv, publicUrl, shouldSeedDemo } from "./env";
+import { installCrashHandlers } from "./crash";
 import { checkHealth } from "./http/health";
 import { createRealtime, setProcessRealtime } from "./realtime";
 import { createBus } from "./realtime/bus";
@@ -36,6 +37,7 @@ function loadEnv(): Env {
 }
 
 async function main() {
+  installCrashHandlers();
   const startedAt = performance.now();
   const env = loadEnv();
 

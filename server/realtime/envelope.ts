@@ -22,3 +22,28 @@ export interface Publisher {
 }
 
 export const EVENTS_CHANNEL = "events";
+
+const isStringList = (value: unknown) => Array.isArray(value) && value.every((item) => typeof item === "string");
+
+/**
+ * An envelope from the bus, or null for anything malformed (another version's instance, a stray
+ * PUBLISH): one bad message must be logged and skipped, never crash or wedge the hub.
+ */
+export function parseEnvelope(payload: string): Envelope | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(payload);
+  } catch {
+    return null;
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return null;
+  const envelope = value as Record<string, unknown>;
+  const event = envelope.event as Record<string, unknown> | null | undefined;
+  if (event === null || typeof event !== "object" || Array.isArray(event) || typeof event.type !== "string") return null;
+  if (envelope.id !== undefined && !Number.isSafeInteger(envelope.id)) return null;
+  if (envelope.chatId !== undefined && typeof envelope.chatId !== "string") return null;
+  if (envelope.only !== undefined && !isStringList(envelope.only)) return null;
+  if (envelope.also !== undefined && envelope.also !== "all" && !isStringList(envelope.also)) return null;
+  if (envelope.except !== undefined && typeof envelope.except !== "string") return null;
+  return value as Envelope;
+}

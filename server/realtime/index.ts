@@ -3,7 +3,7 @@ import { eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "~/db/client";
 import { users } from "~/db/schema";
 import type { Bus } from "./bus";
-import { EVENTS_CHANNEL, type Envelope, type Publisher } from "./envelope";
+import { EVENTS_CHANNEL, type Envelope, type Publisher, parseEnvelope } from "./envelope";
 import { Hub, type HubOptions } from "./hub";
 import { type PresenceStore, createMemoryPresence, createRedisPresence } from "./presence-store";
 import { type ViewingStore, createMemoryViewing, createRedisViewing } from "./viewing-store";
@@ -81,7 +81,10 @@ export function createRealtime(options: {
   });
 
   const unsubscribe = bus.subscribe((channel, payload) => {
-    if (channel === EVENTS_CHANNEL) hub.receive(JSON.parse(payload) as Envelope);
+    if (channel !== EVENTS_CHANNEL) return;
+    const envelope = parseEnvelope(payload);
+    if (envelope) hub.receive(envelope);
+    else console.error(`[bus] skipped a malformed message: ${payload.slice(0, 200)}`);
   });
 
   // An instance that dies says nothing; every instance notices its users' keys expiring and

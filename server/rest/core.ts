@@ -115,6 +115,15 @@ async function readBody(request: Request): Promise<{ ok: true; value: unknown } 
   }
 }
 
+/** Path parameters, percent-decoded; null when a value is not valid percent-encoded UTF-8. */
+function decodeParams(names: string[], match: RegExpExecArray): Record<string, string> | null {
+  try {
+    return Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]));
+  } catch {
+    return null;
+  }
+}
+
 export type RestOptions = { deps: Deps; limiter: RateLimiter };
 
 /** Builds the handler for `/api/v1/*` from the routes. Public routes (documentation) skip the token. */
@@ -147,7 +156,8 @@ export function createRestHandler(routes: Route[], publicRoutes: Record<string, 
       }
       if (!options.limiter.take(token.id)) throw new DomainError("rate_limited", "Too many requests for this token; slow down");
 
-      const rawParams = Object.fromEntries(found.names.map((name, i) => [name, decodeURIComponent(found.match[i + 1]!)]));
+      const rawParams = decodeParams(found.names, found.match);
+      if (!rawParams) return errorResponse(400, "invalid", "The path has bad percent-encoding");
       const params = found.route.params ? found.route.params.safeParse(rawParams) : { success: true as const, data: rawParams };
       if (!params.success) return errorResponse(400, "invalid", "Invalid path", fieldsOf(params.error, ""));
 

@@ -15,8 +15,14 @@ export const DEFAULT_PERMISSIONS: Record<Role, Record<Permission, boolean>> = {
 export async function hasPermission(db: Db | Tx, actor: Actor, permission: Permission): Promise<boolean> {
   if (actor.role === "admin") return true;
   const [row] = await db.select({ value: settings.value }).from(settings).where(eq(settings.key, "permissions"));
-  const overrides = (row?.value ?? {}) as Partial<Record<Role, Partial<Record<Permission, boolean>>>>;
-  return overrides[actor.role]?.[permission] ?? DEFAULT_PERMISSIONS[actor.role][permission];
+  // Only an own boolean counts: an inherited or odd value (a polluted prototype, a hand-edited
+  // settings row) must never grant a right.
+  const override = ownValue(ownValue(row?.value, actor.role), permission);
+  return typeof override === "boolean" ? override : DEFAULT_PERMISSIONS[actor.role][permission];
+}
+
+function ownValue(value: unknown, key: string): unknown {
+  return value !== null && typeof value === "object" && Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
 }
 
 export async function assertPermission(db: Db | Tx, actor: Actor, permission: Permission, message: string): Promise<void> {

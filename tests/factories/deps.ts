@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Database } from "~/db/client";
 import type { Auth } from "~/server/auth";
 import { type Realtime, createRealtime } from "~/server/realtime";
-import { createBus } from "~/server/realtime/bus";
+import { type Bus, createBus } from "~/server/realtime/bus";
 import { ensureCompanyChat } from "~/server/services/chats";
 import type { Deps } from "~/server/services/deps";
 import { type PushNotifier, type PushOptions, createPushNotifier } from "~/server/services/push";
@@ -15,6 +15,7 @@ export type TestWorld = {
   deps: Deps;
   auth: Auth;
   realtime: Realtime;
+  bus: Bus;
   webhooks: WebhookWorker;
   push: PushNotifier;
   close(): Promise<void>;
@@ -61,6 +62,7 @@ export async function createTestWorld(
     deps,
     auth: createTestAuth(database.db),
     realtime,
+    bus,
     webhooks,
     push,
     async close() {

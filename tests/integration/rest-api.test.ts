@@ -94,6 +94,12 @@ describe("REST API for scripts (PRODUCT.md W2, C5, A2)", () => {
       expect((await call("GET", "/entities/order/SO-77")).json).toMatchObject({ title: "Order 77 (rush)", fields: { lines: 3 } });
     });
 
+    it("answers 400 to bad percent-encoding in the path, never 500", async () => {
+      for (const path of ["/entities/order/%E0%A4%A", "/entities/order/%ZZ", "/entities/%ff/SO-1", "/entities/order/%C0%AF"]) {
+        expect(await call("GET", path)).toMatchObject({ status: 400, json: { error: { code: "invalid" } } });
+      }
+    });
+
     it("answers 400 with a message per field and writes nothing", async () => {
       const badBody = await call("PUT", "/entities/order/SO-78", { body: { title: "", url: "ftp://x" } });
       expect(badBody).toMatchObject({ status: 400, json: { error: { code: "invalid" } } });

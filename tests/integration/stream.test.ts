@@ -52,6 +52,22 @@ describe("GET /api/stream", () => {
     stream.close();
   });
 
+  it("skips malformed messages on the bus, keeps the instance up and delivers the next event", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const stream = await openStream(server.url, cookies.pia);
+    await stream.next("ready");
+    for (const bad of ["not json", "null", "[]", '{"event":null}', '{"event":{"type":"presence"},"only":"x"}', '{"event":{"type":"presence"},"id":"1"}']) {
+      await world.bus.publish("events", bad);
+    }
+    const good = { event: { type: "presence", changes: [{ userId: "after-garbage", online: true }] }, only: [pia.id] };
+    await world.bus.publish("events", JSON.stringify(good));
+    const delivered = await stream.next("presence", (event) => event.changes.some((change) => change.userId === "after-garbage"));
+    expect(delivered.event.changes).toEqual(good.event.changes);
+    expect(errors.mock.calls.filter(([line]) => String(line).startsWith("[bus] skipped")).length).toBe(6);
+    errors.mockRestore();
+    stream.close();
+  });
+
   it("delivers a message to the chat's readers and to nobody else", async () => {
     const room = await createRoom(world.deps, mark, { title: "Dock 3", visibility: "private", access: { userIds: [pia.id], groupIds: [] } });
     const piaStream = await openStream(server.url, cookies.pia);
