@@ -12,6 +12,7 @@ import { resolveAuthSecret } from "./auth-secret";
 import { type Env, EnvError, getEnv, publicUrl, shouldSeedDemo } from "./env";
 import { installCrashHandlers } from "./crash";
 import { checkHealth } from "./http/health";
+import { refuseMalformedRequest } from "./http/request-guard";
 import { createRealtime, setProcessRealtime } from "./realtime";
 import { createBus } from "./realtime/bus";
 import { createStreamHandler } from "./realtime/stream";
@@ -73,6 +74,7 @@ async function main() {
   const handleNext = app.getRequestHandler();
 
   const server = http.createServer((req, res) => {
+    if (refuseMalformedRequest(req, res)) return;
     const pathname = (req.url ?? "/").split("?", 1)[0];
     if (pathname === "/api/stream") {
       handleStream(req, res).catch((error: unknown) => {
