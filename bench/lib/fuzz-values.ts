@@ -58,7 +58,7 @@ const SPECIAL_STRINGS = [
   "Bearer ",
 ];
 
-export function hostileString(known: KnownIds, maxHuge = 200_000): fc.Arbitrary<string> {
+export function hostileString(known: KnownIds, maxHuge = 50_000): fc.Arbitrary<string> {
   return fc.oneof(
     { weight: 4, arbitrary: fc.string({ maxLength: 40, unit: "binary" }) },
     { weight: 3, arbitrary: fc.constantFrom(...SPECIAL_STRINGS) },
@@ -80,7 +80,7 @@ const hostileNumber = fc.oneof(
 );
 
 /** Any JSON value, up to a few levels deep, with hostile keys and leaves. */
-export function hostileJson(known: KnownIds, maxHuge = 200_000): fc.Arbitrary<unknown> {
+export function hostileJson(known: KnownIds, maxHuge = 50_000): fc.Arbitrary<unknown> {
   const leaf = fc.oneof(
     fc.constant(null),
     fc.boolean(),
