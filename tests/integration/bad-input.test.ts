@@ -1,7 +1,55 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { serialize } from "~/lib/trpc/wire";
+import { appRouter } from "~/server/api/root";
+import { createContext } from "~/server/api/trpc";
 import { refuseMalformedRequest } from "~/server/http/request-guard";
+import { TEST_ORIGIN, createPersonas, signIn } from "../factories/auth";
+import { type TestWorld, createTestWorld } from "../factories/deps";
+
+type ErrorBody = { error: { json: { data: { code: string; httpStatus: number; fields: Record<string, string> | null } } } };
+
+/** Inputs bench:fuzz found answered with a 500, sent through the real tRPC handler. */
+describe("tRPC inputs found by bench:fuzz", () => {
+  let world: TestWorld;
+  let cookie: string;
+
+  const query = (path: string, input: unknown) =>
+    fetchRequestHandler({
+      endpoint: "/api/trpc",
+      req: new Request(`${TEST_ORIGIN}/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify(serialize(input)))}`, { headers: { cookie } }),
+      router: appRouter,
+      createContext: ({ req }) => createContext({ deps: world.deps, auth: world.auth, headers: req.headers }),
+    });
+
+  beforeAll(async () => {
+    world = await createTestWorld();
+    await createPersonas(world.database.db);
+    cookie = await signIn(world.auth, "pia");
+  });
+  afterAll(() => world.close());
+
+  it("answers 400 to a search date PostgreSQL cannot hold (the earliest JavaScript date), not 500", async () => {
+    const response = await query("search.messages", { q: "dock", from: new Date(-8.64e15) });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as ErrorBody;
+    expect(body.error.json.data.code).toBe("BAD_REQUEST");
+    expect(body.error.json.data.fields?.from).toBe("Pick a date after 1970");
+  });
+
+  it("answers 400 to a search date past the year 9999", async () => {
+    const response = await query("search.messages", { q: "dock", to: new Date(8.64e15) });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as ErrorBody).error.json.data.fields?.to).toBe("Pick a date before the year 10000");
+  });
+
+  it("still searches within a date range", async () => {
+    const response = await query("search.messages", { q: "dock", from: new Date("2020-01-01"), to: new Date("2100-01-01") });
+    expect(response.status).toBe(200);
+  });
+});
 
 type Answer = { status: number; allow: string | undefined; body: string };
 
