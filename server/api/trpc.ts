@@ -5,6 +5,7 @@ import type { Deps } from "~/server/services/deps";
 import { findActor } from "~/server/services/users";
 import { type Actor, DomainError, type DomainErrorCode } from "~/server/domain-error";
 import type { Auth } from "~/server/auth";
+import { hasNulCharacter } from "~/server/http/nul";
 
 export type Context = Deps & { actor: Actor | null };
 
@@ -56,7 +57,13 @@ const domainErrors = t.middleware(async ({ next }) => {
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(domainErrors);
+/** Before any input schema: text with U+0000 would reach PostgreSQL and fail there (server/http/nul.ts). */
+const refuseNul = t.middleware(async ({ getRawInput, next }) => {
+  if (hasNulCharacter(await getRawInput())) throw new TRPCError({ code: "BAD_REQUEST", message: "Text may not contain the NUL character" });
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(domainErrors).use(refuseNul);
 
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.actor) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });

@@ -3,6 +3,7 @@ import { DomainError, type DomainErrorCode } from "~/server/domain-error";
 import type { Deps } from "~/server/services/deps";
 import { type Scope, type TokenPrincipal, authenticateToken } from "~/server/services/tokens";
 import type { RateLimiter } from "~/server/services/rate-limit";
+import { hasNulCharacter } from "~/server/http/nul";
 
 /**
  * The REST API for scripts (`/api/v1/…`, README "API for scripts"). Each route declares its
@@ -158,16 +159,20 @@ export function createRestHandler(routes: Route[], publicRoutes: Record<string, 
 
       const rawParams = decodeParams(found.names, found.match);
       if (!rawParams) return errorResponse(400, "invalid", "The path has bad percent-encoding");
+      const rawQuery = Object.fromEntries(url.searchParams);
+      // Text with U+0000 would reach PostgreSQL and fail there (server/http/nul.ts).
+      if (hasNulCharacter([rawParams, rawQuery])) return errorResponse(400, "invalid", "Text may not contain the NUL character");
       const params = found.route.params ? found.route.params.safeParse(rawParams) : { success: true as const, data: rawParams };
       if (!params.success) return errorResponse(400, "invalid", "Invalid path", fieldsOf(params.error, ""));
 
-      const query = found.route.query ? found.route.query.safeParse(Object.fromEntries(url.searchParams)) : { success: true as const, data: undefined };
+      const query = found.route.query ? found.route.query.safeParse(rawQuery) : { success: true as const, data: undefined };
       if (!query.success) return errorResponse(400, "invalid", "Invalid query", fieldsOf(query.error, ""));
 
       let body: unknown;
       if (found.route.body) {
         const raw = await readBody(request);
         if (!raw.ok) return raw.response;
+        if (hasNulCharacter(raw.value)) return errorResponse(400, "invalid", "Text may not contain the NUL character");
         const parsed = found.route.body.safeParse(raw.value ?? {});
         if (!parsed.success) return errorResponse(400, "invalid", "Invalid request body", fieldsOf(parsed.error, ""));
         body = parsed.data;

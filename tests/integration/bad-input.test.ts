@@ -1,4 +1,7 @@
+import fs from "node:fs";
 import http from "node:http";
+import os from "node:os";
+import path from "node:path";
 import type { AddressInfo } from "node:net";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,6 +9,13 @@ import { serialize } from "~/lib/trpc/wire";
 import { appRouter } from "~/server/api/root";
 import { createContext } from "~/server/api/trpc";
 import { refuseMalformedRequest } from "~/server/http/request-guard";
+import { ROUTES, createRest } from "~/server/rest";
+import { createRateLimiter } from "~/server/services/rate-limit";
+import { createToken } from "~/server/services/tokens";
+import { messages } from "~/db/schema";
+import { handleUpload } from "~/server/files/http";
+import { createDiskStorage } from "~/server/storage/disk";
+import { findActor } from "~/server/services/users";
 import { TEST_ORIGIN, createPersonas, signIn } from "../factories/auth";
 import { type TestWorld, createTestWorld } from "../factories/deps";
 
@@ -43,6 +53,50 @@ describe("tRPC inputs found by bench:fuzz", () => {
     const response = await query("search.messages", { q: "dock", to: new Date(8.64e15) });
     expect(response.status).toBe(400);
     expect(((await response.json()) as ErrorBody).error.json.data.fields?.to).toBe("Pick a date before the year 10000");
+  });
+
+  it("answers 400 to text holding U+0000 (PostgreSQL text cannot hold it) and stores nothing", async () => {
+    const [company] = await world.database.db.query.chats.findMany({ where: (c, { eq }) => eq(c.kind, "company") });
+    const before = await world.database.db.$count(messages);
+    const response = await fetchRequestHandler({
+      endpoint: "/api/trpc",
+      req: new Request(`${TEST_ORIGIN}/api/trpc/message.send`, {
+        method: "POST",
+        headers: { cookie, origin: TEST_ORIGIN, "content-type": "application/json" },
+        body: JSON.stringify(serialize({ chatId: company!.id, clientId: "nul-test-1", body: "dock \u0000 3" })),
+      }),
+      router: appRouter,
+      createContext: ({ req }) => createContext({ deps: world.deps, auth: world.auth, headers: req.headers }),
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as ErrorBody).error.json.data.code).toBe("BAD_REQUEST");
+    expect(await world.database.db.$count(messages)).toBe(before);
+  });
+
+  it("answers 400 to a REST path, query or body holding U+0000, not 500", async () => {
+    const handle = createRest(ROUTES, TEST_ORIGIN);
+    const limiter = createRateLimiter({ ratePerSecond: 1000, burst: 1000 });
+    const { token } = await createToken(world.deps.db, "system", { name: "NUL test", scopes: ["read", "entities:write"] });
+    const rest = (method: string, path: string, body?: unknown) =>
+      handle(new Request(`${TEST_ORIGIN}/api/v1${path}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) }), { deps: world.deps, limiter });
+    for (const response of [
+      await rest("GET", "/entities/ref/a%00b"),
+      await rest("GET", "/entities/order/SO-1/history?after=%00"),
+      await rest("PUT", "/entities/order/SO-NUL", { title: "a\u0000b" }),
+      await rest("PUT", "/entities/order/SO-NUL", { title: "ok", fields: { "k\u0000": 1 } }),
+    ]) {
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe("invalid");
+    }
+  });
+
+  it("answers 400 to an upload whose x-file-name decodes to U+0000", async () => {
+    const pia = await world.database.db.query.users.findFirst({ where: (u, { eq }) => eq(u.username, "pia") });
+    const actor = await findActor(world.database.db, pia!.id);
+    const [company] = await world.database.db.query.chats.findMany({ where: (c, { eq }) => eq(c.kind, "company") });
+    const request = new Request(`${TEST_ORIGIN}/api/files?chatId=${company!.id}`, { method: "POST", headers: { "x-file-name": "a%00b.png" }, body: "x" });
+    const response = await handleUpload(request, { deps: world.deps, storage: createDiskStorage(fs.mkdtempSync(path.join(os.tmpdir(), "floorchat-nul-"))), actor, allowedTypes: ["image/png"] });
+    expect(response.status).toBe(400);
   });
 
   it("still searches within a date range", async () => {
