@@ -327,11 +327,11 @@ export function authTargets(known: KnownIds, port: number): fc.Arbitrary<FuzzReq
 }
 
 /**
- * Node's HTTP parser refuses a request line with bytes above 0x7e (400, then it closes the
- * socket): a body sent after such a line meets a reset socket, which says nothing about the app.
+ * Node's HTTP parser refuses a request line with bytes above 0x7e (400) or past ~16 KB (431), then
+ * closes the socket: a body sent after such a line meets a reset socket, which says nothing about the app.
  */
 export function parserSafe(request: FuzzRequest): FuzzRequest {
-  return /[^\x21-\x7e]/.test(request.path) ? { ...request, body: undefined } : request;
+  return /[^\x21-\x7e]/.test(request.path) || request.path.length > 12_000 ? { ...request, body: undefined } : request;
 }
 
 /** Headers any request may carry besides its own: huge, repeated, badly encoded cookies. */
