@@ -5,7 +5,7 @@ import type { Deps } from "~/server/services/deps";
 import { findActor } from "~/server/services/users";
 import { type Actor, DomainError, type DomainErrorCode } from "~/server/domain-error";
 import type { Auth } from "~/server/auth";
-import { hasNulCharacter } from "~/server/http/nul";
+import { hasUnstorableText } from "~/server/http/unstorable-text";
 
 export type Context = Deps & { actor: Actor | null };
 
@@ -57,9 +57,9 @@ const domainErrors = t.middleware(async ({ next }) => {
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-/** Before any input schema: text with U+0000 would reach PostgreSQL and fail there (server/http/nul.ts). */
+/** Before any input schema: text with U+0000 would reach PostgreSQL and fail there (server/http/unstorable-text.ts). */
 const refuseNul = t.middleware(async ({ getRawInput, next }) => {
-  if (hasNulCharacter(await getRawInput())) throw new TRPCError({ code: "BAD_REQUEST", message: "Text may not contain the NUL character" });
+  if (hasUnstorableText(await getRawInput())) throw new TRPCError({ code: "BAD_REQUEST", message: "Text holds a character that cannot be stored (NUL or half a surrogate pair)" });
   return next();
 });
 

@@ -3,7 +3,7 @@ import { type Actor, DomainError, type DomainErrorCode } from "~/server/domain-e
 import { discardUpload, findReadableAttachment, storeUpload, assertCanUpload } from "~/server/services/attachments";
 import type { Deps } from "~/server/services/deps";
 import type { FileStorage } from "~/server/storage";
-import { hasNulCharacter } from "~/server/http/nul";
+import { hasUnstorableText } from "~/server/http/unstorable-text";
 import { FileRefused, MAX_ATTACHMENT_BYTES } from "./sniff";
 
 /**
@@ -63,8 +63,8 @@ export async function handleUpload(request: Request, ctx: FileRouteContext): Pro
   } catch {
     return errorResponse(400, "invalid", "x-file-name must be URI-encoded", { name: "Not URI-encoded" });
   }
-  // The name is stored as text, which cannot hold U+0000 (server/http/nul.ts).
-  if (hasNulCharacter(name)) return errorResponse(400, "invalid", "x-file-name may not contain the NUL character", { name: "Contains NUL" });
+  // The name is stored as text, which cannot hold U+0000 (server/http/unstorable-text.ts).
+  if (hasUnstorableText(name)) return errorResponse(400, "invalid", "x-file-name holds a character that cannot be stored", { name: "Contains NUL" });
   try {
     // Access first: an outsider never gets the server to read 25 MB.
     await assertCanUpload(ctx.deps.db, ctx.actor, chatId);
