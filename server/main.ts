@@ -14,6 +14,7 @@ import { installCrashHandlers } from "./crash";
 import { createClientAddressResolver } from "./http/client-address";
 import { checkHealth } from "./http/health";
 import { addDefaultHeaders, securityHeaders } from "./http/security-headers";
+import { refuseMalformedRequest } from "./http/request-guard";
 import { createRealtime, setProcessRealtime } from "./realtime";
 import { createBus } from "./realtime/bus";
 import { createStreamHandler } from "./realtime/stream";
@@ -89,6 +90,7 @@ async function main() {
     clientAddress.apply(req);
     // Every response, pages, API, stream and health alike (server/http/security-headers.ts).
     addDefaultHeaders(res, headers);
+    if (refuseMalformedRequest(req, res)) return;
     const pathname = (req.url ?? "/").split("?", 1)[0];
     if (pathname === "/api/stream") {
       handleStream(req, res).catch((error: unknown) => {

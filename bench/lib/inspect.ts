@@ -1,6 +1,6 @@
 /**
- * Asks a running instance (started with `--inspect=127.0.0.1:<port>`) for a full GC and its
- * `process.memoryUsage()`, over the DevTools protocol. Node 20 has no WebSocket client without
+ * Evaluates an expression in a running instance (started with `--inspect=127.0.0.1:<port>`),
+ * e.g. a full GC and its `process.memoryUsage()`, over the DevTools protocol. Node 20 has no WebSocket client without
  * a flag, so a tiny helper process with `--experimental-websocket` does the talking.
  */
 import { execFile } from "node:child_process";
@@ -8,7 +8,7 @@ import { execFile } from "node:child_process";
 export type MemoryUsage = { rss: number; heapTotal: number; heapUsed: number; external: number; arrayBuffers: number };
 
 const HELPER = `
-const [url, collect] = process.argv.slice(1);
+const [url, collect, expression] = process.argv.slice(1);
 const ws = new WebSocket(url);
 let id = 0;
 const pending = new Map();
@@ -27,7 +27,7 @@ ws.onmessage = (m) => {
 ws.onerror = () => { console.error("inspector connection failed"); process.exit(1); };
 ws.onopen = async () => {
   if (collect === "1") await call("HeapProfiler.collectGarbage");
-  const r = await call("Runtime.evaluate", { expression: "JSON.stringify(process.memoryUsage())", returnByValue: true });
+  const r = await call("Runtime.evaluate", { expression, returnByValue: true });
   console.log(r.result.value);
   ws.close();
   process.exit(0);
@@ -35,16 +35,21 @@ ws.onopen = async () => {
 `;
 
 export async function inspectMemory(inspectPort: number, collectGarbage: boolean): Promise<MemoryUsage> {
+  return JSON.parse(await inspectEvaluate(inspectPort, "JSON.stringify(process.memoryUsage())", collectGarbage)) as MemoryUsage;
+}
+
+/** The string value of `expression` evaluated in the instance's main context. */
+export async function inspectEvaluate(inspectPort: number, expression: string, collectGarbage = false): Promise<string> {
   const targets = (await (await fetch(`http://127.0.0.1:${inspectPort}/json/list`)).json()) as { webSocketDebuggerUrl: string }[];
   const url = targets[0]?.webSocketDebuggerUrl;
   if (!url) throw new Error(`no inspector target on port ${inspectPort}`);
   const out = await new Promise<string>((resolve, reject) =>
     execFile(
       process.execPath,
-      ["--experimental-websocket", "--no-warnings", "-e", HELPER, url, collectGarbage ? "1" : "0"],
+      ["--experimental-websocket", "--no-warnings", "-e", HELPER, url, collectGarbage ? "1" : "0", expression],
       { timeout: 60_000 },
       (error, stdout, stderr) => (error ? reject(new Error(`${error.message} ${stderr}`)) : resolve(stdout)),
     ),
   );
-  return JSON.parse(out.trim()) as MemoryUsage;
+  return out.trim();
 }

@@ -58,6 +58,8 @@ export async function freePorts(count: number, taken: ReadonlySet<number> = new 
 
 export type StartOptions = {
   count: number;
+  /** Listen on these ports (one per instance) instead of free ones from the range. */
+  ports?: number[];
   env: Record<string, string>;
   /** Write a V8 CPU profile of each instance into this directory when it exits. */
   cpuProfileDir?: string;
@@ -73,10 +75,10 @@ export type StartOptions = {
 const started = new Set<Instance>();
 
 export async function startInstances(options: StartOptions): Promise<Instance[]> {
-  const all = await freePorts(options.inspect ? 2 * options.count : options.count);
-  const ports = all.slice(0, options.count);
+  const ports = options.ports ?? (await freePorts(options.count));
+  const inspectPorts = options.inspect ? await freePorts(options.count, new Set(ports)) : [];
   const instances = ports.map((port, index) => {
-    const inspectPort = options.inspect ? all[options.count + index] : undefined;
+    const inspectPort = inspectPorts[index];
     // One directory per instance: tsx's loader thread writes a profile of its own beside the main thread's.
     const nodeArgs = options.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir(options.cpuProfileDir, index)}`] : [];
     if (inspectPort) nodeArgs.push(`--inspect=127.0.0.1:${inspectPort}`);

@@ -65,7 +65,8 @@ export function runBench(main: () => Promise<void>, timeLimitMs: number): void {
   }, timeLimitMs);
   limit.unref();
   main().then(
-    () => cleanup().finally(() => process.exit(0)),
+    // A benchmark that judges its run (bench:fuzz) sets process.exitCode before it returns.
+    () => cleanup().finally(() => process.exit(process.exitCode ?? 0)),
     (error: unknown) => {
       if (!stopping) console.error("[bench] failed:", error instanceof Error ? (error.stack ?? error.message) : error);
       void cleanup().finally(() => process.exit(1));

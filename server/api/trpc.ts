@@ -5,6 +5,7 @@ import type { Deps } from "~/server/services/deps";
 import { findActor } from "~/server/services/users";
 import { type Actor, DomainError, type DomainErrorCode } from "~/server/domain-error";
 import type { Auth } from "~/server/auth";
+import { hasUnstorableText } from "~/server/http/unstorable-text";
 
 export type Context = Deps & { actor: Actor | null };
 
@@ -68,7 +69,13 @@ const mutationRateLimit = t.middleware(({ ctx, type, next }) => {
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(domainErrors).use(mutationRateLimit);
+/** Before any input schema: text with U+0000 would reach PostgreSQL and fail there (server/http/unstorable-text.ts). */
+const refuseNul = t.middleware(async ({ getRawInput, next }) => {
+  if (hasUnstorableText(await getRawInput())) throw new TRPCError({ code: "BAD_REQUEST", message: "Text holds a character that cannot be stored (NUL or half a surrogate pair)" });
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(domainErrors).use(refuseNul).use(mutationRateLimit);
 
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.actor) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });

@@ -6,6 +6,7 @@ import { readLimitedBody } from "~/server/http/body";
 import { FOREIGN_ORIGIN_MESSAGE, isForeignOrigin } from "~/server/http/origin";
 import type { FileStorage } from "~/server/storage";
 import { safeFileName } from "./name";
+import { hasUnstorableText } from "~/server/http/unstorable-text";
 import { FileRefused, MAX_ATTACHMENT_BYTES } from "./sniff";
 
 /**
@@ -55,6 +56,8 @@ export async function handleUpload(request: Request, ctx: FileRouteContext): Pro
   } catch {
     return errorResponse(400, "invalid", "x-file-name must be URI-encoded", { name: "Not URI-encoded" });
   }
+  // The name is stored as text, which cannot hold U+0000 (server/http/unstorable-text.ts).
+  if (hasUnstorableText(name)) return errorResponse(400, "invalid", "x-file-name holds a character that cannot be stored", { name: "Contains NUL" });
   try {
     // Access first: an outsider never gets the server to read 25 MB.
     await assertCanUpload(ctx.deps.db, ctx.actor, chatId);

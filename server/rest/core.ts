@@ -3,6 +3,7 @@ import { DomainError, type DomainErrorCode } from "~/server/domain-error";
 import type { Deps } from "~/server/services/deps";
 import { type Scope, type TokenPrincipal, authenticateToken } from "~/server/services/tokens";
 import type { RateLimiter } from "~/server/services/rate-limit";
+import { hasUnstorableText } from "~/server/http/unstorable-text";
 
 /**
  * The REST API for scripts (`/api/v1/…`, README "API for scripts"). Each route declares its
@@ -158,16 +159,20 @@ export function createRestHandler(routes: Route[], publicRoutes: Record<string, 
 
       const rawParams = decodeParams(found.names, found.match);
       if (!rawParams) return errorResponse(400, "invalid", "The path has bad percent-encoding");
+      const rawQuery = Object.fromEntries(url.searchParams);
+      // Text with U+0000 would reach PostgreSQL and fail there (server/http/unstorable-text.ts).
+      if (hasUnstorableText([rawParams, rawQuery])) return errorResponse(400, "invalid", "Text holds a character that cannot be stored (NUL or half a surrogate pair)");
       const params = found.route.params ? found.route.params.safeParse(rawParams) : { success: true as const, data: rawParams };
       if (!params.success) return errorResponse(400, "invalid", "Invalid path", fieldsOf(params.error, ""));
 
-      const query = found.route.query ? found.route.query.safeParse(Object.fromEntries(url.searchParams)) : { success: true as const, data: undefined };
+      const query = found.route.query ? found.route.query.safeParse(rawQuery) : { success: true as const, data: undefined };
       if (!query.success) return errorResponse(400, "invalid", "Invalid query", fieldsOf(query.error, ""));
 
       let body: unknown;
       if (found.route.body) {
         const raw = await readBody(request);
         if (!raw.ok) return raw.response;
+        if (hasUnstorableText(raw.value)) return errorResponse(400, "invalid", "Text holds a character that cannot be stored (NUL or half a surrogate pair)");
         const parsed = found.route.body.safeParse(raw.value ?? {});
         if (!parsed.success) return errorResponse(400, "invalid", "Invalid request body", fieldsOf(parsed.error, ""));
         body = parsed.data;

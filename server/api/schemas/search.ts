@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { MAX_QUERY_LENGTH, MAX_SEARCH_PAGE, type SearchResult } from "~/server/services/search";
-import { ZId, ZUserId } from "./common";
+import { ZDateInput, ZId, ZUserId } from "./common";
 
 export const ZSearchMessagesInput = z
   .object({
@@ -11,8 +11,8 @@ export const ZSearchMessagesInput = z
       .max(MAX_QUERY_LENGTH, { error: `At most ${MAX_QUERY_LENGTH} characters` }),
     chatId: ZId.optional(),
     senderId: ZUserId.optional(),
-    from: z.date().optional(),
-    to: z.date().optional(),
+    from: ZDateInput.optional(),
+    to: ZDateInput.optional(),
     hasFile: z.boolean().optional(),
     limit: z.number().int().min(1).max(MAX_SEARCH_PAGE).default(20),
     before: ZId.optional(),

@@ -1,0 +1,28 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+/** The methods Next.js serves. For any other (TRACE, PROPFIND…) its handler throws and answers 500. */
+const METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"];
+
+function refuse(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}) {
+  res.writeHead(status, { "Content-Type": "application/json", ...headers }).end(JSON.stringify({ error: { code, message } }));
+}
+
+/**
+ * Answers, before Next.js sees it, a request Next would answer with a 500 (DESIGN.md invariant
+ * 6): a method it does not serve, or a path that is not valid percent-encoded UTF-8 (`/api/files/%zz`:
+ * Next's route matcher throws decoding the dynamic segment). Returns whether it answered.
+ */
+export function refuseMalformedRequest(req: IncomingMessage, res: ServerResponse): boolean {
+  if (!METHODS.includes(req.method ?? "")) {
+    refuse(res, 405, "method_not_allowed", `Use ${METHODS.join(", ")}`, { Allow: METHODS.join(", ") });
+    return true;
+  }
+  const pathname = (req.url ?? "/").split("?", 1)[0]!;
+  try {
+    decodeURIComponent(pathname);
+  } catch {
+    refuse(res, 400, "invalid", "The path has bad percent-encoding");
+    return true;
+  }
+  return false;
+}
