@@ -85,11 +85,11 @@ async function jsonCall(method: string, requestPath: string, headers: Record<str
   return answer;
 }
 
-async function signIn(username: string): Promise<string> {
+async function signIn(username: string, password = DEMO_PASSWORD): Promise<string> {
   const response = await fetch(`${base}/api/auth/sign-in/username`, {
     method: "POST",
     headers: { "content-type": "application/json", origin: base },
-    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
+    body: JSON.stringify({ username, password }),
   });
   if (response.status !== 200) throw new Error(`sign-in of ${username}: ${response.status} ${await response.text()}`);
   return response.headers.getSetCookie().map((c) => c.split(";", 1)[0]).join("; ");
@@ -172,6 +172,14 @@ async function main() {
   const chats = (await trpc(admin, "chat.list", "query")).data as { id: string; kind: string }[];
   const users = (await trpc(admin, "user.list", "query")).data as { id: string }[];
   const known: KnownIds = { chats: chats.map((c) => c.id), users: users.map((u) => u.id) };
+  // The checks after the run sign in as people the fuzz never hears of: as admin it may well
+  // deactivate the demo people or throttle their names, which is the app working, not failing.
+  const checkPassword = `check-${seed}-${Date.now()}`;
+  const checkers = { worker: `check_w${seed}`, manager: `check_m${seed}` };
+  for (const [role, username] of Object.entries(checkers)) {
+    const made = await trpc(admin, "user.create", "mutation", { username, name: `Fuzz check ${role}`, password: checkPassword, role });
+    if (made.status !== 200) throw new Error(`user.create ${username}: ${made.status} ${made.text}`);
+  }
   const created = await trpc(admin, "token.create", "mutation", { name: "fuzz", scopes: [...SCOPES] });
   const token = (created.data as { token?: string } | undefined)?.token;
   if (!token) throw new Error(`token.create: ${created.status} ${created.text}`);
@@ -268,19 +276,20 @@ async function main() {
   const checks: string[] = [];
   let stillServing = false;
   if (!exited) {
-    const me = await trpc(worker, "user.me", "query");
+    const checker = await signIn(checkers.worker, checkPassword);
+    const me = await trpc(checker, "user.me", "query");
     const can = (me.data as { can?: { moderateMessages?: unknown } } | undefined)?.can;
-    if (me.status !== 200 || can?.moderateMessages !== false) checks.push(`picker's user.me: ${me.status} ${me.text}`);
+    if (me.status !== 200 || can?.moderateMessages !== false) checks.push(`a worker's user.me: ${me.status} ${me.text}`);
     const company = chats.find((c) => c.kind === "company")!;
     // `limit` is optional in message.list: a polluted Object.prototype.limit would be read as the input's.
-    const page = await trpc(worker, "message.list", "query", { chatId: company.id });
-    if (page.status !== 200) checks.push(`picker's message.list without a limit: ${page.status} ${page.text}`);
-    const polluted = await jsonCall("GET", `/api/trpc/user.me`, { cookie: worker });
+    const page = await trpc(checker, "message.list", "query", { chatId: company.id });
+    if (page.status !== 200) checks.push(`a worker's message.list without a limit: ${page.status} ${page.text}`);
+    const polluted = await jsonCall("GET", `/api/trpc/user.me`, { cookie: checker });
     if (/fuzzPolluted|isAdmin/.test(polluted.sample)) checks.push(`user.me shows a polluted key: ${polluted.sample}`);
     pollution.push(...checks);
     try {
-      // `manager` is never used by the fuzz: a sign-in and a send that work prove the app still serves.
-      const manager = await signIn("manager");
+      // A manager the fuzz never knew: a sign-in and a send that work prove the app still serves.
+      const manager = await signIn(checkers.manager, checkPassword);
       const sentMessage = await trpc(manager, "message.send", "mutation", { chatId: company.id, clientId: `fuzz-${seed}-after`, body: "Still serving after the fuzz" });
       stillServing = sentMessage.status === 200;
       if (!stillServing) console.log(`[fuzz] message.send after the run: ${sentMessage.status} ${sentMessage.text}`);
