@@ -1,5 +1,6 @@
 import { type z } from "zod";
 import { DomainError, type DomainErrorCode } from "~/server/domain-error";
+import { MAX_BODY_BYTES, readLimitedBody } from "~/server/http/body";
 import type { Deps } from "~/server/services/deps";
 import { type Scope, type TokenPrincipal, authenticateToken } from "~/server/services/tokens";
 import type { RateLimiter } from "~/server/services/rate-limit";
@@ -9,7 +10,7 @@ import { hasUnstorableText } from "~/server/http/unstorable-text";
  * The REST API for scripts (`/api/v1/…`, README "API for scripts"). Each route declares its
  * zod schemas once: they validate requests and generate the OpenAPI document (openapi.ts).
  */
-export const MAX_REQUEST_BYTES = 1024 * 1024;
+export const MAX_REQUEST_BYTES = MAX_BODY_BYTES;
 
 export type Method = "GET" | "POST" | "PUT" | "DELETE";
 
@@ -90,24 +91,9 @@ function compile(path: string): { regex: RegExp; names: string[] } {
 }
 
 async function readBody(request: Request): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > MAX_REQUEST_BYTES) {
-    return { ok: false, response: errorResponse(413, "too_large", `A request body has at most ${MAX_REQUEST_BYTES} bytes`) };
-  }
-  const reader = request.body?.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  while (reader) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_REQUEST_BYTES) {
-      await reader.cancel();
-      return { ok: false, response: errorResponse(413, "too_large", `A request body has at most ${MAX_REQUEST_BYTES} bytes`) };
-    }
-    chunks.push(value);
-  }
-  const text = Buffer.concat(chunks).toString("utf8");
+  const bytes = await readLimitedBody(request, MAX_REQUEST_BYTES);
+  if (!bytes) return { ok: false, response: errorResponse(413, "too_large", `A request body has at most ${MAX_REQUEST_BYTES} bytes`) };
+  const text = Buffer.from(bytes).toString("utf8");
   if (text.trim() === "") return { ok: true, value: undefined };
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
