@@ -16,6 +16,11 @@ function errorKey(status: number): ErrorKey {
   return "invalid";
 }
 
+function errorText(t: ReturnType<typeof useTranslations<"signIn">>, error: ErrorKey, retryAfter: number | null): string {
+  if (error !== "tooMany" || retryAfter === null) return t(error);
+  return retryAfter < 60 ? t("tooManySeconds", { seconds: retryAfter }) : t("tooManyMinutes", { minutes: Math.ceil(retryAfter / 60) });
+}
+
 function text(form: FormData, name: string): string {
   const value = form.get(name);
   return typeof value === "string" ? value : "";
@@ -26,6 +31,7 @@ export function SignInForm() {
   const router = useRouter();
   const passwordRef = useRef<HTMLInputElement>(null);
   const [error, setError] = useState<ErrorKey | null>(null);
+  const [retryAfter, setRetryAfter] = useState<number | null>(null);
   const [isPending, setPending] = useState(false);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -33,13 +39,15 @@ export function SignInForm() {
     const form = new FormData(event.currentTarget);
     setPending(true);
     setError(null);
+    setRetryAfter(null);
     let status: number | null;
     let userId: string | null = null;
     try {
-      const result = await authClient.signIn.username({
-        username: text(form, "username").trim(),
-        password: text(form, "password"),
-      });
+      const result = await authClient.signIn.username(
+        { username: text(form, "username").trim(), password: text(form, "password") },
+        // A throttled name may have to wait up to 15 minutes: say how long, from Retry-After.
+        { onError: ({ response }) => setRetryAfter(Number(response.headers.get("retry-after")) || null) },
+      );
       status = result.error ? (result.error.status ?? 0) : null;
       userId = result.data?.user.id ?? null;
     } catch {
@@ -93,7 +101,7 @@ export function SignInForm() {
         />
       </label>
       <div role="alert" className="form-error" hidden={!error}>
-        {error ? t(error) : null}
+        {error ? errorText(t, error, retryAfter) : null}
       </div>
       <button type="submit" className="button button-primary" disabled={isPending}>
         {isPending ? t("submitting") : t("submit")}

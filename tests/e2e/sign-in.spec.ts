@@ -26,6 +26,22 @@ test.describe("sign-in on a phone", () => {
     await expect(signIn.error()).toHaveText("Wrong user name or password. Check both and try again.");
   });
 
+  test("a user name guessed at is made to wait, and the form says for how long", async ({ page }) => {
+    const signIn = new SignInPage(page);
+    await signIn.goto();
+    // The per-name wait doubles after 5 attempts (1 s, 2 s, 4 s…): within a few more tries it
+    // outlasts the time one try takes, whatever the machine's speed.
+    const name = `guess${Date.now() % 1_000_000}`;
+    let refused = false;
+    for (let attempt = 0; attempt < 15 && !refused; attempt++) {
+      const answered = page.waitForResponse((response) => response.url().endsWith("/api/auth/sign-in/username"));
+      await signIn.signIn(name, "not-the-password");
+      refused = (await answered).status() === 429;
+    }
+    expect(refused).toBe(true);
+    await expect(signIn.error()).toHaveText(/^Too many attempts\. Try again in \d+ (second|seconds|minute|minutes)\.$/);
+  });
+
   test("signing out returns to sign-in and the session is gone", async ({ page }) => {
     const signIn = new SignInPage(page);
     const chats = new ChatsPage(page);

@@ -33,6 +33,7 @@ const expectedTables = [
   "rotas",
   "sessions",
   "settings",
+  "sign_in_throttle",
   "users",
   "verifications",
   "webhook_deliveries",
