@@ -1,6 +1,6 @@
 import { type Page, expect, test } from "./test";
 import sharp from "sharp";
-import { accessibilityViolations, horizontalOverflow, keepScreenshots, smallTargets } from "./pages/checks";
+import { accessibilityViolations, controlledByServiceWorker, horizontalOverflow, keepScreenshots, smallTargets } from "./pages/checks";
 import { ChatListPage, type ConversationPage, personaPage } from "./pages/conversation-page";
 
 const COMPANY = /Acme Logistics/;
@@ -102,6 +102,8 @@ test.describe("photos and files (phone)", () => {
   test("a photo chosen offline waits in the outbox with its message and goes out, file and all, when the network returns", async ({ browser }) => {
     const picker = await personaPage(browser, "picker");
     const chat = await new ChatListPage(picker).open(COMPANY);
+    // Offline, the page can load only the scripts the service worker has already kept.
+    await controlledByServiceWorker(picker);
     await picker.context().setOffline(true);
 
     const name = `${unique("offline-photo")}.png`;

@@ -1,13 +1,8 @@
 import { type Page, expect, test } from "./test";
-import { accessibilityViolations, horizontalOverflow, keepScreenshots, smallTargets } from "./pages/checks";
+import { accessibilityViolations, controlledByServiceWorker, horizontalOverflow, keepScreenshots, smallTargets } from "./pages/checks";
 import { ChatListPage, personaPage } from "./pages/conversation-page";
 
 const unique = (text: string) => `${text} ${Math.random().toString(36).slice(2, 7)}`;
-
-/** Waits until the service worker is active and controls the page (it claims open pages). */
-async function controlledByServiceWorker(page: Page) {
-  await page.waitForFunction(() => navigator.serviceWorker?.controller?.state === "activated", undefined, { timeout: 30_000 });
-}
 
 /** Waits until the device keeps this chat's recent messages for offline use. */
 async function timelineSaved(page: Page, text: string) {

@@ -1,4 +1,5 @@
 import { type Page, expect, test } from "./test";
+import { controlledByServiceWorker } from "./pages/checks";
 import { ConversationPage } from "./pages/conversation-page";
 import { CHAT_URL, ScanPage } from "./pages/scan-page";
 import { SignInPage } from "./pages/sign-in-page";
@@ -78,7 +79,7 @@ test("on a shared device the next person sees nothing the last one kept, and the
   // Paula reads an order's chat: the device keeps it for offline use.
   await signInAs(page, "picker2");
   const paulaId = await myId(page);
-  await page.waitForFunction(() => navigator.serviceWorker?.controller?.state === "activated", undefined, { timeout: 30_000 });
+  await controlledByServiceWorker(page);
   const scan = new ScanPage(page);
   await scan.goto();
   await scan.typeCode(ORDER);

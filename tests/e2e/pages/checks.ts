@@ -37,3 +37,11 @@ export async function keepScreenshots(page: Page, testInfo: TestInfo, name: stri
   }
   if (phone) await page.setViewportSize(phone);
 }
+
+/**
+ * Waits until the service worker is active and controls the page (it claims open pages): only
+ * then has it precached the app's scripts, so the page keeps working when the network goes.
+ */
+export async function controlledByServiceWorker(page: Page) {
+  await page.waitForFunction(() => navigator.serviceWorker?.controller?.state === "activated", undefined, { timeout: 30_000 });
+}
