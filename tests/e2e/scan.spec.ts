@@ -316,6 +316,9 @@ const SIZES = [
 
 for (const size of SIZES) {
   test(`the Scan screen's states and the QR sheet render at ${size.name} size (screenshots kept)`, async ({ browser, playwright, launchOptions }, testInfo) => {
+    // A second browser with a fake camera, then two colour schemes of four screens each: on a
+    // loaded two-core machine this takes longer than one ordinary test.
+    test.slow();
     // What the person sees (the viewport), except the label sheet, which is meant to be seen whole.
     const shoot = (page: Page, screen: string, fullPage = false) =>
       page.screenshot({ path: testInfo.outputPath(`${screen}-${size.name}.png`), fullPage });
