@@ -8,9 +8,7 @@
  * process per directory) and says to use Admin → API tokens instead.
  */
 import { parseArgs } from "node:util";
-import { openDatabase } from "~/db/client";
-import { DataDirLockedError } from "~/db/lock";
-import { EnvError, getEnv } from "~/server/env";
+import { openOfflineDatabase } from "./offline-database";
 import { SCOPES, type Scope, createToken } from "~/server/services/tokens";
 
 function fail(message: string): never {
@@ -30,19 +28,7 @@ if (scopes.length === 0 || unknown.length > 0) {
   fail(`${unknown.length > 0 ? `Unknown scope ${unknown.join(", ")}. ` : ""}Choose from --scopes ${SCOPES.join(",")}`);
 }
 
-let env;
-try {
-  env = getEnv();
-} catch (error) {
-  fail(error instanceof EnvError ? error.message : String(error));
-}
-
-const database = await openDatabase(env).catch((error: unknown) => {
-  if (error instanceof DataDirLockedError) {
-    fail(`${error.message}\nThe server has the database open: create the token in the app (Admin → API tokens), or stop the server and run this again.`);
-  }
-  fail(`Cannot open the database: ${(error as Error).message}`);
-});
+const database = await openOfflineDatabase(fail, "The server has the database open: create the token in the app (Admin → API tokens), or stop the server and run this again.");
 try {
   const created = await createToken(database.db, "system", { name, scopes: scopes as Scope[], chatId: values.chat ?? null });
   console.error(`[token:create] Created "${created.name}" (${created.scopes.join(", ")}). It is shown only now:`);

@@ -12,9 +12,7 @@
  * (PGlite admits one process per directory).
  */
 import { parseArgs } from "node:util";
-import { openDatabase } from "~/db/client";
-import { DataDirLockedError } from "~/db/lock";
-import { EnvError, getEnv } from "~/server/env";
+import { openOfflineDatabase } from "./offline-database";
 import { randomPassword, setPassword } from "~/server/services/set-password";
 
 function fail(message: string): never {
@@ -86,20 +84,8 @@ const { values } = parseArgs({
 const username = values.user?.trim();
 if (!username) fail("Name the account: --user NAME (the password is read from stdin, or use --random)");
 
-let env;
-try {
-  env = getEnv();
-} catch (error) {
-  fail(error instanceof EnvError ? error.message : String(error));
-}
-
 // Opened before asking, so nobody types a password only to hear the server holds the database.
-const database = await openDatabase(env).catch((error: unknown) => {
-  if (error instanceof DataDirLockedError) {
-    fail(`${error.message}\nThe server has the database open: stop it and run this again, or change the password in the app (Me → Password).`);
-  }
-  fail(`Cannot open the database: ${(error as Error).message}`);
-});
+const database = await openOfflineDatabase(fail, "The server has the database open: stop it and run this again, or change the password in the app (Me → Password).");
 try {
   const password = await newPassword(username, values.random);
   const changed = await setPassword(database.db, "system", { username, password });

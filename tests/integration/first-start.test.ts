@@ -5,12 +5,12 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { eq } from "drizzle-orm";
-import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Database, openPglite, openPostgres } from "~/db/client";
 import { chatMembers, chats, entities, users } from "~/db/schema";
 import { seedDemo } from "~/db/seed";
 import { setPassword } from "~/server/services/set-password";
+import { createScratchPostgres } from "../factories/db";
 import { spawnTs, waitForOutput } from "../factories/process";
 
 const serverUrl = process.env.DATABASE_URL;
@@ -42,22 +42,11 @@ async function emptyStore(): Promise<Store> {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "floorchat-first-"));
     return { env: { DATA_DIR: dataDir, DATABASE_URL: "", REDIS_URL: "" }, open: () => openPglite(dataDir), drop: async () => {} };
   }
-  const name = `floorchat_test_${randomBytes(6).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database "${name}"`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
+  const scratch = await createScratchPostgres(serverUrl);
   return {
-    env: { DATABASE_URL: url.toString(), AUTH_SECRET: process.env.AUTH_SECRET ?? randomBytes(32).toString("base64url") },
-    open: () => openPostgres(url.toString()),
-    drop: async () => {
-      const cleanup = new pg.Client({ connectionString: serverUrl });
-      await cleanup.connect();
-      await cleanup.query(`drop database if exists "${name}" with (force)`);
-      await cleanup.end();
-    },
+    env: { DATABASE_URL: scratch.url, AUTH_SECRET: process.env.AUTH_SECRET ?? randomBytes(32).toString("base64url") },
+    open: () => openPostgres(scratch.url),
+    drop: scratch.drop,
   };
 }
 

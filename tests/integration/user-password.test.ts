@@ -1,13 +1,12 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Database, openPglite, openPostgres } from "~/db/client";
 import { DEMO_PASSWORD, seedDemo } from "~/db/seed";
 import { demoPasswordAccounts } from "~/server/services/demo-password";
 import { createTestAuth, signInRequest } from "../factories/auth";
+import { createScratchPostgres } from "../factories/db";
 import { holdDatabaseElsewhere, spawnTs, waitForExit } from "../factories/process";
 
 const serverUrl = process.env.DATABASE_URL;
@@ -24,22 +23,11 @@ async function scratchStore(): Promise<Store> {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "floorchat-password-"));
     return { env: { DATA_DIR: dataDir, DATABASE_URL: "", REDIS_URL: "" }, dataDir, open: () => openPglite(dataDir), drop: async () => {} };
   }
-  const name = `floorchat_test_${randomBytes(6).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database "${name}"`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
+  const scratch = await createScratchPostgres(serverUrl);
   return {
-    env: { DATABASE_URL: url.toString(), AUTH_SECRET: "a-secret-the-script-never-uses-x" },
-        open: () => openPostgres(url.toString()),
-    drop: async () => {
-      const cleanup = new pg.Client({ connectionString: serverUrl });
-      await cleanup.connect();
-      await cleanup.query(`drop database if exists "${name}" with (force)`);
-      await cleanup.end();
-    },
+    env: { DATABASE_URL: scratch.url, AUTH_SECRET: "a-secret-the-script-never-uses-x" },
+    open: () => openPostgres(scratch.url),
+    drop: scratch.drop,
   };
 }
 
