@@ -246,15 +246,13 @@ export function StreamProvider({ userId, children }: { userId: string; children:
       if (raw.lastEventId) lastEventId = raw.lastEventId;
       const event = JSON.parse(raw.data) as StreamEvent;
       if (event.type === "hello") setConnectionId(event.connectionId);
-      // The first connection replays nothing, and queries may have been fetched before it was
-      // up: fetch them again now that nothing can slip between. Reconnections are replayed.
+      // The first connection replays nothing, and any query on screen (the chat list, a
+      // timeline, the Manager queue…) may have been fetched before it was up: fetch them all
+      // again now that nothing can slip between. Reconnections are replayed.
       if (event.type === "ready" && isFirstReady) {
         isFirstReady = false;
-        refresh(queryClient, trpc.chat.list.queryFilter());
+        refresh(queryClient, { predicate: (query) => query.queryKey[0] !== "timeline" });
         void queryClient.invalidateQueries({ queryKey: ["timeline"] });
-        refresh(queryClient, trpc.chat.members.pathFilter());
-        refresh(queryClient, trpc.people.list.pathFilter());
-        refresh(queryClient, trpc.approval.pathFilter());
       }
       applyEvent(queryClient, trpc, userId, event, fillGap);
       for (const listener of listeners.current) listener(event);

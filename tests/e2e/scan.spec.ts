@@ -332,7 +332,11 @@ for (const size of SIZES) {
       const scan = new ScanPage(page);
       await scan.goto();
       await expect(scan.cameraHint()).toHaveText("Hold the label inside the frame. The record's chat opens by itself.");
-      await expect.poll(() => page.locator("video").evaluate((video: HTMLVideoElement) => video.readyState >= 2 && !video.paused)).toBe(true);
+      // A second Chromium starting its fake camera while the suite's own browsers run can take
+      // well past the default wait on two shared cores; the state, not a time, is what counts.
+      await expect
+        .poll(() => page.locator("video").evaluate((video: HTMLVideoElement) => video.readyState >= 2 && !video.paused), { timeout: 45_000 })
+        .toBe(true);
       await shoot(page, "scan-camera");
     } finally {
       await cameraBrowser.close();
