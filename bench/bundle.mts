@@ -11,16 +11,17 @@ import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
+import { SERVER_BUNDLE } from "~/scripts/build-server.mjs";
+import { ensureBuilt } from "./lib/instances";
 
 const port = 3390;
 const listFiles = process.argv.includes("--files");
 const base = `http://localhost:${port}`;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "floorchat-bundle-"));
 
-const build = spawn("npx", ["tsx", "scripts/ensure-build.mts"], { stdio: "inherit" });
-if ((await new Promise((resolve) => build.on("exit", resolve))) !== 0) process.exit(1);
+await ensureBuilt();
 
-const server = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+const server = spawn(process.execPath, [SERVER_BUNDLE], {
   env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: "", REDIS_URL: "", NODE_ENV: "production" },
   stdio: "ignore",
   detached: true,

@@ -13,6 +13,8 @@ import path from "node:path";
 import * as chromeLauncher from "chrome-launcher";
 import lighthouse from "lighthouse";
 import { chromium } from "playwright-core";
+import { SERVER_BUNDLE } from "~/scripts/build-server.mjs";
+import { ensureBuilt } from "./lib/instances";
 
 const port = 3391;
 const base = `http://localhost:${port}`;
@@ -28,10 +30,9 @@ const chromeFlags = [
   "--no-first-run",
 ];
 
-const build = spawn("npx", ["tsx", "scripts/ensure-build.mts"], { stdio: "inherit" });
-if ((await new Promise((resolve) => build.on("exit", resolve))) !== 0) process.exit(1);
+await ensureBuilt();
 
-const server = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+const server = spawn(process.execPath, [SERVER_BUNDLE], {
   env: { ...process.env, PORT: String(port), PUBLIC_URL: base, DATA_DIR: dataDir, DATABASE_URL: "", REDIS_URL: "", NODE_ENV: "production", SEED_DEMO: "1" },
   stdio: "ignore",
   detached: true,

@@ -10,13 +10,16 @@ import { type WebhookWorker, createWebhookWorker } from "./services/webhooks";
  * The services' dependencies for this process: one database, one realtime hub, one webhook
  * sender, one push sender and per-process rate limits, shared by tRPC, the REST API and the custom server.
  */
-type Holder = {
-  __floorchatWebhooks?: WebhookWorker;
-  __floorchatSendLimiter?: Deps["sendLimiter"];
-  __floorchatMutationLimiter?: Deps["mutationLimiter"];
-  __floorchatPush?: PushNotifier;
+type ProcessServices = {
+  webhooks?: WebhookWorker;
+  sendLimiter?: Deps["sendLimiter"];
+  mutationLimiter?: Deps["mutationLimiter"];
+  push?: PushNotifier;
 };
-const holder = globalThis as Holder;
+// On globalThis: the server bundle (dist/server/main.mjs) and Next's bundles are two copies of
+// this module in one process, and both must use the same worker and limits.
+const key = Symbol.for("floorchat.processDeps");
+const holder = ((globalThis as { [key]?: ProcessServices })[key] ??= {});
 
 export function outboundPolicy(env: Env) {
   return { allowLoopback: env.OUTBOUND_ALLOW_LOOPBACK ?? false };
@@ -26,21 +29,21 @@ export async function getProcessDeps(env: Env = getEnv()): Promise<Deps> {
   const db = await getDb(env);
   const realtime = getProcessRealtime();
   const outbound = outboundPolicy(env);
-  holder.__floorchatWebhooks ??= createWebhookWorker(db, outbound);
+  holder.webhooks ??= createWebhookWorker(db, outbound);
   const configured = env.VAPID_PUBLIC_KEY && env.VAPID_PRIVATE_KEY ? { publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY } : null;
-  holder.__floorchatPush ??= createPushNotifier({ db, vapid: { keys: configured, subject: vapidSubject(env) }, outbound, viewing: realtime.viewing });
+  holder.push ??= createPushNotifier({ db, vapid: { keys: configured, subject: vapidSubject(env) }, outbound, viewing: realtime.viewing });
   // Per process: each app instance limits the senders it serves (README, Limits).
-  holder.__floorchatSendLimiter ??= createRateLimiter(SEND_RATE);
-  holder.__floorchatMutationLimiter ??= createRateLimiter(MUTATION_RATE);
+  holder.sendLimiter ??= createRateLimiter(SEND_RATE);
+  holder.mutationLimiter ??= createRateLimiter(MUTATION_RATE);
   return {
     db,
     realtime,
     presence: realtime.presence,
-    sendLimiter: holder.__floorchatSendLimiter,
-    mutationLimiter: holder.__floorchatMutationLimiter,
-    webhooks: holder.__floorchatWebhooks,
+    sendLimiter: holder.sendLimiter,
+    mutationLimiter: holder.mutationLimiter,
+    webhooks: holder.webhooks,
     outbound,
-    push: holder.__floorchatPush,
+    push: holder.push,
     viewing: realtime.viewing,
   };
 }
@@ -48,7 +51,7 @@ export async function getProcessDeps(env: Env = getEnv()): Promise<Deps> {
 /** Started by server/main.ts: retries and anything queued by another instance. */
 export async function startWebhookWorker(env: Env): Promise<WebhookWorker> {
   const deps = await getProcessDeps(env);
-  const worker = holder.__floorchatWebhooks!;
+  const worker = holder.webhooks!;
   worker.start();
   void deps.webhooks.kick().catch((error: unknown) => console.error("[webhooks]", error));
   return worker;

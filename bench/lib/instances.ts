@@ -1,12 +1,15 @@
 /**
- * App instances started by a benchmark: `node --import tsx server/main.ts` on loopback ports
- * 3400–3499, stopped with SIGTERM (then SIGKILL) however the benchmark ends.
+ * App instances started by a benchmark: what `npm start` runs (`node dist/server/main.mjs`, the
+ * production build, built first if missing or stale) on loopback ports 3400–3499, stopped with
+ * SIGTERM (then SIGKILL) however the benchmark ends.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { SERVER_BUNDLE } from "~/scripts/build-server.mjs";
+import { ensureBuild } from "~/scripts/ensure-build.mjs";
 
 export const PORT_RANGE = { first: 3400, last: 3499 } as const;
 
@@ -73,16 +76,24 @@ export type StartOptions = {
 };
 
 const started = new Set<Instance>();
+let built: Promise<void> | null = null;
+
+/** The production build `npm start` would run, built once per benchmark if missing or stale. */
+export function ensureBuilt(): Promise<void> {
+  built ??= ensureBuild();
+  return built;
+}
 
 export async function startInstances(options: StartOptions): Promise<Instance[]> {
+  await ensureBuilt();
   const ports = options.ports ?? (await freePorts(options.count));
   const inspectPorts = options.inspect ? await freePorts(options.count, new Set(ports)) : [];
   const instances = ports.map((port, index) => {
     const inspectPort = inspectPorts[index];
-    // One directory per instance: tsx's loader thread writes a profile of its own beside the main thread's.
+    // One directory per instance: worker threads write profiles of their own beside the main thread's.
     const nodeArgs = options.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir(options.cpuProfileDir, index)}`] : [];
     if (inspectPort) nodeArgs.push(`--inspect=127.0.0.1:${inspectPort}`);
-    const child = spawn(process.execPath, [...nodeArgs, ...(options.nodeArgs ?? []), "--import", "tsx", "server/main.ts"], {
+    const child = spawn(process.execPath, [...nodeArgs, ...(options.nodeArgs ?? []), SERVER_BUNDLE], {
       cwd: process.cwd(),
       env: {
         ...process.env,

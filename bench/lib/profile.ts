@@ -65,7 +65,8 @@ export function summariseProfile(file: string, top = 25, window?: { fromUs: numb
     for (let node: number | undefined = id; node !== undefined; node = parent.get(node)) {
       const frame = byId.get(node)!.callFrame;
       const origin = where(frame.url);
-      if (!/^(server|db|app|lib)\//.test(origin)) continue;
+      // dist/server/main.mjs: the server bundle npm start runs (esbuild keeps function names).
+      if (!/^(server|db|app|lib|dist\/server)\//.test(origin)) continue;
       const key = `${frame.functionName || "(anonymous)"}  ${origin}:${frame.lineNumber + 1}`;
       if (seen.has(key)) continue;
       seen.add(key);

@@ -21,10 +21,13 @@ export function createStorage(env: Env): FileStorage {
   return createDiskStorage(path.resolve(env.DATA_DIR, "files"));
 }
 
-const holder = globalThis as { __floorchatStorage?: FileStorage };
+// On globalThis: the sweep runs in the server bundle, the file routes in Next's; one store for both.
+const key = Symbol.for("floorchat.storage");
+type Holder = { [key]?: FileStorage };
 
 /** The process's one storage, shared by the file routes and the sweep. */
 export function getProcessStorage(env: Env): FileStorage {
-  holder.__floorchatStorage ??= createStorage(env);
-  return holder.__floorchatStorage;
+  const holder = globalThis as Holder;
+  holder[key] ??= createStorage(env);
+  return holder[key];
 }
