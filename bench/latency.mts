@@ -1,19 +1,32 @@
 /**
- * Send→deliver latency of the live stream across app instances (issue 3, "Benchmark").
+ * Send→deliver latency of the live stream across app instances (issue 3, "Benchmark"; issue 12,
+ * "The benchmark must tell the truth").
  *
  *   DATABASE_URL=postgres://… REDIS_URL=redis://… npm run bench:latency [-- options]
  *
  * Creates its own database on DATABASE_URL's server (dropped at the end), generates an
- * AUTH_SECRET, starts the app instances on loopback ports 3400–3499, opens one real
- * `/api/stream` per user (spread evenly over the instances) and sends through `message.send`
- * over HTTP. Each (message, recipient) pair is timed from just before the send request to the
- * frame's arrival on the recipient's stream, in this one process.
+ * AUTH_SECRET, starts what `npm start` runs (the production build, built first if missing) on
+ * loopback ports 3400–3499, opens one real `/api/stream` per user (spread evenly over the
+ * instances) and sends through `message.send` over HTTP, open loop.
+ *
+ * Each (message, recipient) pair is timed from the message's SCHEDULED send time (step start +
+ * n / rate) to the frame's arrival on the recipient's stream, so a stall of the client or the
+ * server shows in the figures instead of delaying the sends behind it (coordinated omission).
+ * A send the client could not start (more than --max-in-flight waiting) is "skipped"; a send
+ * that did not succeed (429, 5xx, a network error) is "failed"; both are always in the JSON
+ * line, and a run with any of them, or with a lost, duplicated or misdelivered frame, or a p99
+ * above --p99-target, is `"pass": false`. Every measured step follows --warmup seconds of the
+ * same load, not measured.
  *
  * Default workload: 1,000 entity chats of 10 members (every user in 10), each chat's members
  * streaming from one instance and its messages sent through another, so sender and recipients
  * are on different instances; `--rate` msg/s spread uniformly over them plus 1 msg/s in the
- * company chat. `--fanout`: one chat with every user (the company chat); the rate steps up until
- * p99 passes 1 s or deliveries fall behind, and the highest sustained step is reported.
+ * company chat. The floor runs the same workload at the same rate against bare node:http servers
+ * (lib/floor-server.mts: the same single SQL statement, a Redis publish and an SSE write).
+ * `--sweep`: the default workload at 50, 100, 200, 400, 700, 1,000, 1,400, 2,000, … msg/s until
+ * p99 passes --p99-target or anything is lost, failed or skipped; the last line names the
+ * highest rate that held. `--fanout`: one chat with every user (the company chat); the rate steps
+ * up ×1.5 until p99 passes 1 s or deliveries fall behind, and the highest sustained step is reported.
  * Prints figures, never fails on them; the last line is JSON.
  */
 import http from "node:http";
@@ -22,16 +35,17 @@ import path from "node:path";
 import fs from "node:fs";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parseArgs } from "./lib/args";
-import { measureFloor } from "./lib/floor";
-import { type Instance, cpuSeconds, cpuSecondsOf, mainThreadProfile, startInstances, stopAll } from "./lib/instances";
+import { floorCookie, startFloor } from "./lib/floor";
+import { type Instance, cpuSeconds, cpuSecondsOf, mainThreadProfile, startInstances, stopAll, stopInstance } from "./lib/instances";
 import { monotonicUs, summariseProfile } from "./lib/profile";
 import { checkStopping, cleanup, onCleanup, runBench } from "./lib/run";
 import { type BenchUser, createEntityChats, createScratchDatabase, createUsers, randomSecret } from "./lib/setup";
 import { type Frame, type SseStream, inBatches, openSseStream } from "./lib/sse";
 import { Histogram, ms, round, sleep, table } from "./lib/stats";
 
-const USAGE = `usage: npm run bench:latency -- [--instances 2] [--users 1000] [--rate 200] [--seconds 20]
-       [--fanout [--start-rate 10] [--max-rate 2000] [--step-seconds 5]] [--chat-size 10] [--warmup 0] [--profile]`;
+const USAGE = `usage: npm run bench:latency -- [--instances 2] [--users 1000] [--rate 200] [--seconds 20] [--warmup 5]
+       [--sweep [--step-seconds 10]] [--fanout [--start-rate 10] [--max-rate 2000] [--step-seconds 10]]
+       [--p99-target 50] [--no-floor] [--chat-size 10] [--max-in-flight 2000] [--profile]`;
 
 const options = parseArgs(
   {
@@ -42,21 +56,34 @@ const options = parseArgs(
     chatSize: 10,
     companyRate: 1,
     fanout: false,
+    sweep: false,
     startRate: 10,
     maxRate: 2000,
-    stepSeconds: 5,
-    /** Sends in flight above this are not started (counted as "skipped": the sender fell behind). */
+    stepSeconds: 10,
+    /** Sends in flight above this are not started (counted as "skipped": the client fell behind). */
     maxInFlight: 2000,
-    /** Seconds of the same load before measuring (JIT, caches); 0 measures from a cold start. */
-    warmup: 0,
+    /** Seconds of the same load before each measured step (JIT, caches, pools). */
+    warmup: 5,
+    /** A step "holds" (and a run passes) only with p99 at or under this many ms. */
+    p99Target: 50,
+    /** Run the floor (bare servers) at the same rate after the default workload; --no-floor skips it. */
+    floor: true,
     profile: false,
     timeLimit: 900,
   },
   USAGE,
+  process.argv.slice(2).map((arg) => (arg === "--no-floor" ? "--floor=0" : arg)),
 );
 
+/** The sweep's rates: the issue's steps, then ×1.4 until something gives. */
+function sweepRate(i: number): number {
+  const listed = [50, 100, 200, 400, 700, 1000, 1400, 2000];
+  return listed[i] ?? Math.round(2000 * 1.4 ** (i - listed.length + 1));
+}
+
 type Message = {
-  sentAt: number;
+  /** When the send was due (step start + n / rate): latencies are measured from here. */
+  scheduledAt: number;
   chatIndex: number; // -1: the company chat
   viaInstance: number;
   expected: number;
@@ -77,6 +104,8 @@ type StepStats = {
   entity: Histogram;
   company: Histogram;
   sendRtt: Histogram;
+  /** How late the client started each send after its scheduled time. */
+  lag: Histogram;
   expected: number;
   delivered: number;
   duplicates: number;
@@ -86,10 +115,17 @@ type StepStats = {
   /** CPU seconds while sending: every instance together, and this process. */
   cpu: { instances: number; client: number; seconds: number };
   skipped: number;
+  /** Sends answered with anything but 200, or with a network error. */
+  failed: number;
   windows: Histogram[];
 };
 
+/** Where a step's load goes: the app instances or the floor servers, each with its own streams. */
+type Target = { name: string; ports: number[]; agents: http.Agent[]; cookies: string[] };
+
 const WINDOW_MS = 5_000;
+/** How long after a step's last send its deliveries are waited for; later ones count as lost. */
+const DRAIN_MS = 60_000;
 
 function newStep(label: string, rate: number, seconds: number, first: number): StepStats {
   return {
@@ -104,6 +140,7 @@ function newStep(label: string, rate: number, seconds: number, first: number): S
     entity: new Histogram(),
     company: new Histogram(),
     sendRtt: new Histogram(),
+    lag: new Histogram(),
     expected: 0,
     delivered: 0,
     duplicates: 0,
@@ -111,6 +148,7 @@ function newStep(label: string, rate: number, seconds: number, first: number): S
     lastDeliveryAt: 0,
     cpu: { instances: 0, client: 0, seconds: 0 },
     skipped: 0,
+    failed: 0,
     windows: [],
   };
 }
@@ -125,7 +163,7 @@ async function main() {
   }
   const { instances: instanceCount, users: userCount, chatSize } = options;
   if (instanceCount < 1 || userCount < instanceCount * chatSize) throw new Error(`need at least ${chatSize} users per instance`);
-  const mode = options.fanout ? "fanout" : "default";
+  const mode = options.fanout ? "fanout" : options.sweep ? "sweep" : "default";
   const secret = randomSecret();
   const t0 = performance.now();
   const log = (text: string) => console.log(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${text}`);
@@ -177,6 +215,17 @@ async function main() {
   if (signIn.status !== 200) throw new Error(`sign-in over HTTP failed: ${signIn.status} ${await signIn.text()}`);
   users[0]!.cookie = signIn.headers.getSetCookie().map((c) => c.split(";", 1)[0]).join("; ");
 
+  const newTarget = (name: string, ports: number[], cookies: string[]): Target => {
+    const agents = ports.map(() => new http.Agent({ keepAlive: true, maxSockets: 64 }));
+    onCleanup(() => agents.forEach((a) => a.destroy()));
+    return { name, ports, agents, cookies };
+  };
+  const app = newTarget(
+    "app",
+    instances.map((i) => i.port),
+    users.map((u) => u.cookie),
+  );
+
   // --- streams ------------------------------------------------------------------------
   const messages: (Message | null)[] = [];
   const RUN = `b${Date.now().toString(36)}-`;
@@ -211,42 +260,44 @@ async function main() {
     message.seen[u] = 1;
     message.delivered++;
     if (!step) return;
-    const latency = arrivedAt - message.sentAt;
+    const latency = arrivedAt - message.scheduledAt;
     step.delivered++;
     step.lastDeliveryAt = arrivedAt;
     if (arrivedAt <= stepEnd(step) + 1_000) step.deliveredInTime++;
     step.all.add(latency);
     (instanceOfUser(u) === message.viaInstance ? step.same : step.cross).add(latency);
     (message.chatIndex < 0 ? step.company : step.entity).add(latency);
-    const window = Math.floor((message.sentAt - stepStart(step)) / WINDOW_MS);
+    const window = Math.floor((message.scheduledAt - stepStart(step)) / WINDOW_MS);
     (step.windows[window] ??= new Histogram()).add(latency);
   };
   const stepTimes = new Map<StepStats, { start: number; end: number }>();
   const stepStart = (s: StepStats) => stepTimes.get(s)?.start ?? 0;
   const stepEnd = (s: StepStats) => stepTimes.get(s)?.end ?? Infinity;
 
-  const streams: SseStream[] = [];
-  onCleanup(() => streams.forEach((s) => s.close()));
+  /** One stream per user on the target, each user on "their" instance; resolves when all are ready. */
+  const openStreams = async (target: Target): Promise<SseStream[]> => {
+    const streams: SseStream[] = [];
+    onCleanup(() => streams.forEach((s) => s.close()));
+    await inBatches(users, 100, async (_user, u) => {
+      const stream = openSseStream({ port: target.ports[instanceOfUser(u)]!, cookie: target.cookies[u]!, onFrame: (f, at) => onFrame(u, f, at) });
+      streams[u] = stream;
+      await stream.ready;
+    });
+    return streams;
+  };
+  const waitQuiet = async (quietMs: number, maxMs: number) => {
+    const deadline = performance.now() + maxMs;
+    while (performance.now() - lastFrameAt < quietMs && performance.now() < deadline) await sleep(50);
+  };
+
   const connectStarted = performance.now();
-  await inBatches(users, 100, async (user, u) => {
-    const stream = openSseStream({ port: instances[instanceOfUser(u)]!.port, cookie: user.cookie, onFrame: (f, at) => onFrame(u, f, at) });
-    streams[u] = stream;
-    await stream.ready;
-  });
+  const appStreams = await openStreams(app);
   const connectMs = performance.now() - connectStarted;
   // Every first connection of a user announces presence to every stream: let that settle.
-  const quietDeadline = performance.now() + 120_000;
-  while (performance.now() - lastFrameAt < 1_000 && performance.now() < quietDeadline) await sleep(100);
+  await waitQuiet(1_000, 120_000);
   log(
-    `${streams.length} streams ready in ${(connectMs / 1000).toFixed(1)} s; presence frames received while connecting: ${frameCounts.get("presence") ?? 0}`,
+    `${appStreams.length} streams ready in ${(connectMs / 1000).toFixed(1)} s; presence frames received while connecting: ${frameCounts.get("presence") ?? 0}`,
   );
-
-  // --- floor --------------------------------------------------------------------------
-  const floor = await measureFloor(scratch.url, redisUrl);
-  log(`floor: INSERT p50 ${ms(floor.insert.quantile(0.5))} ms, Redis publish→receive p50 ${ms(floor.redis.quantile(0.5))} ms`);
-
-  const agents = instances.map(() => new http.Agent({ keepAlive: true, maxSockets: 64 }));
-  onCleanup(() => agents.forEach((a) => a.destroy()));
 
   // --- one send at a time: what a single message.send costs on an otherwise idle system ------
   const post = (via: number, sender: number, chatId: string, clientId: string, body: string) =>
@@ -255,11 +306,11 @@ async function main() {
       const req = http.request(
         {
           host: "127.0.0.1",
-          port: instances[via]!.port,
+          port: app.ports[via]!,
           path: "/api/trpc/message.send",
           method: "POST",
-          agent: agents[via],
-          headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload), cookie: users[sender]!.cookie },
+          agent: app.agents[via],
+          headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload), cookie: app.cookies[sender]! },
         },
         (res) => {
           res.resume();
@@ -290,14 +341,13 @@ async function main() {
   const perSend = (seconds: number) => (1000 * seconds) / (PROBE - PROBE_WARM);
   const singleCpu = { app: perSend(cpuSeconds(instances[0]!.pid) - probeCpu.app), pg: perSend(cpuSecondsOf("postgres") - probeCpu.pg) };
   log(`single sends: round trip p50 ${ms(single.quantile(0.5))} ms; CPU per send: instance ${ms(singleCpu.app)} ms, postgres ${ms(singleCpu.pg)} ms`);
-  const quietAgain = performance.now() + 30_000;
-  while (performance.now() - lastFrameAt < 500 && performance.now() < quietAgain) await sleep(50);
+  await waitQuiet(500, 30_000);
 
   // --- load ---------------------------------------------------------------------------
   let inFlight = 0;
   const sendErrors = new Map<string, number>();
 
-  const send = (step: StepStats, chatIndex: number, sender: number, via: number) => {
+  const send = (step: StepStats, target: Target, chatIndex: number, sender: number, via: number, scheduledAt: number) => {
     if (inFlight >= options.maxInFlight) {
       step.skipped++;
       return;
@@ -306,38 +356,40 @@ async function main() {
     const chatId = chatIndex < 0 ? companyId : chatIds[chatIndex]!;
     const expected = chatIndex < 0 ? userCount : chatMembers[chatIndex]!.length;
     const body = JSON.stringify({ json: { chatId, clientId: `${RUN}${n}`, body: `Pallet ${n} moved to dock ${n % 7}, please check the label` } });
-    const message: Message = { sentAt: 0, chatIndex, viaInstance: via, expected, delivered: 0, seen: new Uint8Array(userCount), status: 0 };
+    const message: Message = { scheduledAt, chatIndex, viaInstance: via, expected, delivered: 0, seen: new Uint8Array(userCount), status: 0 };
     messages.push(message);
     step.last = n + 1;
     step.expected += expected;
     inFlight++;
-    message.sentAt = performance.now();
+    const startedAt = performance.now();
+    step.lag.add(startedAt - scheduledAt);
+    const failed = (key: string) => {
+      step.failed++;
+      sendErrors.set(key, (sendErrors.get(key) ?? 0) + 1);
+    };
     const req = http.request(
       {
         host: "127.0.0.1",
-        port: instances[via]!.port,
+        port: target.ports[via]!,
         path: "/api/trpc/message.send",
         method: "POST",
-        agent: agents[via],
-        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), cookie: users[sender]!.cookie },
+        agent: target.agents[via],
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), cookie: target.cookies[sender]! },
       },
       (res) => {
         res.resume();
         res.on("end", () => {
           inFlight--;
           message.status = res.statusCode ?? -1;
-          step.sendRtt.add(performance.now() - message.sentAt);
-          if (message.status !== 200) {
-            const key = `HTTP ${message.status}`;
-            sendErrors.set(key, (sendErrors.get(key) ?? 0) + 1);
-          }
+          step.sendRtt.add(performance.now() - startedAt);
+          if (message.status !== 200) failed(`HTTP ${message.status}`);
         });
       },
     );
     req.on("error", (error) => {
       inFlight--;
       message.status = -1;
-      sendErrors.set(error.message, (sendErrors.get(error.message) ?? 0) + 1);
+      failed(error.message);
     });
     req.end(body);
   };
@@ -346,8 +398,11 @@ async function main() {
   const other = (instance: number) => (instance + 1) % instanceCount;
   let roundRobin = 0;
 
-  /** Sends at `rate` msg/s for `seconds`, open loop (a slow answer never delays the next send). */
-  const runStep = async (step: StepStats) => {
+  /**
+   * Sends at `rate` msg/s for `seconds`, open loop: send k is due at start + k / rate whatever
+   * happened to the ones before it, and its latencies count from then.
+   */
+  const runStep = async (step: StepStats, target: Target) => {
     steps.push(step);
     const instanceCpu = () => instances.reduce((sum, i) => sum + cpuSeconds(i.pid), 0);
     const cpuAtStart = { instances: instanceCpu(), client: cpuSeconds("self") };
@@ -356,44 +411,50 @@ async function main() {
     let sent = 0;
     let companySent = 0;
     const durationMs = step.seconds * 1000;
-    for (;;) {
+    const total = Math.round(step.rate * step.seconds);
+    const companyTotal = options.fanout ? 0 : Math.round(options.companyRate * step.seconds);
+    while (sent < total || companySent < companyTotal) {
       const elapsed = performance.now() - start;
-      if (elapsed >= durationMs) break;
-      const due = Math.floor((elapsed / 1000) * step.rate);
+      const due = Math.min(total, Math.floor((elapsed / 1000) * step.rate) + 1);
       for (; sent < due; sent++) {
+        const scheduledAt = start + (sent * 1000) / step.rate;
         if (options.fanout) {
           const sender = roundRobin++ % userCount;
-          send(step, -1, sender, other(instanceOfUser(sender)));
+          send(step, target, -1, sender, other(instanceOfUser(sender)), scheduledAt);
         } else {
           const chatIndex = random(chatMembers.length);
           const members = chatMembers[chatIndex]!;
-          send(step, chatIndex, members[random(members.length)]!, other(chatGroup[chatIndex]!));
+          send(step, target, chatIndex, members[random(members.length)]!, other(chatGroup[chatIndex]!), scheduledAt);
         }
       }
-      if (!options.fanout && options.companyRate > 0) {
-        for (; companySent < Math.floor((elapsed / 1000) * options.companyRate); companySent++) {
-          const sender = random(userCount);
-          send(step, -1, sender, other(instanceOfUser(sender)));
-        }
+      const companyDue = Math.min(companyTotal, Math.floor((elapsed / 1000) * options.companyRate) + 1);
+      for (; companySent < companyDue; companySent++) {
+        const sender = random(userCount);
+        send(step, target, -1, sender, other(instanceOfUser(sender)), start + (companySent * 1000) / options.companyRate);
       }
       checkStopping();
-      await sleep(1);
+      if (sent < total || companySent < companyTotal) await sleep(1);
     }
+    // The step lasts its full time even when its last send was due earlier.
+    const left = start + durationMs - performance.now();
+    if (left > 0) await sleep(left);
     stepTimes.set(step, { start, end: performance.now() });
     step.cpu = { instances: instanceCpu() - cpuAtStart.instances, client: cpuSeconds("self") - cpuAtStart.client, seconds: (performance.now() - start) / 1000 };
     // Drain: wait for every delivery, or until nothing has arrived for 5 s (bounded).
-    const drainDeadline = performance.now() + 60_000;
+    const drainDeadline = performance.now() + DRAIN_MS;
     while (performance.now() < drainDeadline) {
       const pending = inFlight > 0 || step.delivered < expectedOf(step);
       if (!pending || (inFlight === 0 && performance.now() - lastFrameAt > 5_000)) break;
       checkStopping();
       await sleep(20);
     }
+    // Release the per-message bookkeeping: later frames of this step count as late, not delivered.
+    for (let n = step.first; n < step.last; n++) messages[n]!.seen = new Uint8Array(0);
   };
   /** Deliveries per second per instance, over the time they actually took (an overloaded run spills past its seconds). */
   const deliveryRate = (step: StepStats) =>
     step.delivered / Math.max(step.seconds, (step.lastDeliveryAt - stepStart(step)) / 1000) / instanceCount;
-  /** Expected deliveries counting only messages the server accepted. */
+  /** Expected deliveries of the messages the server accepted (the others are counted as failed). */
   const expectedOf = (step: StepStats) => {
     let total = 0;
     for (let n = step.first; n < step.last; n++) if (messages[n]!.status === 200) total += messages[n]!.expected;
@@ -404,32 +465,71 @@ async function main() {
     for (let n = step.first; n < step.last; n++) if (messages[n]!.status === 200) total++;
     return total;
   };
+  const lostOf = (step: StepStats) => Math.max(0, expectedOf(step) - step.delivered);
+  /** Nothing skipped, failed, lost or duplicated, and p99 within `p99Limit` ms. */
+  const held = (step: StepStats, p99Limit: number) =>
+    step.skipped === 0 && step.failed === 0 && lostOf(step) === 0 && step.duplicates === 0 && step.delivered > 0 && step.all.quantile(0.99) <= p99Limit;
+  /** A warm-up of `seconds` (not reported) and then the measured step, both at `rate`. */
+  const warmAndMeasure = async (label: string, rate: number, seconds: number, target: Target): Promise<StepStats> => {
+    if (options.warmup > 0) {
+      log(`${label}: warm-up ${options.warmup} s at ${rate} msg/s, not measured`);
+      await runStep(newStep(`${label} warm-up`, rate, options.warmup, messages.length), target);
+      await waitQuiet(500, 30_000);
+    }
+    const step = newStep(label, rate, seconds, messages.length);
+    await runStep(step, target);
+    return step;
+  };
 
-  if (!options.fanout && options.warmup > 0) {
-    log(`warm-up: ${options.warmup} s at the same rate, not measured`);
-    await runStep(newStep("warm-up", options.rate, options.warmup, messages.length));
-  }
   const loop = monitorEventLoopDelay({ resolution: 10 });
-  loop.enable();
   const pids = instances.map((i) => i.pid);
-  const cpuBefore = { instances: pids.map((pid) => cpuSeconds(pid)), client: cpuSeconds("self"), pg: cpuSecondsOf("postgres"), redis: cpuSecondsOf("redis-server") };
-  const loadStart = performance.now();
-  const loadStartUs = monotonicUs();
+  let cpuBefore = { instances: pids.map(() => 0), client: 0, pg: 0, redis: 0 };
+  let loadStart = 0;
+  let loadStartUs = 0;
+  const startLoadWindow = () => {
+    loop.enable();
+    cpuBefore = { instances: pids.map((pid) => cpuSeconds(pid)), client: cpuSeconds("self"), pg: cpuSecondsOf("postgres"), redis: cpuSecondsOf("redis-server") };
+    loadStart = performance.now();
+    loadStartUs = monotonicUs();
+  };
 
   let reported: StepStats;
-  if (!options.fanout) {
-    const step = newStep("default", options.rate, options.seconds, messages.length);
+  let floorStep: StepStats | null = null;
+  let sweepBest: StepStats | null = null;
+  const sweepSteps: StepStats[] = [];
+  if (options.sweep) {
+    startLoadWindow();
+    for (let i = 0; i < 30; i++) {
+      const rate = sweepRate(i);
+      const step = await warmAndMeasure(`sweep ${rate} msg/s`, rate, options.stepSeconds, app);
+      sweepSteps.push(step);
+      const ok = held(step, options.p99Target);
+      log(
+        `rate ${rate} msg/s: p50 ${ms(step.all.quantile(0.5))} ms, p99 ${ms(step.all.quantile(0.99))} ms, ` +
+          `skipped ${step.skipped}, failed ${step.failed}, lost ${lostOf(step)}, duplicates ${step.duplicates}${ok ? "" : " — did not hold"}`,
+      );
+      if (!ok) break;
+      sweepBest = step;
+      await waitQuiet(500, 30_000);
+    }
+    reported = sweepBest ?? sweepSteps[0]!;
+  } else if (!options.fanout) {
     log(`sending ${options.rate} msg/s over ${chatIds.length} entity chats + ${options.companyRate} msg/s in the company chat for ${options.seconds} s`);
-    await runStep(step);
+    if (options.warmup > 0) {
+      log(`warm-up: ${options.warmup} s at the same rate, not measured`);
+      await runStep(newStep("warm-up", options.rate, options.warmup, messages.length), app);
+      await waitQuiet(500, 30_000);
+    }
+    startLoadWindow();
+    const step = newStep("default", options.rate, options.seconds, messages.length);
+    await runStep(step, app);
     reported = step;
   } else {
+    startLoadWindow();
     let rate = options.startRate;
     let best: StepStats | null = null;
     for (let i = 0; i < 30 && rate <= options.maxRate; i++) {
-      const step = newStep(`step ${i + 1}`, rate, options.stepSeconds, messages.length);
-      await runStep(step);
-      // Release the per-message bookkeeping of finished steps.
-      for (let n = step.first; n < step.last; n++) messages[n]!.seen = new Uint8Array(0);
+      const step = await warmAndMeasure(`step ${i + 1}`, rate, options.stepSeconds, app);
       const verdict = sustained(step);
       log(
         `rate ${rate} msg/s: ${round(deliveryRate(step), 0)} deliveries/s per instance, p99 ${ms(step.all.quantile(0.99))} ms${verdict ? "" : " — not sustained"}`,
@@ -438,7 +538,7 @@ async function main() {
       best = step;
       rate = Math.round(rate * 1.5);
     }
-    reported = best ?? steps[0]!;
+    reported = best ?? steps.find((s) => !s.label.endsWith("warm-up"))!;
   }
   const loadSeconds = (performance.now() - loadStart) / 1000;
   const loadWindow = { fromUs: loadStartUs, toUs: monotonicUs() };
@@ -451,12 +551,28 @@ async function main() {
     ["redis-server (machine-wide)", cpu(cpuBefore.redis, cpuSecondsOf("redis-server"))],
   ];
 
+  // --- floor: the same client, workload and rate against bare servers -------------------
+  if (!options.fanout && !options.sweep && options.floor) {
+    const floorServers = await startFloor(instanceCount, scratch.url, redisUrl);
+    const floor = newTarget(
+      "floor",
+      floorServers.map((f) => f.port),
+      users.map((u) => floorCookie(u.id)),
+    );
+    const floorStreams = await openStreams(floor);
+    log(`floor: ${floorServers.length} bare servers on ports ${floor.ports.join(", ")}, ${floorStreams.length} streams`);
+    floorStep = await warmAndMeasure("floor", options.rate, options.seconds, floor);
+    floorStreams.forEach((s) => s.close());
+    await Promise.all(floorServers.map((f) => stopInstance(f)));
+    log(`floor at ${options.rate} msg/s: p50 ${ms(floorStep.all.quantile(0.5))} ms, p99 ${ms(floorStep.all.quantile(0.99))} ms`);
+  }
+
   function sustained(step: StepStats): boolean {
     const accepted = acceptedOf(step);
     const expected = expectedOf(step);
     return (
       step.skipped === 0 &&
-      accepted >= 0.99 * (step.last - step.first) &&
+      step.failed === 0 &&
       accepted >= 0.95 * step.rate * step.seconds &&
       step.all.quantile(0.99) <= 1_000 &&
       step.deliveredInTime >= 0.999 * expected
@@ -466,7 +582,7 @@ async function main() {
   // --- report -------------------------------------------------------------------------
   const printStep = (step: StepStats) => {
     const expected = expectedOf(step);
-    const rows: (string | number)[][] = [["pairs", "deliveries", "p50 ms", "p90 ms", "p99 ms", "max ms"]];
+    const rows: (string | number)[][] = [["pairs (from the scheduled send time)", "deliveries", "p50 ms", "p90 ms", "p99 ms", "max ms"]];
     const add = (label: string, h: Histogram) => {
       if (h.count > 0) rows.push([label, h.count, ms(h.quantile(0.5)), ms(h.quantile(0.9)), ms(h.quantile(0.99)), ms(h.max)]);
     };
@@ -476,10 +592,12 @@ async function main() {
     add("sender's instance ≠ recipient's", step.cross);
     add("sender's instance = recipient's", step.same);
     add("(send request round trip)", step.sendRtt);
+    add("(client lag: send started after its time)", step.lag);
     console.log(table(rows));
     console.log(
-      `messages sent ${step.last - step.first}, accepted ${acceptedOf(step)}, skipped (sender behind) ${step.skipped}; ` +
-        `expected deliveries ${expected}, delivered ${step.delivered}, lost ${Math.max(0, expected - step.delivered)}, duplicates ${step.duplicates}; ` +
+      `messages due ${step.last - step.first + step.skipped}, sent ${step.last - step.first}, accepted ${acceptedOf(step)}, ` +
+        `skipped (client behind) ${step.skipped}, failed ${step.failed}; ` +
+        `expected deliveries ${expected}, delivered ${step.delivered}, lost (not there ${DRAIN_MS / 1000} s after the last send was due) ${lostOf(step)}, duplicates ${step.duplicates}; ` +
         `last delivery ${((step.lastDeliveryAt - stepStart(step)) / 1000).toFixed(1)} s after the first send (sending lasted ${step.seconds} s), ` +
         `${round(deliveryRate(step) * instanceCount, 0)} deliveries/s in all, ${round(deliveryRate(step), 0)} per instance`,
     );
@@ -490,33 +608,29 @@ async function main() {
   console.log(
     options.fanout
       ? "one chat with every user (company chat); rate stepped ×1.5"
-      : `${chatIds.length} entity chats × ${chatSize} members (members on one instance, sends through another) + company chat; ${options.rate} + ${options.companyRate} msg/s for ${options.seconds} s`,
+      : `${chatIds.length} entity chats × ${chatSize} members (members on one instance, sends through another) + company chat; ` +
+          (options.sweep ? `rate swept, ${options.stepSeconds} s per step` : `${options.rate} + ${options.companyRate} msg/s for ${options.seconds} s`) +
+          `; each measured step after ${options.warmup} s of warm-up`,
   );
   console.log("");
-  console.log(
-    table([
-      ["floor (idle, bare)", "p50 ms", "p99 ms", "max ms"],
-      ["single-row INSERT", ms(floor.insert.quantile(0.5)), ms(floor.insert.quantile(0.99)), ms(floor.insert.max)],
-      ["Redis publish→receive", ms(floor.redis.quantile(0.5)), ms(floor.redis.quantile(0.99)), ms(floor.redis.max)],
-      ["INSERT + publish→receive", ms(floor.sum.quantile(0.5)), ms(floor.sum.quantile(0.99)), ms(floor.sum.max)],
-      ["message.send, one at a time (idle)", ms(single.quantile(0.5)), ms(single.quantile(0.99)), ms(single.max)],
-    ]),
-  );
+  console.log(table([["message.send one at a time (idle)", "p50 ms", "p99 ms", "max ms"], ["round trip", ms(single.quantile(0.5)), ms(single.quantile(0.99)), ms(single.max)]]));
   console.log(
     `one message.send costs ${ms(singleCpu.app)} ms of CPU on the instance it goes through + ${ms(singleCpu.pg)} ms of PostgreSQL CPU, ` +
       `its fan-out included (${PROBE - PROBE_WARM} sequential sends after ${PROBE_WARM} warm-up; postgres machine-wide)`,
   );
   console.log("");
-  if (options.fanout) {
+  if (options.fanout || options.sweep) {
+    const measured = options.sweep ? sweepSteps : steps.filter((s) => !s.label.endsWith("warm-up"));
     console.log(
       table([
-        ["step", "msg/s", "accepted", "expected", "delivered", "dup", "deliv/s per inst", "p50 ms", "p99 ms", "max ms", "send p50 ms", "inst CPU", "client CPU", "sustained"],
-        ...steps.map((s) => [
+        ["step", "msg/s", "accepted", "skipped", "failed", "lost", "dup", "deliv/s per inst", "p50 ms", "p99 ms", "max ms", "send p50 ms", "inst CPU", "client CPU", options.sweep ? "held" : "sustained"],
+        ...measured.map((s) => [
           s.label,
           s.rate,
           acceptedOf(s),
-          expectedOf(s),
-          s.delivered,
+          s.skipped,
+          s.failed,
+          lostOf(s),
           s.duplicates,
           round(deliveryRate(s), 0),
           ms(s.all.quantile(0.5)),
@@ -525,20 +639,28 @@ async function main() {
           ms(s.sendRtt.quantile(0.5)),
           `${Math.round((100 * s.cpu.instances) / s.cpu.seconds / instanceCount)}%`,
           `${Math.round((100 * s.cpu.client) / s.cpu.seconds)}%`,
-          sustained(s) ? "yes" : "no",
+          (options.sweep ? held(s, options.p99Target) : sustained(s)) ? "yes" : "no",
         ]),
       ]),
     );
     console.log("");
-    console.log(`highest sustained step (${reported.rate} msg/s):`);
+    console.log(`highest ${options.sweep ? "step that held" : "sustained step"} (${reported.rate} msg/s):`);
   } else {
     const windows = reported.windows.map((h, i) => [`${(i * WINDOW_MS) / 1000}–${((i + 1) * WINDOW_MS) / 1000} s`, h.count, ms(h.quantile(0.5)), ms(h.quantile(0.99)), ms(h.max)]);
-    console.log(table([["sent during", "deliveries", "p50 ms", "p99 ms", "max ms"], ...windows]));
+    console.log(table([["due during", "deliveries", "p50 ms", "p99 ms", "max ms"], ...windows]));
     console.log("");
   }
   printStep(reported);
+  if (floorStep) {
+    console.log("");
+    console.log(`floor: bare node:http servers, one SQL statement + Redis publish + SSE write, same client and rate:`);
+    printStep(floorStep);
+    console.log(
+      `app ÷ floor: p50 ×${round(reported.all.quantile(0.5) / floorStep.all.quantile(0.5), 1)}, p99 ×${round(reported.all.quantile(0.99) / floorStep.all.quantile(0.99), 1)}`,
+    );
+  }
   console.log("");
-  console.log(table([["CPU during the load (% of one core)", "share"], ...cpuRow]));
+  console.log(table([["CPU during the measured load (% of one core)", "share"], ...cpuRow]));
   console.log(
     `bench client event-loop delay p99 ${ms(loop.percentile(99) / 1e6)} ms, max ${ms(loop.max / 1e6)} ms; frames received: ${[...frameCounts].map(([k, v]) => `${k} ${v}`).join(", ")}`,
   );
@@ -554,27 +676,45 @@ async function main() {
     if (count > 0) console.log(`instance ${instance.index} logged ${count} error lines, first:\n  ${first.join("\n  ")}`);
   }
 
-  const expected = expectedOf(reported);
-  const perInstance = deliveryRate(reported);
-  const result = {
-    bench: "latency",
-    mode,
-    instances: instanceCount,
-    users: userCount,
-    rate: reported.rate,
-    deliveries_per_s: round(perInstance, 0),
-    expected,
-    delivered: reported.delivered,
-    duplicates: reported.duplicates,
-    p50_ms: round(reported.all.quantile(0.5)),
-    p99_ms: round(reported.all.quantile(0.99)),
-    max_ms: round(reported.all.max),
-    floor_p50_ms: round(floor.sum.quantile(0.5)),
-    floor_p99_ms: round(floor.sum.quantile(0.99)),
-  };
+  const figures = (step: StepStats) => ({
+    sent: step.last - step.first,
+    skipped: step.skipped,
+    failed: step.failed,
+    expected: expectedOf(step),
+    delivered: step.delivered,
+    lost: lostOf(step),
+    duplicates: step.duplicates,
+    p50_ms: round(step.all.quantile(0.5)),
+    p99_ms: round(step.all.quantile(0.99)),
+    max_ms: round(step.all.max),
+  });
+  const result = options.sweep
+    ? {
+        bench: "latency-sweep",
+        instances: instanceCount,
+        users: userCount,
+        sustained_msgs_per_s: sweepBest?.rate ?? 0,
+        p50_ms: sweepBest ? round(sweepBest.all.quantile(0.5)) : null,
+        p99_ms: sweepBest ? round(sweepBest.all.quantile(0.99)) : null,
+      }
+    : {
+        bench: "latency",
+        mode,
+        instances: instanceCount,
+        users: userCount,
+        rate: reported.rate,
+        warmup_s: options.warmup,
+        seconds: reported.seconds,
+        deliveries_per_s: round(deliveryRate(reported), 0),
+        ...figures(reported),
+        ...(floorStep
+          ? { floor_p50_ms: round(floorStep.all.quantile(0.5)), floor_p99_ms: round(floorStep.all.quantile(0.99)), floor_skipped: floorStep.skipped, floor_failed: floorStep.failed, floor_lost: lostOf(floorStep) }
+          : {}),
+        pass: (options.fanout ? sustained(reported) : held(reported, options.p99Target)) && unexpected === 0,
+      };
 
   if (profileDir) {
-    streams.forEach((s) => s.close());
+    appStreams.forEach((s) => s.close());
     await stopAll();
     const file = mainThreadProfile(profileDir, 0);
     if (file) {
@@ -586,7 +726,7 @@ async function main() {
     }
   }
   await cleanup();
-  console.log("deliveries_per_s in the JSON line is per instance (all instances: multiply by instances).");
+  if (!options.sweep) console.log("deliveries_per_s in the JSON line is per instance (all instances: multiply by instances).");
   console.log(JSON.stringify(result));
 }
 

@@ -1,46 +1,45 @@
 /**
- * The floor under send→deliver latency on this machine: a bare single-row INSERT round trip on
- * the benchmark's database plus a bare Redis publish→receive. No app code is involved.
+ * The floor under send→deliver latency on this machine: bare node:http servers (floor-server.mts)
+ * doing the same single SQL statement, a Redis publish and an SSE write, one per app instance,
+ * bundled like the app (no TypeScript loader) and started beside it. bench:latency drives them
+ * with the same client, workload and rate, so app ÷ floor says what our code costs.
  */
 import { randomBytes } from "node:crypto";
-import { Redis } from "ioredis";
+import path from "node:path";
+import { build } from "esbuild";
 import pg from "pg";
-import { Histogram } from "./stats";
+import { type Instance, startInstances } from "./instances";
 
-export type Floor = { insert: Histogram; redis: Histogram; sum: Histogram };
+const FLOOR_BUNDLE = path.join("dist", "bench", "floor-server.mjs");
 
-export async function measureFloor(databaseUrl: string, redisUrl: string, samples = 500): Promise<Floor> {
-  const floor: Floor = { insert: new Histogram(), redis: new Histogram(), sum: new Histogram() };
+export async function startFloor(count: number, databaseUrl: string, redisUrl: string): Promise<Instance[]> {
   const client = new pg.Client({ connectionString: databaseUrl });
-  const publisher = new Redis(redisUrl, { lazyConnect: true });
-  const subscriber = new Redis(redisUrl, { lazyConnect: true });
+  await client.connect();
   try {
-    await client.connect();
-    await Promise.all([publisher.connect(), subscriber.connect()]);
-    await client.query("create table if not exists bench_floor (id bigserial primary key, body text not null, created_at timestamptz not null default now())");
-    const channel = `bench-floor:${randomBytes(6).toString("hex")}`;
-    await subscriber.subscribe(channel);
-    let waiting: ((at: number) => void) | null = null;
-    subscriber.on("message", () => waiting?.(performance.now()));
-    const warmUp = 20;
-    for (let i = 0; i < samples + warmUp; i++) {
-      const t0 = performance.now();
-      await client.query("insert into bench_floor (body) values ($1)", [`floor ${i}`]);
-      const t1 = performance.now();
-      const received = new Promise<number>((resolve) => (waiting = resolve));
-      const t2 = performance.now();
-      await publisher.publish(channel, `floor ${i}`);
-      const t3 = await received;
-      if (i < warmUp) continue;
-      floor.insert.add(t1 - t0);
-      floor.redis.add(t3 - t2);
-      floor.sum.add(t1 - t0 + (t3 - t2));
-    }
-    await client.query("drop table bench_floor");
+    await client.query(`create table if not exists bench_floor_messages (
+      id bigserial primary key, chat_id uuid not null, sender_id text not null, client_id text not null,
+      seq bigint not null, body text not null, created_at timestamptz not null default now(), unique (sender_id, client_id))`);
   } finally {
-    await client.end().catch(() => {});
-    publisher.disconnect();
-    subscriber.disconnect();
+    await client.end();
   }
-  return floor;
+  await build({
+    entryPoints: [path.join("bench", "lib", "floor-server.mts")],
+    outfile: FLOOR_BUNDLE,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    packages: "external",
+    logLevel: "warning",
+  });
+  return startInstances({
+    count,
+    entry: FLOOR_BUNDLE,
+    env: { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, FLOOR_CHANNEL: `bench-floor:${randomBytes(6).toString("hex")}` },
+  });
+}
+
+/** The cookie the floor servers take as the sender's or reader's identity (they check nothing else). */
+export function floorCookie(userId: string): string {
+  return `floor_user=${userId}`;
 }

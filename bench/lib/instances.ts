@@ -61,6 +61,8 @@ export async function freePorts(count: number, taken: ReadonlySet<number> = new 
 
 export type StartOptions = {
   count: number;
+  /** The script each process runs; default the app's server bundle (what `npm start` runs). */
+  entry?: string;
   /** Listen on these ports (one per instance) instead of free ones from the range. */
   ports?: number[];
   env: Record<string, string>;
@@ -85,7 +87,7 @@ export function ensureBuilt(): Promise<void> {
 }
 
 export async function startInstances(options: StartOptions): Promise<Instance[]> {
-  await ensureBuilt();
+  if (!options.entry) await ensureBuilt();
   const ports = options.ports ?? (await freePorts(options.count));
   const inspectPorts = options.inspect ? await freePorts(options.count, new Set(ports)) : [];
   const instances = ports.map((port, index) => {
@@ -93,7 +95,7 @@ export async function startInstances(options: StartOptions): Promise<Instance[]>
     // One directory per instance: worker threads write profiles of their own beside the main thread's.
     const nodeArgs = options.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir(options.cpuProfileDir, index)}`] : [];
     if (inspectPort) nodeArgs.push(`--inspect=127.0.0.1:${inspectPort}`);
-    const child = spawn(process.execPath, [...nodeArgs, ...(options.nodeArgs ?? []), SERVER_BUNDLE], {
+    const child = spawn(process.execPath, [...nodeArgs, ...(options.nodeArgs ?? []), options.entry ?? SERVER_BUNDLE], {
       cwd: process.cwd(),
       env: {
         ...process.env,
