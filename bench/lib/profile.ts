@@ -3,6 +3,7 @@
  * Also runnable on its own: `npx tsx bench/lib/profile.ts file.cpuprofile [top]`.
  */
 import fs from "node:fs";
+import { SourceMap } from "node:module";
 import path from "node:path";
 import { table } from "./stats";
 
@@ -24,6 +25,29 @@ function where(url: string): string {
   return clean.startsWith(root) ? clean.slice(root.length) : clean;
 }
 
+const sourceMaps = new Map<string, SourceMap | null>();
+
+/**
+ * A frame of a bundle (dist/server/main.mjs) moved to the source it was built from, when the
+ * bundle's .map is beside it, so profiles of what `npm start` runs name server/*.ts lines.
+ */
+function original(frame: CallFrame): CallFrame {
+  const file = frame.url.replace(/^file:\/\//, "");
+  if (!file.endsWith(".mjs")) return frame;
+  if (!sourceMaps.has(file)) {
+    const map = `${file}.map`;
+    sourceMaps.set(file, fs.existsSync(map) ? new SourceMap(JSON.parse(fs.readFileSync(map, "utf8")) as ConstructorParameters<typeof SourceMap>[0]) : null);
+  }
+  const entry = sourceMaps.get(file)?.findEntry(frame.lineNumber, frame.columnNumber);
+  if (!entry || !("originalSource" in entry)) return frame;
+  return {
+    ...frame,
+    url: path.resolve(path.dirname(file), entry.originalSource),
+    lineNumber: entry.originalLine,
+    columnNumber: entry.originalColumn,
+  };
+}
+
 /** Now on the clock V8 stamps profiles with (CLOCK_MONOTONIC, µs), comparable across processes. */
 export function monotonicUs(): number {
   return Number(process.hrtime.bigint() / 1000n);
@@ -32,7 +56,7 @@ export function monotonicUs(): number {
 /** `window`: only samples taken between these monotonic times (µs), e.g. the load phase. */
 export function summariseProfile(file: string, top = 25, window?: { fromUs: number; toUs: number }): string {
   const profile = JSON.parse(fs.readFileSync(file, "utf8")) as CpuProfile;
-  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const byId = new Map(profile.nodes.map((node) => [node.id, { ...node, callFrame: original(node.callFrame) }]));
   const selfUs = new Map<number, number>();
   let at = profile.startTime;
   for (let i = 0; i < profile.samples.length; i++) {
@@ -65,8 +89,7 @@ export function summariseProfile(file: string, top = 25, window?: { fromUs: numb
     for (let node: number | undefined = id; node !== undefined; node = parent.get(node)) {
       const frame = byId.get(node)!.callFrame;
       const origin = where(frame.url);
-      // dist/server/main.mjs: the server bundle npm start runs (esbuild keeps function names).
-      if (!/^(server|db|app|lib|dist\/server)\//.test(origin)) continue;
+      if (!/^(server|db|app|lib)\//.test(origin)) continue;
       const key = `${frame.functionName || "(anonymous)"}  ${origin}:${frame.lineNumber + 1}`;
       if (seen.has(key)) continue;
       seen.add(key);
