@@ -3,7 +3,7 @@ import { eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "~/db/client";
 import { users } from "~/db/schema";
 import type { Bus } from "./bus";
-import { EVENTS_CHANNEL, type Envelope, type Publisher, parseEnvelope } from "./envelope";
+import { EVENTS_CHANNEL, type Envelope, type Publisher, encodeEnvelope, parseEnvelope } from "./envelope";
 import { Hub, type HubOptions } from "./hub";
 import { type PresenceStore, createMemoryPresence, createRedisPresence } from "./presence-store";
 import { type ViewingStore, createMemoryViewing, createRedisViewing } from "./viewing-store";
@@ -35,13 +35,13 @@ export function createRealtime(options: {
   const viewing = redis ? createRedisViewing(redis) : createMemoryViewing();
 
   const publish = (envelopes: Envelope[]) => {
-    for (const envelope of envelopes) {
-      bus.publish(EVENTS_CHANNEL, JSON.stringify(envelope)).catch((error: unknown) => {
-        // At-most-once by design (DESIGN.md invariant 3): the event is in the log, clients that
-        // miss it backfill the gap on their next reconnect or seq check.
-        console.error("[realtime] publish failed:", (error as Error).message);
-      });
-    }
+    if (envelopes.length === 0) return;
+    bus.publishMany(EVENTS_CHANNEL, envelopes.map(encodeEnvelope)).catch((error: unknown) => {
+      // At-most-once by design (DESIGN.md invariant 3): the event is in the log; every hub reads
+      // an id it has not received from the log after a short wait, and clients that miss an
+      // event backfill the gap on their next reconnect or seq check.
+      console.error("[realtime] publish failed:", (error as Error).message);
+    });
   };
 
   const touch = (userId: string) =>
