@@ -63,9 +63,10 @@ export function createRealtime(options: {
     const changes = userIds.filter((id) => !invisible.has(id)).map((userId) => ({ userId, online: online.has(userId) }));
     if (changes.length > 0) publish([{ event: { type: "presence", changes } }]);
   };
-  const presenceChanged = async (userId: string) => {
-    // The store is told at once (people.list reads it); only the broadcast waits.
-    await presence.report(hub.localUserIds());
+  const presenceChanged = async (userId: string, online: boolean) => {
+    // The store is told at once (people.list reads it), in the order of the changes; only the
+    // broadcast waits.
+    await (online ? presence.add(userId) : presence.remove(userId));
     await touch(userId);
     changed.add(userId);
     flushing ??= setTimeout(() => void flush().catch(() => {}), 1_000);
@@ -74,8 +75,8 @@ export function createRealtime(options: {
   const hub = new Hub({
     ...options.hub,
     db,
-    onUserOnline: (userId) => void presenceChanged(userId).catch(() => {}),
-    onUserOffline: (userId) => void presenceChanged(userId).catch(() => {}),
+    onUserOnline: (userId) => void presenceChanged(userId, true).catch(() => {}),
+    onUserOffline: (userId) => void presenceChanged(userId, false).catch(() => {}),
     onConnectionOpen: (connectionId, userId) => viewing.open(connectionId, userId),
     onConnectionClose: (connectionId, userId) => void viewing.drop(connectionId, userId).catch(() => {}),
   });
