@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Actor } from "~/server/domain-error";
+import type * as Access from "~/server/services/access";
 import type { Audience } from "~/server/services/access";
 import { createRoom } from "~/server/services/chats";
 import { sendMessage } from "~/server/services/messages";
@@ -12,7 +13,7 @@ import { type TestWorld, createTestWorld } from "../factories/deps";
 /** Audience lookups of the chats in `stalled` wait until the test lets them go. */
 const { stalled } = vi.hoisted(() => ({ stalled: new Map<string, Promise<void>>() }));
 vi.mock("~/server/services/access", async (importOriginal) => {
-  const access = await importOriginal<typeof import("~/server/services/access")>();
+  const access = await importOriginal<typeof Access>();
   return {
     ...access,
     chatAudience: async (...args: Parameters<typeof access.chatAudience>): Promise<Audience | null> => {
