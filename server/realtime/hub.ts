@@ -92,6 +92,8 @@ export class Hub {
   private readonly received = new Set<number>();
   /** Ids above the watermark routed (or known not to exist). */
   private readonly routed = new Set<number>();
+  /** Ids the log did not have, taken for rolled-back inserts (the latest few thousand). */
+  private readonly skipped = new Set<number>();
   /** The highest id known to be committed: ids below it that never arrive are holes. */
   private top = 0;
   private filling: NodeJS.Timeout | null = null;
@@ -131,13 +133,19 @@ export class Hub {
   receive(delivery: Delivery): void {
     const { id, chatId } = delivery;
     if (id !== undefined) {
-      // Below the watermark (or seen): a copy of one already routed, from the log or the bus.
-      if ((this.watermark !== null && id <= this.watermark) || this.received.has(id)) return;
-      // Tracked from the first connection on: before it, nothing is written with an id.
-      if (this.tracking) {
-        this.received.add(id);
-        if (id > this.top) this.top = id;
-        this.scheduleFill();
+      if (this.watermark !== null && id <= this.watermark) {
+        // Below the watermark: a copy of one already routed, from the log or the bus; or one
+        // judged rolled back, which only an id drawn before the commit-order lock can be.
+        if (!this.skipped.delete(id)) return;
+        console.error(`[hub] event ${id} committed after a later one (its id was drawn before the commit-order lock): routed late`);
+      } else {
+        if (this.received.has(id)) return;
+        // Tracked from the first connection on: before it, nothing is written with an id.
+        if (this.tracking) {
+          this.received.add(id);
+          if (id > this.top) this.top = id;
+          this.scheduleFill();
+        }
       }
     }
     if (chatId === undefined) return this.route(delivery, "all");
@@ -439,6 +447,8 @@ export class Hub {
         const row = found.get(id);
         if (!row) {
           // A rolled-back insert: the id will never exist.
+          this.skipped.add(id);
+          if (this.skipped.size > 5_000) this.skipped.delete(this.skipped.values().next().value!);
           this.received.add(id);
           this.markRouted(id);
           continue;

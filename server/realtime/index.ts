@@ -37,8 +37,8 @@ export function createRealtime(options: {
   const publish = (envelopes: Envelope[]) => {
     if (envelopes.length === 0) return;
     bus.publishMany(EVENTS_CHANNEL, envelopes.map(encodeEnvelope)).catch((error: unknown) => {
-      // At-most-once by design (DESIGN.md invariant 3): the event is in the log; every hub reads
-      // an id it has not received from the log after a short wait, and clients that miss an
+      // At-most-once by design (DESIGN.md invariant 3): the event is in the log; a hub reads an
+      // id missing below a later one from the log after a short wait, and clients that miss an
       // event backfill the gap on their next reconnect or seq check.
       console.error("[realtime] publish failed:", (error as Error).message);
     });

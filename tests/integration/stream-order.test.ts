@@ -1,6 +1,7 @@
 import type { ServerResponse } from "node:http";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { rawRows } from "~/db/client";
 import type { Actor } from "~/server/domain-error";
 import { type Realtime, createRealtime } from "~/server/realtime";
 import type { Bus } from "~/server/realtime/bus";
@@ -145,5 +146,22 @@ describe("event ids across instances", () => {
     // Its frame went out without an id (the gap below it was open); the id follows on its own.
     await vi.waitFor(() => expect(recorded.text()).toMatch(new RegExp(`^id: ${afterId}\n\n`, "m")), { timeout: 5_000 });
     expect(recorded.text()).not.toMatch(new RegExp(`^id: ${afterId}\nevent:`, "m"));
+  });
+
+  it("an event whose id was taken for a rollback is still delivered when it turns up late", async () => {
+    const e = instanceWithSlowBus(world, () => false, 50);
+    instances.push(e.realtime);
+    const recorded = recordingResponse();
+    await e.realtime.hub.connect(mark.id, recorded.res, null);
+    const [{ gap }] = (await rawRows<{ gap: number }>(world.database.db, sql`select nextval(pg_get_serial_sequence('events', 'id'))::int as gap`)) as [{ gap: number }];
+    const after = await send("after the skipped id");
+    const afterId = await eventIdOf(after.id);
+    await vi.waitFor(() => expect(recorded.text()).toMatch(new RegExp(`^id: ${afterId}\n\n`, "m")), { timeout: 5_000 });
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    // What a writer that drew its id before taking the commit-order lock would publish.
+    world.realtime.publish([{ id: gap, only: [mark.id], event: { type: "presence", changes: [{ userId: "turned-up-late", online: true }] } }]);
+    await vi.waitFor(() => expect(recorded.text()).toContain("turned-up-late"), { timeout: 5_000 });
+    expect(errors).toHaveBeenCalledWith(expect.stringContaining(`event ${gap} committed after a later one`));
+    errors.mockRestore();
   });
 });
