@@ -148,13 +148,13 @@ export class Hub {
         }
       }
     }
-    if (chatId === undefined) return this.route(delivery, "all");
+    if (chatId === undefined) return this.routeNow(delivery, "all");
     // A change of a chat may change who reads it: forget the cached audience first.
     if (delivery.type === "chat.changed" || delivery.type === "chat.deleted") this.audiences.delete(chatId);
     const before = this.chains.get(chatId);
     if (!before) {
       const readers = this.readersNow(delivery);
-      if (readers !== undefined) return this.route(delivery, readers);
+      if (readers !== undefined) return this.routeNow(delivery, readers);
     }
     const chain = (before ?? Promise.resolve())
       .then(async () => this.route(delivery, await this.readers(delivery)))
@@ -352,10 +352,30 @@ export class Hub {
     }
   }
 
+  /** Called from the bus's message handler: nothing may escape into it. */
+  private routeNow(delivery: Delivery, readers: Readers): void {
+    try {
+      this.route(delivery, readers);
+    } catch (error) {
+      console.error("[hub] routing failed:", error);
+    }
+  }
+
   private route(delivery: Delivery, readers: Readers): void {
     // First, so that the event's own frame may carry its id when it closes the gap.
     if (delivery.id !== undefined) this.markRouted(delivery.id);
-    if (delivery.type === "user.deactivated") return this.disconnectUser((JSON.parse(delivery.json) as { userId: string }).userId);
+    if (delivery.type === "user.deactivated") {
+      // The event is not parsed on the way in (parseEnvelope): this rare one is, here.
+      let userId: unknown;
+      try {
+        userId = (JSON.parse(delivery.json) as { userId?: unknown }).userId;
+      } catch {
+        userId = undefined;
+      }
+      if (typeof userId === "string") this.disconnectUser(userId);
+      else console.error(`[hub] skipped a malformed user.deactivated: ${delivery.json.slice(0, 200)}`);
+      return;
+    }
     let recipients: Iterable<string> | "all";
     if (delivery.only) recipients = new Set(delivery.only);
     else if (delivery.also === "all" || readers === "all") recipients = "all";
