@@ -11,11 +11,12 @@ export type BusHandler = (channel: string, payload: string) => void;
 export interface Bus {
   readonly kind: BusKind;
   publish(channel: string, payload: string): Promise<void>;
+  /** Several messages in one go, in order: one pipelined round trip on Redis. */
+  publishMany(channel: string, payloads: string[]): Promise<void>;
   subscribe(handler: BusHandler): () => void;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
-
 
 export function createMemoryBus(): Bus {
   const emitter = new EventEmitter();
@@ -24,6 +25,10 @@ export function createMemoryBus(): Bus {
     kind: "memory",
     publish(channel, payload) {
       emitter.emit("message", channel, payload);
+      return Promise.resolve();
+    },
+    publishMany(channel, payloads) {
+      for (const payload of payloads) emitter.emit("message", channel, payload);
       return Promise.resolve();
     },
     subscribe(handler) {
@@ -43,7 +48,8 @@ export async function createRedisBus(url: string, namespace = "floorchat:"): Pro
   const CHANNEL_PREFIX = namespace;
   // A subscribed Redis connection can do nothing else, so publishing needs its own.
   const options = { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 5_000 };
-  const publisher = new Redis(url, options);
+  // Publishes from one tick of the event loop (many sends at once) go out in one write.
+  const publisher = new Redis(url, { ...options, enableAutoPipelining: true });
   const subscriber = new Redis(url, options);
   const handlers = new Set<BusHandler>();
   for (const connection of [publisher, subscriber]) {
@@ -65,6 +71,17 @@ export async function createRedisBus(url: string, namespace = "floorchat:"): Pro
     kind: "redis",
     async publish(channel, payload) {
       await publisher.publish(CHANNEL_PREFIX + channel, payload);
+    },
+    async publishMany(channel, payloads) {
+      if (payloads.length === 1) {
+        await publisher.publish(CHANNEL_PREFIX + channel, payloads[0]!);
+        return;
+      }
+      const pipeline = publisher.pipeline();
+      for (const payload of payloads) pipeline.publish(CHANNEL_PREFIX + channel, payload);
+      const results = (await pipeline.exec()) ?? [];
+      const failed = results.find(([error]) => error);
+      if (failed) throw failed[0]!;
     },
     subscribe(handler) {
       handlers.add(handler);

@@ -7,10 +7,11 @@ import type { StreamEvent } from "./events";
 export type ControlEvent = { type: "user.deactivated"; userId: string };
 
 /**
- * What travels on the bus between instances. Who receives it:
+ * What a writer publishes. Who receives it:
  * - `only`: exactly these users (e.g. a read position in a chat everyone can read goes to the
  *   reader's own devices only);
- * - else with `chatId`: everyone who can read the chat now, plus `also` (users who just lost
+ * - else with `chatId`: everyone who can read the chat now (`audience` when the writer worked it
+ *   out in the same statement, else the hub looks it up), plus `also` (users who just lost
  *   access and must hear about it), minus `except`;
  * - else: everyone (presence).
  */
@@ -18,10 +19,20 @@ export type Envelope = {
   id?: number;
   chatId?: string;
   event: StreamEvent | ControlEvent;
+  /** The user ids who may read the chat at the event's commit ("all": everyone). */
+  audience?: "all" | string[];
   only?: string[];
   also?: string[] | "all";
   except?: string;
+  /** The event already serialised (as stored in the log): used as is, not stringified again. */
+  json?: string;
 };
+
+/**
+ * An envelope as received from the bus: the routing header parsed, the event left as the JSON
+ * text it travelled as, so every connection gets the same bytes without a parse and re-stringify.
+ */
+export type Delivery = Omit<Envelope, "event" | "json"> & { type: string; json: string };
 
 export interface Publisher {
   publish(envelopes: Envelope[]): void;
@@ -29,27 +40,43 @@ export interface Publisher {
 
 export const EVENTS_CHANNEL = "events";
 
+/**
+ * The bus payload: a one-line JSON header with the routing, a newline, then the event's JSON
+ * (JSON.stringify never writes a raw newline, so the first one splits them).
+ */
+export function encodeEnvelope(envelope: Envelope): string {
+  const { event, json, ...route } = envelope;
+  return `${JSON.stringify({ ...route, type: event.type })}\n${json ?? JSON.stringify(event)}`;
+}
+
 const isStringList = (value: unknown) => Array.isArray(value) && value.every((item) => typeof item === "string");
 
 /**
- * An envelope from the bus, or null for anything malformed (another version's instance, a stray
- * PUBLISH): one bad message must be logged and skipped, never crash or wedge the hub.
+ * A delivery from the bus, or null for anything malformed (another version's instance, a stray
+ * PUBLISH): one bad message must be logged and skipped, never crash or wedge the hub. The event
+ * itself is not parsed; it must be one JSON object on one line, since it goes into an SSE
+ * `data:` line as is and a line break there would let it forge frames.
  */
-export function parseEnvelope(payload: string): Envelope | null {
+export function parseEnvelope(payload: string): Delivery | null {
+  const newline = payload.indexOf("\n");
+  if (newline < 0) return null;
+  const json = payload.slice(newline + 1);
+  if (!json.startsWith("{") || !json.endsWith("}") || /[\r\n]/.test(json)) return null;
   let value: unknown;
   try {
-    value = JSON.parse(payload);
+    value = JSON.parse(payload.slice(0, newline));
   } catch {
     return null;
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) return null;
-  const envelope = value as Record<string, unknown>;
-  const event = envelope.event as Record<string, unknown> | null | undefined;
-  if (event === null || typeof event !== "object" || Array.isArray(event) || typeof event.type !== "string") return null;
-  if (envelope.id !== undefined && !Number.isSafeInteger(envelope.id)) return null;
-  if (envelope.chatId !== undefined && typeof envelope.chatId !== "string") return null;
-  if (envelope.only !== undefined && !isStringList(envelope.only)) return null;
-  if (envelope.also !== undefined && envelope.also !== "all" && !isStringList(envelope.also)) return null;
-  if (envelope.except !== undefined && typeof envelope.except !== "string") return null;
-  return value as Envelope;
+  const header = value as Record<string, unknown>;
+  // The type becomes the frame's `event:` line: nothing but a plain name.
+  if (typeof header.type !== "string" || !/^[a-z][a-z.]*$/.test(header.type)) return null;
+  if (header.id !== undefined && !Number.isSafeInteger(header.id)) return null;
+  if (header.chatId !== undefined && typeof header.chatId !== "string") return null;
+  if (header.audience !== undefined && header.audience !== "all" && !isStringList(header.audience)) return null;
+  if (header.only !== undefined && !isStringList(header.only)) return null;
+  if (header.also !== undefined && header.also !== "all" && !isStringList(header.also)) return null;
+  if (header.except !== undefined && typeof header.except !== "string") return null;
+  return { ...(header as Omit<Delivery, "json">), json };
 }

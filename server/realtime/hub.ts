@@ -1,14 +1,30 @@
 import { randomUUID } from "node:crypto";
 import type { ServerResponse } from "node:http";
-import { and, eq, gt, isNull, lte, or, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import type { Db } from "~/db/client";
 import { HEARTBEAT_MS } from "~/lib/realtime/stream-watchdog";
 import { chats, events, users } from "~/db/schema";
 import { type Audience, canReadChat, chatAudience } from "~/server/services/access";
-import type { Envelope } from "./envelope";
+import type { Delivery } from "./envelope";
 import { type StreamEvent, frameBody, toFrame } from "./events";
 
-type Pending = { body: string; id: number | undefined };
+/** One event's frame, built once per instance; every connection is written the same bytes. */
+class Frame {
+  private plain: Buffer | undefined;
+  private labelled: Buffer | undefined;
+  constructor(
+    private readonly body: string,
+    readonly id: number | undefined,
+  ) {}
+
+  bytes(withId: boolean): Buffer {
+    if (withId) return (this.labelled ??= Buffer.from(`id: ${this.id}\n${this.body}`));
+    return (this.plain ??= Buffer.from(this.body));
+  }
+}
+
+/** Who an envelope's chat reaches: everyone, these users, or (the chat is gone) nobody. */
+type Readers = "all" | Iterable<string>;
 
 const AUDIENCE_TTL_MS = 60_000;
 const MAX_CACHED_AUDIENCES = 20_000;
@@ -20,11 +36,13 @@ export type Connection = {
   res: ServerResponse;
   /** False while backfilling: live frames wait in `pending`. */
   live: boolean;
-  pending: Pending[];
+  pending: Frame[];
   /** Events up to here were covered by the backfill (or predate the connection's state). */
   cursor: number;
   /** Highest id written: an `id:` line only ever moves the browser's Last-Event-ID forward. */
   maxSentId: number;
+  /** Highest event written without its `id:` line (above the hub's watermark then); 0 if none. */
+  unlabelled: number;
   /** Takes the connection out of the hub (idempotent). */
   remove: () => void;
 };
@@ -36,6 +54,8 @@ export type HubOptions = {
   maxBufferedBytes?: number;
   /** Past this many missed events a reconnecting client is told to reload instead. */
   backfillLimit?: number;
+  /** How long an event id may stay missing before the hub reads it from the log. */
+  holeWaitMs?: number;
   onUserOnline?: (userId: string) => void;
   onUserOffline?: (userId: string) => void;
   /** Awaited before the connection's `hello`, so the client's first report finds it registered. */
@@ -45,22 +65,52 @@ export type HubOptions = {
 
 /**
  * The live connections of this instance and the routing of events to them. Each envelope
- * is serialised once and the same frame is written to every connection allowed to see it.
+ * is framed once and the same bytes are written to every connection allowed to see it.
+ *
+ * Event ids follow commit order (server/services/events.ts), but envelopes from several
+ * instances cross the bus in any order. So the hub keeps a watermark: the highest id below which
+ * every event has been routed here (or is known never to exist). An event is written at once,
+ * but with its `id:` line only when it is at or below the watermark; otherwise a later `id:`
+ * moves the browser's Last-Event-ID once the watermark passes it. A browser that reconnects thus
+ * never resumes past an event still in flight. An id missing for `holeWaitMs` is read from the
+ * log: there, under the commit-order lock, it is either committed (lost on the bus: routed now)
+ * or absent (a rolled-back insert: skipped).
  */
 export class Hub {
   private readonly byUser = new Map<string, Set<Connection>>();
   /** Who reads each chat, as last looked up; cleared by the chat's changes, and aged out. */
-  private readonly audiences = new Map<string, { audience: Promise<Audience | null>; at: number }>();
-  /** Envelopes are routed one after another, so every connection gets them in arrival order. */
-  private chain: Promise<void> = Promise.resolve();
+  private readonly audiences = new Map<string, { audience: Promise<Audience | null>; settled?: Audience | null; at: number }>();
+  /**
+   * Envelopes of a chat whose audience is being looked up wait here, in arrival order, so every
+   * connection gets a chat's events in order; other chats' events do not wait for them.
+   */
+  private readonly chains = new Map<string, Promise<void>>();
+  /** Null until the first connection: until then no frame carries an id. */
+  private watermark: number | null = null;
+  private initialising: Promise<void> | null = null;
+  /** Ids above the watermark that arrived (and wait to be routed, or were). */
+  private readonly received = new Set<number>();
+  /** Ids above the watermark routed (or known not to exist). */
+  private readonly routed = new Set<number>();
+  /** Ids the log did not have, taken for rolled-back inserts (the latest few thousand). */
+  private readonly skipped = new Set<number>();
+  /** The highest id known to be committed: ids below it that never arrive are holes. */
+  private top = 0;
+  private filling: NodeJS.Timeout | null = null;
+  /** Connections written an event above their Last-Event-ID without its `id:` line. */
+  private readonly behind = new Set<Connection>();
+  private labelling = false;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly maxBufferedBytes: number;
   private readonly backfillLimit: number;
+  private readonly holeWaitMs: number;
   private connections = 0;
+  private closed = false;
 
   constructor(private readonly options: HubOptions) {
     this.maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
     this.backfillLimit = options.backfillLimit ?? 5_000;
+    this.holeWaitMs = options.holeWaitMs ?? 250;
     // Proxies and mobile networks drop idle streams; a heartbeat keeps them open and lets the
     // client notice a dead one (lib/realtime/stream-watchdog.ts).
     this.heartbeat = setInterval(() => this.broadcastLocal({ type: "heartbeat", serverTime: new Date().toISOString() }), options.heartbeatMs ?? HEARTBEAT_MS);
@@ -79,19 +129,53 @@ export class Hub {
     return this.byUser.has(userId);
   }
 
-  /** An envelope from the bus (this instance's own publishes included). */
-  receive(envelope: Envelope): void {
-    this.chain = this.chain
-      .then(() => this.route(envelope))
-      .catch((error: unknown) => console.error("[hub] routing failed:", error));
+  /** An envelope from the bus (this instance's own publishes included), or one read from the log. */
+  receive(delivery: Delivery): void {
+    const { id, chatId } = delivery;
+    if (id !== undefined) {
+      if (this.watermark !== null && id <= this.watermark) {
+        // Below the watermark: a copy of one already routed, from the log or the bus; or one
+        // judged rolled back, which only an id drawn before the commit-order lock can be.
+        if (!this.skipped.delete(id)) return;
+        console.error(`[hub] event ${id} committed after a later one (its id was drawn before the commit-order lock): routed late`);
+      } else {
+        if (this.received.has(id)) return;
+        // Tracked from the first connection on: before it, nothing is written with an id.
+        if (this.tracking) {
+          this.received.add(id);
+          if (id > this.top) this.top = id;
+          this.scheduleFill();
+        }
+      }
+    }
+    if (chatId === undefined) return this.routeNow(delivery, "all");
+    // A change of a chat may change who reads it: forget the cached audience first.
+    if (delivery.type === "chat.changed" || delivery.type === "chat.deleted") this.audiences.delete(chatId);
+    const before = this.chains.get(chatId);
+    if (!before) {
+      const readers = this.readersNow(delivery);
+      if (readers !== undefined) return this.routeNow(delivery, readers);
+    }
+    const chain = (before ?? Promise.resolve())
+      .then(async () => this.route(delivery, await this.readers(delivery)))
+      .catch((error: unknown) => {
+        console.error("[hub] routing failed:", error);
+        // Not delivered here; the id must not hold every later `id:` back (the client
+        // catches up from its seq checks, DESIGN.md invariant 3).
+        if (id !== undefined) this.markRouted(id);
+      })
+      .finally(() => {
+        if (this.chains.get(chatId) === chain) this.chains.delete(chatId);
+      });
+    this.chains.set(chatId, chain);
   }
 
   /** Delivers an event to this instance's connections only (heartbeats, the presence sweep). */
   broadcastLocal(event: StreamEvent, except?: string): void {
-    const body = frameBody(event);
+    const frame = new Frame(frameBody(event), undefined);
     for (const [userId, set] of this.byUser) {
       if (userId === except) continue;
-      for (const connection of set) this.write(connection, body, undefined);
+      for (const connection of set) this.write(connection, frame);
     }
   }
 
@@ -104,7 +188,7 @@ export class Hub {
    * Event ids follow commit order (server/services/events.ts), so `≤ head` is complete.
    */
   async connect(userId: string, res: ServerResponse, lastEventId: number | null): Promise<() => void> {
-    const connection: Connection = { id: randomUUID(), userId, res, live: false, pending: [], cursor: 0, maxSentId: 0, remove: () => {} };
+    const connection: Connection = { id: randomUUID(), userId, res, live: false, pending: [], cursor: 0, maxSentId: 0, unlabelled: 0, remove: () => {} };
     let set = this.byUser.get(userId);
     if (!set) {
       set = new Set();
@@ -118,6 +202,7 @@ export class Hub {
       if (removed) return;
       removed = true;
       this.connections--;
+      this.behind.delete(connection);
       const current = this.byUser.get(userId);
       current?.delete(connection);
       if (current?.size === 0) {
@@ -144,6 +229,8 @@ export class Hub {
     // Without the registration a client cannot report what it shows; the stream still works.
     await this.options.onConnectionOpen?.(connection.id, userId).catch((error: unknown) => console.error("[hub] connection open:", error));
     res.write(toFrame({ type: "hello", connectionId: connection.id }));
+    // Before the head is read: every connection's cursor is then at or above the watermark's start.
+    await this.initWatermark();
 
     const [bounds] = await this.options.db
       .select({
@@ -160,6 +247,11 @@ export class Hub {
       return;
     }
     const headId = bounds?.head ?? 0;
+    // Everything up to the head is committed: whatever of it has not arrived is a hole.
+    if (headId > this.top) {
+      this.top = headId;
+      this.scheduleFill();
+    }
     if (lastEventId !== null && lastEventId < headId) {
       // Events after the cursor may have been pruned (pruneEvents): then the log cannot fill the gap.
       const pruned = (bounds?.oldest ?? 0) > lastEventId + 1;
@@ -174,7 +266,26 @@ export class Hub {
     connection.cursor = headId;
     connection.maxSentId = headId;
     connection.live = true;
-    for (const { body, id } of connection.pending.splice(0)) this.write(connection, body, id);
+    for (const frame of connection.pending.splice(0)) this.write(connection, frame);
+  }
+
+  /** The watermark starts at the log's head when the first connection opens. */
+  private initWatermark(): Promise<void> {
+    if (this.watermark !== null) return Promise.resolve();
+    this.initialising ??= (async () => {
+      const [row] = await this.options.db.select({ head: sql<number>`coalesce(max(${events.id}), 0)`.mapWith(Number) }).from(events);
+      const head = row?.head ?? 0;
+      this.watermark = head;
+      // Arrived meanwhile: at or below the head they concern no connection (all open later).
+      for (const id of this.received) if (id <= head) this.received.delete(id);
+      for (const id of this.routed) if (id <= head) this.routed.delete(id);
+      if (head > this.top) this.top = head;
+      this.advance();
+      this.scheduleFill();
+    })().finally(() => {
+      this.initialising = null;
+    });
+    return this.initialising;
   }
 
   private backfill(userId: string, after: number, head: number) {
@@ -199,15 +310,32 @@ export class Hub {
       .limit(this.backfillLimit + 1);
   }
 
+  /** The readers at hand without waiting (given by the writer, or cached); undefined if not. */
+  private readersNow(delivery: Delivery): Readers | undefined {
+    if (delivery.only) return [];
+    if (delivery.audience !== undefined) return delivery.audience;
+    const cached = this.audiences.get(delivery.chatId!);
+    if (cached && "settled" in cached && Date.now() - cached.at < AUDIENCE_TTL_MS) return toReaders(cached.settled ?? null);
+    return undefined;
+  }
+
+  private async readers(delivery: Delivery): Promise<Readers> {
+    return this.readersNow(delivery) ?? toReaders(await this.audience(delivery.chatId!));
+  }
+
   private audience(chatId: string): Promise<Audience | null> {
     const now = Date.now();
     const cached = this.audiences.get(chatId);
     // The age limit bounds staleness from changes that carry no chat event (group membership).
     if (cached && now - cached.at < AUDIENCE_TTL_MS) return cached.audience;
     const audience = chatAudience(this.options.db, chatId);
+    const entry: { audience: Promise<Audience | null>; settled?: Audience | null; at: number } = { audience, at: now };
     this.audiences.delete(chatId);
-    this.audiences.set(chatId, { audience, at: now });
-    audience.catch(() => this.audiences.delete(chatId));
+    this.audiences.set(chatId, entry);
+    audience.then(
+      (value) => (entry.settled = value),
+      () => this.audiences.get(chatId) === entry && this.audiences.delete(chatId),
+    );
     if (this.audiences.size > MAX_CACHED_AUDIENCES) this.audiences.delete(this.audiences.keys().next().value!);
     return audience;
   }
@@ -224,28 +352,39 @@ export class Hub {
     }
   }
 
-  private async route(envelope: Envelope): Promise<void> {
-    const { event, chatId } = envelope;
-    if (event.type === "user.deactivated") return this.disconnectUser(event.userId);
-    // A change of a chat may change who reads it: forget the cached audience first.
-    if (chatId && (event.type === "chat.changed" || event.type === "chat.deleted")) this.audiences.delete(chatId);
-    let recipients: Set<string> | "all";
-    if (envelope.only) {
-      recipients = new Set(envelope.only);
-    } else if (chatId) {
-      const audience = await this.audience(chatId);
-      if (envelope.also === "all" || audience?.all) {
-        recipients = "all";
-      } else {
-        recipients = new Set([...(audience?.userIds ?? []), ...(envelope.also ?? [])]);
-      }
-    } else {
-      recipients = "all";
+  /** Called from the bus's message handler: nothing may escape into it. */
+  private routeNow(delivery: Delivery, readers: Readers): void {
+    try {
+      this.route(delivery, readers);
+    } catch (error) {
+      console.error("[hub] routing failed:", error);
     }
-    const body = frameBody(event);
+  }
+
+  private route(delivery: Delivery, readers: Readers): void {
+    // First, so that the event's own frame may carry its id when it closes the gap.
+    if (delivery.id !== undefined) this.markRouted(delivery.id);
+    if (delivery.type === "user.deactivated") {
+      // The event is not parsed on the way in (parseEnvelope): this rare one is, here.
+      let userId: unknown;
+      try {
+        userId = (JSON.parse(delivery.json) as { userId?: unknown }).userId;
+      } catch {
+        userId = undefined;
+      }
+      if (typeof userId === "string") this.disconnectUser(userId);
+      else console.error(`[hub] skipped a malformed user.deactivated: ${delivery.json.slice(0, 200)}`);
+      return;
+    }
+    let recipients: Iterable<string> | "all";
+    if (delivery.only) recipients = new Set(delivery.only);
+    else if (delivery.also === "all" || readers === "all") recipients = "all";
+    else if (delivery.also) recipients = new Set([...readers, ...delivery.also]);
+    else recipients = readers;
+    const frame = new Frame(`event: ${delivery.type}\ndata: ${delivery.json}\n\n`, delivery.id);
     const deliver = (userId: string, set: Set<Connection>) => {
-      if (userId === envelope.except) return;
-      for (const connection of set) this.write(connection, body, envelope.id);
+      if (userId === delivery.except) return;
+      for (const connection of set) this.write(connection, frame);
     };
     if (recipients === "all") {
       for (const [userId, set] of this.byUser) deliver(userId, set);
@@ -257,29 +396,141 @@ export class Hub {
     }
   }
 
-  private write(connection: Connection, body: string, id: number | undefined): void {
+  private get tracking(): boolean {
+    return this.watermark !== null || this.initialising !== null;
+  }
+
+  private markRouted(id: number): void {
+    if (!this.tracking || (this.watermark !== null && id <= this.watermark)) return;
+    this.routed.add(id);
+    this.advance();
+  }
+
+  private advance(): void {
+    if (this.watermark === null) return;
+    const from = this.watermark;
+    while (this.routed.delete(this.watermark + 1)) {
+      this.watermark++;
+      this.received.delete(this.watermark);
+    }
+    if (this.watermark > from && this.behind.size > 0 && !this.labelling) {
+      // Once per turn of the event loop: a burst moves the watermark many times.
+      this.labelling = true;
+      setImmediate(() => this.labelBehind());
+    }
+  }
+
+  /** Moves the Last-Event-ID of connections the watermark has caught up with (an `id:` alone). */
+  private labelBehind(): void {
+    this.labelling = false;
+    const watermark = this.watermark!;
+    for (const connection of this.behind) {
+      if (connection.unlabelled > watermark) continue;
+      this.behind.delete(connection);
+      connection.unlabelled = 0;
+      if (watermark <= connection.maxSentId || connection.res.destroyed) continue;
+      connection.maxSentId = watermark;
+      // No data, so the browser dispatches nothing, but its last event ID buffer takes the id
+      // (WHATWG HTML, "dispatch the event": the id is set before an empty data buffer returns).
+      connection.res.write(`id: ${watermark}\n\n`);
+    }
+  }
+
+  private scheduleFill(): void {
+    if (this.filling || this.closed || this.watermark === null) return;
+    if (this.top - this.watermark <= this.received.size) return;
+    this.filling = setTimeout(() => void this.fill(), this.holeWaitMs);
+    this.filling.unref();
+  }
+
+  /** Reads the ids still missing below the highest known one from the log (at most 1,000 a round). */
+  private async fill(): Promise<void> {
+    const holes: number[] = [];
+    for (let id = this.watermark! + 1; id <= this.top && holes.length < 1_000; id++) if (!this.received.has(id)) holes.push(id);
+    try {
+      const rows = await this.options.db
+        .select({
+          id: events.id,
+          chatId: events.chatId,
+          type: events.type,
+          json: sql<string>`${events.payload}::text`,
+          only: events.onlyUserIds,
+          also: events.alsoUserIds,
+          alsoEveryone: events.alsoEveryone,
+        })
+        .from(events)
+        .where(inArray(events.id, holes));
+      const found = new Map(rows.map((row) => [row.id, row]));
+      for (const id of holes) {
+        // It may have come over the bus while the log was read.
+        if (this.received.has(id) || id <= this.watermark!) continue;
+        const row = found.get(id);
+        if (!row) {
+          // A rolled-back insert: the id will never exist.
+          this.skipped.add(id);
+          if (this.skipped.size > 5_000) this.skipped.delete(this.skipped.values().next().value!);
+          this.received.add(id);
+          this.markRouted(id);
+          continue;
+        }
+        this.receive({
+          id,
+          type: row.type,
+          json: row.json,
+          ...(row.chatId ? { chatId: row.chatId } : {}),
+          ...(row.only ? { only: row.only } : {}),
+          ...(row.alsoEveryone ? { also: "all" as const } : row.also ? { also: row.also } : {}),
+        });
+      }
+    } catch (error) {
+      if (!this.closed) console.error("[hub] reading missing events failed:", error);
+    } finally {
+      this.filling = null;
+      this.scheduleFill();
+    }
+  }
+
+  private write(connection: Connection, frame: Frame): void {
     if (!connection.live) {
-      connection.pending.push({ body, id });
+      connection.pending.push(frame);
       return;
     }
+    const { id } = frame;
     if (id !== undefined && id <= connection.cursor) return;
-    let frame = body;
+    let withId = false;
     if (id !== undefined && id > connection.maxSentId) {
-      connection.maxSentId = id;
-      frame = `id: ${id}\n${body}`;
+      if (this.watermark !== null && id <= this.watermark) {
+        withId = true;
+        connection.maxSentId = id;
+        if (connection.unlabelled <= id) {
+          connection.unlabelled = 0;
+          this.behind.delete(connection);
+        }
+      } else {
+        connection.unlabelled = Math.max(connection.unlabelled, id);
+        this.behind.add(connection);
+      }
     }
     const { res } = connection;
     if (res.destroyed) return;
-    res.write(frame);
+    res.write(frame.bytes(withId));
     // Unbounded buffering would let one stalled phone eat the server's memory; cut it off and
     // let it resume from its Last-Event-ID.
     if (res.writableLength > this.maxBufferedBytes) res.destroy();
   }
 
   close(): void {
+    this.closed = true;
     clearInterval(this.heartbeat);
+    if (this.filling) clearTimeout(this.filling);
     for (const set of this.byUser.values()) for (const connection of set) connection.res.end();
     this.byUser.clear();
+    this.behind.clear();
     this.connections = 0;
   }
+}
+
+function toReaders(audience: Audience | null): Readers {
+  if (!audience) return [];
+  return audience.all ? "all" : audience.userIds;
 }

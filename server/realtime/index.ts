@@ -3,7 +3,7 @@ import { eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "~/db/client";
 import { users } from "~/db/schema";
 import type { Bus } from "./bus";
-import { EVENTS_CHANNEL, type Envelope, type Publisher, parseEnvelope } from "./envelope";
+import { EVENTS_CHANNEL, type Envelope, type Publisher, encodeEnvelope, parseEnvelope } from "./envelope";
 import { Hub, type HubOptions } from "./hub";
 import { type PresenceStore, createMemoryPresence, createRedisPresence } from "./presence-store";
 import { type ViewingStore, createMemoryViewing, createRedisViewing } from "./viewing-store";
@@ -35,13 +35,13 @@ export function createRealtime(options: {
   const viewing = redis ? createRedisViewing(redis) : createMemoryViewing();
 
   const publish = (envelopes: Envelope[]) => {
-    for (const envelope of envelopes) {
-      bus.publish(EVENTS_CHANNEL, JSON.stringify(envelope)).catch((error: unknown) => {
-        // At-most-once by design (DESIGN.md invariant 3): the event is in the log, clients that
-        // miss it backfill the gap on their next reconnect or seq check.
-        console.error("[realtime] publish failed:", (error as Error).message);
-      });
-    }
+    if (envelopes.length === 0) return;
+    bus.publishMany(EVENTS_CHANNEL, envelopes.map(encodeEnvelope)).catch((error: unknown) => {
+      // At-most-once by design (DESIGN.md invariant 3): the event is in the log; a hub reads an
+      // id missing below a later one from the log after a short wait, and clients that miss an
+      // event backfill the gap on their next reconnect or seq check.
+      console.error("[realtime] publish failed:", (error as Error).message);
+    });
   };
 
   const touch = (userId: string) =>
@@ -63,9 +63,10 @@ export function createRealtime(options: {
     const changes = userIds.filter((id) => !invisible.has(id)).map((userId) => ({ userId, online: online.has(userId) }));
     if (changes.length > 0) publish([{ event: { type: "presence", changes } }]);
   };
-  const presenceChanged = async (userId: string) => {
-    // The store is told at once (people.list reads it); only the broadcast waits.
-    await presence.report(hub.localUserIds());
+  const presenceChanged = async (userId: string, online: boolean) => {
+    // The store is told at once (people.list reads it), in the order of the changes; only the
+    // broadcast waits.
+    await (online ? presence.add(userId) : presence.remove(userId));
     await touch(userId);
     changed.add(userId);
     flushing ??= setTimeout(() => void flush().catch(() => {}), 1_000);
@@ -74,8 +75,8 @@ export function createRealtime(options: {
   const hub = new Hub({
     ...options.hub,
     db,
-    onUserOnline: (userId) => void presenceChanged(userId).catch(() => {}),
-    onUserOffline: (userId) => void presenceChanged(userId).catch(() => {}),
+    onUserOnline: (userId) => void presenceChanged(userId, true).catch(() => {}),
+    onUserOffline: (userId) => void presenceChanged(userId, false).catch(() => {}),
     onConnectionOpen: (connectionId, userId) => viewing.open(connectionId, userId),
     onConnectionClose: (connectionId, userId) => void viewing.drop(connectionId, userId).catch(() => {}),
   });

@@ -2,22 +2,29 @@ import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 
 /**
- * Which users have at least one live stream on any instance. Each instance reports its own
- * users; in Redis under a key that expires unless refreshed, so the users of an instance that
- * was killed drop out within a minute.
+ * Which users have at least one live stream on any instance. Each instance tells the store of
+ * the one user who changed; in Redis each instance's users are a set that counts only while
+ * the instance's liveness key, refreshed on an interval, has not expired: the users of an
+ * instance that was killed drop out within a minute.
  */
 export interface PresenceStore {
-  /** This instance's users changed (first connection or last disconnection of a user). */
-  report(localUserIds: Iterable<string>): Promise<void>;
+  /** The user's first stream on this instance opened. */
+  add(userId: string): Promise<void>;
+  /** The user's last stream on this instance closed. */
+  remove(userId: string): Promise<void>;
   onlineUserIds(): Promise<Set<string>>;
   close(): Promise<void>;
 }
 
 export function createMemoryPresence(): PresenceStore {
-  let online = new Set<string>();
+  const online = new Set<string>();
   return {
-    report(localUserIds) {
-      online = new Set(localUserIds);
+    add(userId) {
+      online.add(userId);
+      return Promise.resolve();
+    },
+    remove(userId) {
+      online.delete(userId);
       return Promise.resolve();
     },
     onlineUserIds: () => Promise.resolve(new Set(online)),
@@ -26,37 +33,47 @@ export function createMemoryPresence(): PresenceStore {
 }
 
 const PREFIX = "floorchat:presence:";
+/** The instances that have reported users; each is pruned once its liveness key is gone. */
+const INSTANCES = "floorchat:presence-instances";
+const liveKey = (instance: string) => `floorchat:presence-live:${instance}`;
 export const PRESENCE_TTL_S = 60;
 
 export function createRedisPresence(redis: Redis): PresenceStore {
-  const key = PREFIX + randomUUID();
-  let last: string[] = [];
-  const write = async (userIds: string[]) => {
-    const multi = redis.multi().del(key);
-    if (userIds.length > 0) multi.sadd(key, ...userIds).expire(key, PRESENCE_TTL_S);
-    await multi.exec();
+  const instance = randomUUID();
+  const key = PREFIX + instance;
+  // Kept here too, to write the set again should it expire while Redis was out of reach.
+  const local = new Set<string>();
+  const refresh = async () => {
+    const results = await redis.multi().set(liveKey(instance), "1", "EX", PRESENCE_TTL_S).sadd(INSTANCES, instance).expire(key, PRESENCE_TTL_S).exec();
+    const kept = results?.[2]?.[1] === 1;
+    if (!kept && local.size > 0) await redis.multi().sadd(key, ...local).expire(key, PRESENCE_TTL_S).exec();
   };
-  // Refresh well inside the TTL; a dead instance stops refreshing and its users expire.
-  const refresh = setInterval(() => void write(last).catch(() => {}), (PRESENCE_TTL_S / 3) * 1000);
-  refresh.unref();
+  void refresh().catch(() => {});
+  // Well inside the TTL; a dead instance stops refreshing and its users expire.
+  const interval = setInterval(() => void refresh().catch(() => {}), (PRESENCE_TTL_S / 3) * 1000);
+  interval.unref();
   return {
-    async report(localUserIds) {
-      last = [...localUserIds];
-      await write(last);
+    async add(userId) {
+      local.add(userId);
+      await redis.multi().sadd(key, userId).expire(key, PRESENCE_TTL_S).exec();
+    },
+    async remove(userId) {
+      local.delete(userId);
+      await redis.srem(key, userId);
     },
     async onlineUserIds() {
-      const online = new Set<string>();
-      let cursor = "0";
-      do {
-        const [next, keys] = await redis.scan(cursor, "MATCH", `${PREFIX}*`, "COUNT", 100);
-        cursor = next;
-        for (const instanceKey of keys) for (const id of await redis.smembers(instanceKey)) online.add(id);
-      } while (cursor !== "0");
-      return online;
+      const instances = await redis.smembers(INSTANCES);
+      if (instances.length === 0) return new Set();
+      const alive = await redis.mget(instances.map(liveKey));
+      const live = instances.filter((_, i) => alive[i] !== null);
+      const dead = instances.filter((_, i) => alive[i] === null);
+      // A killed instance says nothing: whoever reads next tidies its entry away.
+      if (dead.length > 0) void redis.srem(INSTANCES, ...dead).catch(() => {});
+      return new Set(live.length > 0 ? await redis.sunion(...live.map((id) => PREFIX + id)) : []);
     },
     async close() {
-      clearInterval(refresh);
-      await redis.del(key).catch(() => {});
+      clearInterval(interval);
+      await redis.multi().del(key, liveKey(instance)).srem(INSTANCES, instance).exec().catch(() => {});
     },
   };
 }

@@ -1,4 +1,4 @@
-import { type SQL, and, eq, sql } from "drizzle-orm";
+import { type SQL, and, eq, isNull, sql } from "drizzle-orm";
 import type { Db, Tx } from "~/db/client";
 import { type Chat, chatAccess, chatMembers, chats, groupMembers, settings, users } from "~/db/schema";
 import { type Actor, DomainError } from "~/server/domain-error";
@@ -53,21 +53,30 @@ export async function assertCanRead(db: Db | Tx, actor: Actor, chatId: string): 
 
 export type Audience = { all: true } | { all: false; userIds: Set<string> };
 
-/** Everyone who may read the chat now (null: the chat is gone). Used to route live events. */
+/**
+ * Everyone who may read the chat now (null: the chat is gone). Used to route live events, so it
+ * reads the access tables of this one chat (indexed by chat), never every user: the same rule as
+ * canReadChat, with deactivated users left out.
+ */
 export async function chatAudience(db: Db, chatId: string): Promise<Audience | null> {
-  const [chat] = await db.select().from(chats).where(eq(chats.id, chatId));
+  const [chat] = await db
+    .select({ kind: chats.kind, visibility: chats.visibility, createdBy: chats.createdBy, membersOnly: sql<boolean>`${isMembersOnlyRecordChat()}` })
+    .from(chats)
+    .where(eq(chats.id, chatId));
   if (!chat) return null;
   if (chat.kind === "company" || (chat.kind === "room" && chat.visibility === "public")) return { all: true };
-  // All members, hidden or not: nothing is published in a direct chat before its first message
-  // (messages.ts), and after it everyone sees it. So the audience never changes and can be cached.
-  if (chat.kind === "direct") {
-    const members = await db.select({ id: chatMembers.userId }).from(chatMembers).where(eq(chatMembers.chatId, chatId));
-    return { all: false, userIds: new Set(members.map((m) => m.id)) };
-  }
-  const readers = await db
+  const onAccessList = sql`select ${chatAccess.userId} from ${chatAccess} where ${chatAccess.chatId} = ${chatId} and ${chatAccess.userId} is not null
+    union all select ${groupMembers.userId} from ${chatAccess} join ${groupMembers} on ${groupMembers.groupId} = ${chatAccess.groupId} where ${chatAccess.chatId} = ${chatId}`;
+  // All members of a direct chat, hidden or not: nothing is published in one before its first
+  // message (messages.ts), and after it every member sees it.
+  const members = sql`select ${chatMembers.userId} from ${chatMembers} where ${chatMembers.chatId} = ${chatId}`;
+  let readers: SQL;
+  if (chat.kind === "room") readers = chat.createdBy ? sql`${onAccessList} union all select ${chat.createdBy}::text` : onAccessList;
+  else if (chat.kind === "entity" && chat.membersOnly) readers = onAccessList;
+  else readers = members;
+  const rows = await db
     .select({ id: users.id })
     .from(users)
-    .innerJoin(chats, eq(chats.id, chatId))
-    .where(and(sql`${users.deactivatedAt} is null`, canReadChat(sql`${users.id}`)));
-  return { all: false, userIds: new Set(readers.map((r) => r.id)) };
+    .where(and(isNull(users.deactivatedAt), sql`${users.id} in (${readers})`));
+  return { all: false, userIds: new Set(rows.map((r) => r.id)) };
 }

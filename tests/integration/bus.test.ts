@@ -14,4 +14,21 @@ describe("bus", () => {
     expect(await received).toEqual(["test", "hello"]);
     await Promise.all([publisher.close(), subscriber.close()]);
   });
+
+  it("delivers a batch published at once, all of it and in order", async () => {
+    const publisher = await createBus(process.env.REDIS_URL);
+    const subscriber = process.env.REDIS_URL ? await createBus(process.env.REDIS_URL) : publisher;
+    const batch = Array.from({ length: 50 }, (_, i) => `message ${i}`);
+    const received: string[] = [];
+    const all = new Promise<void>((resolve) => {
+      subscriber.subscribe((channel, payload) => {
+        if (channel === "batch") received.push(payload);
+        if (received.length === batch.length) resolve();
+      });
+    });
+    await publisher.publishMany("batch", batch);
+    await all;
+    expect(received).toEqual(batch);
+    await Promise.all([publisher.close(), subscriber.close()]);
+  });
 });

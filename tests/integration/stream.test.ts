@@ -3,6 +3,7 @@ import { lte } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { events } from "~/db/schema";
 import type { Actor } from "~/server/domain-error";
+import { type Envelope, encodeEnvelope } from "~/server/realtime/envelope";
 import { createRoom, openDirect, updateRoom } from "~/server/services/chats";
 import { pruneEvents } from "~/server/services/events";
 import { markRead, sendMessage, typing } from "~/server/services/messages";
@@ -56,14 +57,25 @@ describe("GET /api/stream", () => {
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});
     const stream = await openStream(server.url, cookies.pia);
     await stream.next("ready");
-    for (const bad of ["not json", "null", "[]", '{"event":null}', '{"event":{"type":"presence"},"only":"x"}', '{"event":{"type":"presence"},"id":"1"}']) {
-      await world.bus.publish("events", bad);
-    }
-    const good = { event: { type: "presence", changes: [{ userId: "after-garbage", online: true }] }, only: [pia.id] };
-    await world.bus.publish("events", JSON.stringify(good));
+    const event = '{"type":"presence","changes":[]}';
+    const bad = [
+      "not json",
+      `null\n${event}`,
+      `[]\n${event}`,
+      `{"type":null}\n${event}`,
+      `{"type":"presence\\nid: 9"}\n${event}`,
+      `{"type":"presence","only":"x"}\n${event}`,
+      `{"type":"presence","id":"1"}\n${event}`,
+      `{"type":"presence"}\nnot json`,
+      // A line break in the event would let it forge frames of its own.
+      `{"type":"presence"}\n{"changes":[]}\n\nid: 999999\ndata: {}`,
+    ];
+    for (const payload of bad) await world.bus.publish("events", payload);
+    const good: Envelope = { event: { type: "presence", changes: [{ userId: "after-garbage", online: true }] }, only: [pia.id] };
+    await world.bus.publish("events", encodeEnvelope(good));
     const delivered = await stream.next("presence", (event) => event.changes.some((change) => change.userId === "after-garbage"));
-    expect(delivered.event.changes).toEqual(good.event.changes);
-    expect(errors.mock.calls.filter(([line]) => String(line).startsWith("[bus] skipped")).length).toBe(6);
+    expect(delivered.event).toEqual(good.event);
+    expect(errors.mock.calls.filter(([line]) => String(line).startsWith("[bus] skipped")).length).toBe(bad.length);
     errors.mockRestore();
     stream.close();
   });
