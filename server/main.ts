@@ -8,6 +8,7 @@ import { getDatabase } from "~/db/client";
 import { DataDirLockedError } from "~/db/lock";
 import { DEMO_PASSWORD, seedAdmin, seedDemo } from "~/db/seed";
 import { getAuth } from "./auth";
+import { createSessionCache, setProcessSessionCache } from "./auth-cache";
 import { resolveAuthSecret } from "./auth-secret";
 import { type Env, EnvError, getEnv, publicUrl, shouldSeedDemo } from "./env";
 import { installCrashHandlers } from "./crash";
@@ -64,10 +65,13 @@ async function main() {
   }
   await ensureCompanyChat(database.db);
   const bus = await createBus(env.REDIS_URL).catch((error: unknown) => fail((error as Error).message));
+  // Before anything resolves a session or ends one: auth's hooks and every request use it.
+  const sessions = createSessionCache({ bus });
+  setProcessSessionCache(sessions);
   const auth = await getAuth(env);
   const realtime = createRealtime({ db: database.db, bus, redisUrl: env.REDIS_URL });
   setProcessRealtime(realtime);
-  const handleStream = createStreamHandler({ auth, hub: realtime.hub });
+  const handleStream = createStreamHandler({ auth, db: database.db, sessions, hub: realtime.hub });
   const webhooks = await startWebhookWorker(env);
   const prune = setInterval(() => void pruneEvents(database.db).catch((e: unknown) => console.error("[events] prune:", e)), 3_600_000);
   prune.unref();
@@ -140,6 +144,7 @@ async function main() {
     console.log(`[floorchat] ${signal}: shutting down`);
     // Open streams would keep server.close() waiting forever.
     void realtime.close();
+    sessions.close();
     void webhooks.stop();
     setTimeout(() => process.exit(0), 5_000).unref();
     server.close(() => {
