@@ -12,26 +12,25 @@ export const AUTH_CHANNEL = "auth";
 /** How long a resolved session is believed without asking the database; also how often live streams re-check theirs. */
 export const SESSION_TTL_MS = 30_000;
 
-type Invalidation = { session: string } | { user: string } | { all: true };
+type Invalidation = { session: string } | { user: string };
 
 type Entry = { actor: Actor; expiresAt: number };
 
 /**
  * Who a session cookie belongs to, kept in memory for at most `ttlMs` so a request costs no
  * session, user or permission query while it is fresh. Every instance holds its own and drops
- * entries when any instance publishes on AUTH_CHANNEL (sign-out, password change, deactivation,
- * a change of rights). Pub/sub may lose a message, so the TTL bounds how long a revoked session
- * can still be believed.
+ * entries when any instance publishes on AUTH_CHANNEL (sign-out, password change, session
+ * revocation, deactivation). Pub/sub may lose a message, so the TTL bounds how long a revoked
+ * session can still be believed; it also bounds how long a role or permission changed in SQL
+ * (the app has no screen for either) takes to apply.
  */
 export type SessionCache = {
   /** The signed-in actor for these request headers, or null; its permissions come with it (services/permissions.ts). */
   actor(auth: Auth, db: Db, headers: Headers): Promise<Actor | null>;
   /** The session these headers carry has ended (sign-out). */
   forgetSession(headers: Headers): void;
-  /** Everything this person signed in with: deactivation, password change, another role. */
+  /** Everything this person signed in with: deactivation, password change, revoked sessions. */
   forgetUser(userId: string): void;
-  /** Everyone: the role permissions changed. */
-  forgetAll(): void;
   readonly size: number;
   close(): void;
 };
@@ -66,8 +65,7 @@ export function createSessionCache(options: SessionCacheOptions): SessionCache {
 
   const drop = (message: Invalidation) => {
     epoch++;
-    if ("all" in message) entries.clear();
-    else if ("session" in message) entries.delete(message.session);
+    if ("session" in message) entries.delete(message.session);
     else for (const [key, entry] of entries) if (entry.actor.id === message.user) entries.delete(key);
   };
   const publish = (message: Invalidation) => {
@@ -81,7 +79,8 @@ export function createSessionCache(options: SessionCacheOptions): SessionCache {
       drop(JSON.parse(payload) as Invalidation);
     } catch {
       // Not ours to read (another version's message): forgetting everything is always safe.
-      drop({ all: true });
+      epoch++;
+      entries.clear();
     }
   });
 
@@ -112,7 +111,6 @@ export function createSessionCache(options: SessionCacheOptions): SessionCache {
       if (key) publish({ session: key });
     },
     forgetUser: (userId) => publish({ user: userId }),
-    forgetAll: () => publish({ all: true }),
     get size() {
       return entries.size;
     },
