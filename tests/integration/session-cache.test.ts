@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { settings } from "~/db/schema";
+import { settings, users } from "~/db/schema";
 import type { Auth } from "~/server/auth";
 import { AUTH_CHANNEL, SESSION_TTL_MS, type SessionCache, createSessionCache } from "~/server/auth-cache";
 import { type Bus, createBus, createMemoryBus } from "~/server/realtime/bus";
@@ -111,23 +111,63 @@ describe("sessions cached per instance, dropped everywhere over the bus", () => 
     }
   });
 
-  it("ends a live stream whose session was signed out elsewhere, at the next re-check after the TTL", async () => {
-    const a = await instance();
-    const deaf = await instance(createMemoryBus());
-    const cookie = await signIn(a.auth, "mark");
-    // Re-checks every few milliseconds; only the cache's clock decides when the answer changes.
-    const server = await serveStream(deaf.auth, world.realtime.hub, deaf.deps, 5);
-    try {
+  describe("live streams re-check their sessions in the database", () => {
+    // Re-checked every few milliseconds here; the cache of the stream's instance never hears of
+    // the change and its entry stays fresh, so only the re-check can end the stream.
+    async function streamOn(deaf: Instance, cookie: string) {
+      const server = await serveStream(deaf.auth, world.realtime.hub, deaf.deps, 5);
       const stream = await openStream(server.url, cookie);
       expect(stream.status).toBe(200);
       await stream.next("ready");
-      expect((await signOut(a, cookie)).status).toBe(200);
-      deaf.clock.now += SESSION_TTL_MS;
-      // The stream ends, with no event telling the client to resync or anything else first.
-      await expect(stream.next("resync")).rejects.toThrow("stream ended before a resync event");
-      expect(world.realtime.hub.isLocal(ids.manager.id)).toBe(false);
-    } finally {
-      await server.close();
+      return { server, stream };
     }
+    // Ends with no event first (no resync, nothing else telling the client).
+    const ended = (stream: Awaited<ReturnType<typeof openStream>>) =>
+      expect(stream.next("resync")).rejects.toThrow("stream ended before a resync event");
+
+    it("ends a stream whose session was signed out on an instance it never heard from", async () => {
+      const a = await instance();
+      const deaf = await instance(createMemoryBus());
+      const cookie = await signIn(a.auth, "mark");
+      const { server, stream } = await streamOn(deaf, cookie);
+      try {
+        expect((await signOut(a, cookie)).status).toBe(200);
+        await ended(stream);
+        expect(world.realtime.hub.isLocal(ids.manager.id)).toBe(false);
+      } finally {
+        await server.close();
+      }
+    });
+
+    it("ends the stream of a person deactivated in SQL, whose session row survives", async () => {
+      const deaf = await instance(createMemoryBus());
+      const cookie = await signIn(deaf.auth, "olaf");
+      const { server, stream } = await streamOn(deaf, cookie);
+      try {
+        await world.database.db.update(users).set({ deactivatedAt: new Date() }).where(eq(users.id, ids.outsider.id));
+        await ended(stream);
+      } finally {
+        await world.database.db.update(users).set({ deactivatedAt: null }).where(eq(users.id, ids.outsider.id));
+        await server.close();
+      }
+    });
+
+    it("keeps a stream whose session holds", async () => {
+      const deaf = await instance(createMemoryBus());
+      const cookie = await signIn(deaf.auth, "pia");
+      const { server, stream } = await streamOn(deaf, cookie);
+      try {
+        // Each send and its delivery take far longer than the 5 ms between re-checks.
+        const company = (await world.database.db.query.chats.findFirst({ where: (c, { eq }) => eq(c.kind, "company") }))!;
+        const caller = await callerFor(deaf.deps, deaf.auth, cookie);
+        for (let i = 0; i < 3; i++) {
+          await caller.message.send({ chatId: company.id, clientId: `session-cache-keep-${i}`, body: `still here ${i}` });
+          await stream.next("message.created");
+        }
+        expect(stream.ended).toBe(false);
+      } finally {
+        await server.close();
+      }
+    });
   });
 });
