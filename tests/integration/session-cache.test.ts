@@ -111,6 +111,25 @@ describe("sessions cached per instance, dropped everywhere over the bus", () => 
     }
   });
 
+  it("holds at most its bound of sessions, dropping the least recently used", async () => {
+    const a = await instance();
+    const small = createSessionCache({ bus: a.bus, maxEntries: 2 });
+    caches.push(small);
+    const [pia, mark, olaf] = [await signIn(a.auth, "pia"), await signIn(a.auth, "mark"), await signIn(a.auth, "olaf")];
+    const resolve = (cookie: string) => small.actor(a.auth, world.database.db, new Headers({ cookie }));
+    await resolve(pia);
+    const markActor = await resolve(mark);
+    // pia is now the most recently used, so mark is the one to go.
+    const piaActor = await resolve(pia);
+    await resolve(olaf);
+    expect(small.size).toBe(2);
+    // The same object: answered from memory. A new one: looked up again.
+    expect(await resolve(pia)).toBe(piaActor);
+    const markAgain = await resolve(mark);
+    expect(markAgain).toEqual(markActor);
+    expect(markAgain).not.toBe(markActor);
+  });
+
   describe("live streams re-check their sessions in the database", () => {
     // Re-checked every few milliseconds here; the cache of the stream's instance never hears of
     // the change and its entry stays fresh, so only the re-check can end the stream.
