@@ -34,7 +34,7 @@ function refusal(req: IncomingMessage, headers: Headers, publicUrl: string): TRP
  * process passes its deps, integration tests their own.
  */
 export function createTrpcHandler(options: TrpcHttpOptions): (req: IncomingMessage, res: ServerResponse) => void {
-  return createHTTPHandler({
+  const handle = createHTTPHandler({
     basePath: "/api/trpc/",
     router: appRouter,
     maxBodySize: MAX_BODY_BYTES,
@@ -55,4 +55,12 @@ export function createTrpcHandler(options: TrpcHttpOptions): (req: IncomingMessa
       if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[trpc] ${path ?? "?"}:`, error.cause ?? error);
     },
   });
+  return (req, res) => {
+    // Queries are GETs and mutations POSTs; tRPC would answer anything else 415 for its body.
+    if (req.method !== "GET" && req.method !== "POST" && req.method !== "HEAD") {
+      res.writeHead(405, { Allow: "GET, HEAD, POST" }).end();
+      return;
+    }
+    handle(req, res);
+  };
 }

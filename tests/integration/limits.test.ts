@@ -95,6 +95,14 @@ describe("tRPC and sign-in over HTTP: origin check and limits", () => {
     });
   });
 
+  it("answers 405 to methods other than GET and POST, before any procedure runs", async () => {
+    const before = await messageCount();
+    const refused = await server.call("message.send", { method: "PUT", headers: { cookie, "content-type": "application/json" }, body: "{}" });
+    expect(refused.status).toBe(405);
+    expect(refused.headers.get("allow")).toBe("GET, HEAD, POST");
+    expect(await messageCount()).toBe(before);
+  });
+
   describe("body size", () => {
     it("answers 413 when Content-Length declares more than the limit, before reading the body", async () => {
       const before = await messageCount();
