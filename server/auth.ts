@@ -6,6 +6,7 @@ import { username } from "better-auth/plugins";
 import type { Db } from "~/db/client";
 import { getDatabase } from "~/db/client";
 import * as schema from "~/db/schema";
+import { type SessionCache, processSessionInvalidation } from "./auth-cache";
 import { resolveAuthSecret } from "./auth-secret";
 import { findActor } from "./services/users";
 import { type ThrottleStore, createDatabaseThrottleStore, createRedisThrottleStore, createSignInThrottle } from "./sign-in-throttle";
@@ -19,7 +20,15 @@ export type AuthOptions = {
   throttleStore?: ThrottleStore;
   /** The throttle's clock; tests stop it so a block cannot run out while a password is hashed. */
   throttleClock?: () => number;
+  /**
+   * Told when sessions end, so no instance keeps believing them (server/auth-cache.ts); absent
+   * where nothing caches sessions (a test of sign-in alone).
+   */
+  sessions?: Pick<SessionCache, "forgetSession" | "forgetUser">;
 };
+
+/** Endpoints after which some of the signed-in person's other sessions may be gone. */
+const ENDS_SESSIONS = new Set(["/change-password", "/revoke-session", "/revoke-sessions", "/revoke-other-sessions"]);
 
 /**
  * The client address the custom server wrote into X-Forwarded-For (server/http/client-address.ts).
@@ -93,6 +102,8 @@ export function createAuth(db: Db, options: AuthOptions) {
         // The shared demo password no longer opens this account: stop warning about it.
         const userId = ctx.context.session?.user.id;
         if (ctx.path === "/change-password" && userId) await db.update(schema.users).set({ demoPassword: false }).where(eq(schema.users.id, userId));
+        if (ctx.path === "/sign-out" && ctx.headers) options.sessions?.forgetSession(ctx.headers);
+        if (ENDS_SESSIONS.has(ctx.path) && userId) options.sessions?.forgetUser(userId);
       }),
     },
     // Floorchat signs in by user name only; these endpoints would reveal whether a name exists
@@ -140,6 +151,7 @@ export function getAuth(env: Env = getEnv()): Promise<Auth> {
       baseURL: publicUrl(env),
       signInPerMinute: env.SIGN_IN_RATE_LIMIT,
       throttleStore: env.REDIS_URL ? createRedisThrottleStore(env.REDIS_URL) : undefined,
+      sessions: processSessionInvalidation,
     }),
   );
   return holder[key];

@@ -1,13 +1,15 @@
 /**
- * What `npm start` runs: one process, one port. Next.js serves pages, tRPC and auth; the live
- * stream and the health check are raw node:http handlers beside it (see DESIGN.md).
+ * What `npm start` runs: one process, one port. Next.js serves pages and auth; tRPC, the live
+ * stream and the health check are raw node:http handlers in front of it (see DESIGN.md).
  */
 import http from "node:http";
 import next from "next";
 import { getDatabase } from "~/db/client";
 import { DataDirLockedError } from "~/db/lock";
 import { DEMO_PASSWORD, seedAdmin, seedDemo } from "~/db/seed";
+import { createTrpcHandler } from "./api/http";
 import { getAuth } from "./auth";
+import { createSessionCache, setProcessSessionCache } from "./auth-cache";
 import { resolveAuthSecret } from "./auth-secret";
 import { type Env, EnvError, getEnv, publicUrl, shouldSeedDemo } from "./env";
 import { installCrashHandlers } from "./crash";
@@ -64,15 +66,19 @@ async function main() {
   }
   await ensureCompanyChat(database.db);
   const bus = await createBus(env.REDIS_URL).catch((error: unknown) => fail((error as Error).message));
+  // Before anything resolves a session or ends one: auth's hooks and every request use it.
+  const sessions = createSessionCache({ bus });
+  setProcessSessionCache(sessions);
   const auth = await getAuth(env);
   const realtime = createRealtime({ db: database.db, bus, redisUrl: env.REDIS_URL });
   setProcessRealtime(realtime);
-  const handleStream = createStreamHandler({ auth, hub: realtime.hub });
+  const handleStream = createStreamHandler({ auth, db: database.db, sessions, hub: realtime.hub });
   const webhooks = await startWebhookWorker(env);
   const prune = setInterval(() => void pruneEvents(database.db).catch((e: unknown) => console.error("[events] prune:", e)), 3_600_000);
   prune.unref();
   // Approval requests past their time resolve as expired (reads and votes also check on the spot).
   const deps = await getProcessDeps(env);
+  const handleTrpc = createTrpcHandler({ deps, auth, publicUrl: publicUrl(env) });
   const sweep = setInterval(() => void expireApprovals(deps).catch((e: unknown) => console.error("[approvals] expiry:", e)), EXPIRY_SWEEP_MS);
   sweep.unref();
   // Uploads never sent, and deleted messages' files: at start and hourly.
@@ -91,12 +97,17 @@ async function main() {
     // Every response, pages, API, stream and health alike (server/http/security-headers.ts).
     addDefaultHeaders(res, headers);
     if (refuseMalformedRequest(req, res)) return;
-    const pathname = (req.url ?? "/").split("?", 1)[0];
+    const pathname = (req.url ?? "/").split("?", 1)[0]!;
     if (pathname === "/api/stream") {
       handleStream(req, res).catch((error: unknown) => {
         console.error("[stream]", error);
         if (!res.headersSent) res.writeHead(500).end();
       });
+      return;
+    }
+    // The hot path, so straight to tRPC's node adapter rather than through Next.
+    if (pathname.startsWith("/api/trpc/")) {
+      handleTrpc(req, res);
       return;
     }
     if (pathname === "/api/health") {
@@ -140,6 +151,7 @@ async function main() {
     console.log(`[floorchat] ${signal}: shutting down`);
     // Open streams would keep server.close() waiting forever.
     void realtime.close();
+    sessions.close();
     void webhooks.stop();
     setTimeout(() => process.exit(0), 5_000).unref();
     server.close(() => {

@@ -1,4 +1,5 @@
 import { getDb } from "~/db/client";
+import { getProcessSessionCache } from "./auth-cache";
 import { type Env, getEnv, vapidSubject } from "./env";
 import { getProcessRealtime } from "./realtime";
 import type { Deps } from "./services/deps";
@@ -45,6 +46,7 @@ export async function getProcessDeps(env: Env = getEnv()): Promise<Deps> {
     outbound,
     push: holder.push,
     viewing: realtime.viewing,
+    sessions: getProcessSessionCache(),
   };
 }
 

@@ -2,18 +2,16 @@ import { TRPCError, initTRPC, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
 import { wire } from "~/lib/trpc/wire";
 import { ZodError } from "zod";
 import type { Deps } from "~/server/services/deps";
-import { findActor } from "~/server/services/users";
 import { type Actor, DomainError, type DomainErrorCode } from "~/server/domain-error";
 import type { Auth } from "~/server/auth";
+import { MAX_BODY_BYTES, bodyTooLargeMessage } from "~/server/http/body";
 import { hasUnstorableText } from "~/server/http/unstorable-text";
 
 export type Context = Deps & { actor: Actor | null };
 
-/** Resolves the signed-in actor from the request's session cookie. */
+/** Resolves the signed-in actor from the request's session cookie (from memory while fresh: server/auth-cache.ts). */
 export async function createContext(opts: { deps: Deps; auth: Auth; headers: Headers }): Promise<Context> {
-  const session = await opts.auth.api.getSession({ headers: opts.headers });
-  const actor = session ? await findActor(opts.deps.db, session.user.id) : null;
-  return { ...opts.deps, actor };
+  return { ...opts.deps, actor: await opts.deps.sessions.actor(opts.auth, opts.deps.db, opts.headers) };
 }
 
 const codes: Record<DomainErrorCode, TRPC_ERROR_CODE_KEY> = {
@@ -39,8 +37,14 @@ const t = initTRPC.context<Context>().create({
     } else if (cause instanceof DomainError && cause.fields) {
       fields = cause.fields;
     }
-    // Unexpected errors (database, bugs) are logged by onError in the handler, never shown.
-    const message = shape.data.code === "INTERNAL_SERVER_ERROR" ? "Something went wrong" : shape.message;
+    // Unexpected errors (database, bugs) are logged by onError in the handler, never shown. A
+    // body cut off at the limit by tRPC's reader says which limit, as one refused up front does.
+    const message =
+      shape.data.code === "INTERNAL_SERVER_ERROR"
+        ? "Something went wrong"
+        : shape.data.code === "PAYLOAD_TOO_LARGE"
+          ? bodyTooLargeMessage(MAX_BODY_BYTES)
+          : shape.message;
     return { ...shape, message, data: { code: shape.data.code, httpStatus: shape.data.httpStatus, fields } };
   },
 });

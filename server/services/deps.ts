@@ -1,4 +1,5 @@
 import type { Db } from "~/db/client";
+import type { SessionCache } from "~/server/auth-cache";
 import type { Publisher } from "~/server/realtime/envelope";
 import type { PresenceStore } from "~/server/realtime/presence-store";
 import type { ViewingStore } from "~/server/realtime/viewing-store";
@@ -25,4 +26,6 @@ export type Deps = {
   push: Pick<PushNotifier, "notify" | "publicKey">;
   /** What each live stream connection is showing, as its client reports (push skips it). */
   viewing: Pick<ViewingStore, "show">;
+  /** Who each session cookie belongs to, and how services that end sessions or change rights tell every instance. */
+  sessions: SessionCache;
 };

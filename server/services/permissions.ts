@@ -12,13 +12,34 @@ export const DEFAULT_PERMISSIONS: Record<Role, Record<Permission, boolean>> = {
   worker: { useChat: true, createRooms: false, moderateMessages: false, createRecords: false },
 };
 
-export async function hasPermission(db: Db | Tx, actor: Actor, permission: Permission): Promise<boolean> {
-  if (actor.role === "admin") return true;
+/**
+ * The rights of an actor that came from the session cache (server/auth-cache.ts), read once
+ * when its session was resolved, so checks on it cost no query; the cache drops the actor when
+ * the permissions change.
+ */
+const known = new WeakMap<Actor, Record<Permission, boolean>>();
+
+async function readPermissions(db: Db | Tx, role: Role): Promise<Record<Permission, boolean>> {
   const [row] = await db.select({ value: settings.value }).from(settings).where(eq(settings.key, "permissions"));
   // Only an own boolean counts: an inherited or odd value (a polluted prototype, a hand-edited
   // settings row) must never grant a right.
-  const override = ownValue(ownValue(row?.value, actor.role), permission);
-  return typeof override === "boolean" ? override : DEFAULT_PERMISSIONS[actor.role][permission];
+  const overrides = ownValue(row?.value, role);
+  const resolved = { ...DEFAULT_PERMISSIONS[role] };
+  for (const permission of Object.keys(resolved) as Permission[]) {
+    const override = ownValue(overrides, permission);
+    if (typeof override === "boolean") resolved[permission] = override;
+  }
+  return resolved;
+}
+
+/** Reads the actor's rights now and keeps them with the actor object (the session cache's). */
+export async function loadPermissions(db: Db | Tx, actor: Actor): Promise<void> {
+  if (actor.role !== "admin") known.set(actor, await readPermissions(db, actor.role));
+}
+
+export async function hasPermission(db: Db | Tx, actor: Actor, permission: Permission): Promise<boolean> {
+  if (actor.role === "admin") return true;
+  return (known.get(actor) ?? (await readPermissions(db, actor.role)))[permission];
 }
 
 function ownValue(value: unknown, key: string): unknown {

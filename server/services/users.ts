@@ -118,7 +118,7 @@ function assertAdmin(actor: Actor, doing: string) {
  * device is signed out) and, after commit, every instance ends its live streams. API tokens the
  * person created are the organisation's integrations and stay as they are.
  */
-export async function deactivateUser(deps: Pick<Deps, "db" | "realtime">, actor: Actor, input: { userId: string }) {
+export async function deactivateUser(deps: Pick<Deps, "db" | "realtime" | "sessions">, actor: Actor, input: { userId: string }) {
   assertAdmin(actor, "deactivate people");
   // Nobody else could undo it if the last admin did this to themselves.
   if (input.userId === actor.id) throw new DomainError("invalid", "You cannot deactivate your own account");
@@ -135,7 +135,9 @@ export async function deactivateUser(deps: Pick<Deps, "db" | "realtime">, actor:
     await writeAudit(tx, actor, { action: "user.deactivate", targetType: "user", targetId: input.userId });
     return updated!.deactivatedAt!;
   });
-  // Also when it was already deactivated: a stream that slipped in meanwhile is ended too.
+  // Also when it was already deactivated: a stream that slipped in meanwhile is ended too, and
+  // no instance goes on believing a session it resolved before the commit.
+  deps.sessions.forgetUser(input.userId);
   deps.realtime.publish([{ event: { type: "user.deactivated", userId: input.userId }, only: [input.userId] }]);
   return { id: input.userId, deactivatedAt };
 }

@@ -3,13 +3,14 @@ import type { Deps } from "~/server/services/deps";
 import { createCaller } from "~/server/api/root";
 import { createContext } from "~/server/api/trpc";
 import { type Auth, createAuth } from "~/server/auth";
+import type { SessionCache } from "~/server/auth-cache";
 import { createUser } from "~/server/services/users";
 import type { Role } from "~/db/schema";
 
 export const TEST_ORIGIN = "http://localhost:3000";
 
-export function createTestAuth(db: Db): Auth {
-  return createAuth(db, { secret: "test-secret-that-is-at-least-32-characters", baseURL: TEST_ORIGIN });
+export function createTestAuth(db: Db, sessions?: Pick<SessionCache, "forgetSession" | "forgetUser">): Auth {
+  return createAuth(db, { secret: "test-secret-that-is-at-least-32-characters", baseURL: TEST_ORIGIN, sessions });
 }
 
 export const PASSWORD = "correct horse battery";

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Database } from "~/db/client";
 import type { Auth } from "~/server/auth";
+import { createSessionCache } from "~/server/auth-cache";
 import { type Realtime, createRealtime } from "~/server/realtime";
 import { type Bus, createBus } from "~/server/realtime/bus";
 import { ensureCompanyChat } from "~/server/services/chats";
@@ -64,11 +65,12 @@ export async function createTestWorld(
     outbound: { allowLoopback: true },
     push,
     viewing: realtime.viewing,
+    sessions: createSessionCache({ bus }),
   };
   return {
     database,
     deps,
-    auth: createTestAuth(database.db),
+    auth: createTestAuth(database.db, deps.sessions),
     realtime,
     bus,
     webhooks,
@@ -88,6 +90,7 @@ export async function createTestWorld(
       await webhooks.stop();
       await push.stop();
       await realtime.close();
+      deps.sessions.close();
       await bus.close();
       await database.close();
     },

@@ -2,14 +2,15 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Auth } from "~/server/auth";
 import type { Hub } from "~/server/realtime/hub";
+import type { Deps } from "~/server/services/deps";
 import { createStreamHandler } from "~/server/realtime/stream";
 import type { StreamEvent } from "~/server/realtime/events";
 
 export type ReceivedEvent = { id: number | null; event: StreamEvent };
 
 /** Serves `/api/stream` of one hub on a loopback port, as server/main.ts does. */
-export async function serveStream(auth: Auth, hub: Hub) {
-  const handle = createStreamHandler({ auth, hub });
+export async function serveStream(auth: Auth, hub: Hub, deps: Pick<Deps, "db" | "sessions">, recheckMs?: number) {
+  const handle = createStreamHandler({ auth, db: deps.db, sessions: deps.sessions, hub, recheckMs });
   const server = http.createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/stream`;

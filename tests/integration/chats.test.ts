@@ -61,7 +61,7 @@ describe("conversations (PRODUCT.md C1–C4)", () => {
     }
     const [company] = await db.select({ id: chats.id }).from(chats).where(eq(chats.kind, "company"));
     companyId = company!.id;
-    server = await serveStream(world.auth, world.realtime.hub);
+    server = await serveStream(world.auth, world.realtime.hub, world.deps);
   });
   afterAll(async () => {
     await server?.close();

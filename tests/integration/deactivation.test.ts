@@ -30,8 +30,8 @@ describe("deactivating a person takes effect at once, on every instance", () => 
     const ada = await createUser(db, "system", { username: "ada", name: "Ada Admin", role: "admin", password: PASSWORD });
     Object.assign(ids, { alice: personas.admin.id, mark: personas.manager.id, pia: personas.picker.id, olaf: personas.outsider.id, ada: ada.id });
     alice = await callerFor(world.deps, world.auth, await signIn(world.auth, "alice"));
-    streamA = await serveStream(world.auth, world.realtime.hub);
-    streamB = await serveStream(world.auth, instanceB.hub);
+    streamA = await serveStream(world.auth, world.realtime.hub, world.deps);
+    streamB = await serveStream(world.auth, instanceB.hub, world.deps);
   });
   afterAll(async () => {
     await streamA?.close();

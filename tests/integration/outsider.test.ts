@@ -73,7 +73,7 @@ describe("an outsider (signed in, without access)", () => {
     targets["entity chat not joined"] = { chatId: entity.id, messageId: entityMessage.id, title: "Secret order 9001" };
 
     secrets.push(...BODIES, "direct whisper about the night shift", "direct answer 99", "Confidential pay review", "Secret order 9001");
-    server = await serveStream(world.auth, world.realtime.hub);
+    server = await serveStream(world.auth, world.realtime.hub, world.deps);
   });
   afterAll(async () => {
     await server?.close();

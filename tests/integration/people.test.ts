@@ -52,7 +52,7 @@ describe("people and presence (PRODUCT.md P1–P3)", () => {
       callers[name] = await callerFor(world.deps, world.auth, cookies[name]);
     }
     companyId = (await callers.alice.chat.list())[0]!.id;
-    server = await serveStream(world.auth, world.realtime.hub);
+    server = await serveStream(world.auth, world.realtime.hub, world.deps);
   });
   beforeEach(async () => {
     await world.database.db.update(users).set({ status: "available", statusText: "" });

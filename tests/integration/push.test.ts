@@ -61,7 +61,7 @@ describe("Web Push (PRODUCT.md N1, N3; DESIGN.md invariants 5 and 7)", () => {
     await callers.pia.chat.join({ chatId: roomId });
     await db.insert(chatMembers).values({ chatId: roomId, userId: olaf.id });
     otherRoomId = (await callers.mark.chat.createRoom({ title: "Yard", visibility: "public" })).id;
-    stream = await serveStream(world.auth, world.realtime.hub);
+    stream = await serveStream(world.auth, world.realtime.hub, world.deps);
   });
   afterAll(async () => {
     await stream?.close();

@@ -47,7 +47,7 @@ describe("record chat visibility per record type", () => {
     const created = await mark.entity.create({ type: "contract", key: "C-1", title: "Contract with Acme" });
     contractChatId = created.chat.id;
     await mark.message.send({ chatId: contractChatId, clientId: "visibility-1", body: SECRET });
-    server = await serveStream(world.auth, world.realtime.hub);
+    server = await serveStream(world.auth, world.realtime.hub, world.deps);
   });
   afterAll(async () => {
     await server?.close();

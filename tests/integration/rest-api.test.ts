@@ -44,7 +44,7 @@ describe("REST API for scripts (PRODUCT.md W2, C5, A2)", () => {
       callers[name] = await callerFor(world.deps, world.auth, cookies[name]);
     }
     full = await tokenWith(["entities:write", "chats:write", "approvals:write", "read"]);
-    server = await serveStream(world.auth, world.realtime.hub);
+    server = await serveStream(world.auth, world.realtime.hub, world.deps);
   });
   afterAll(async () => {
     await server?.close();

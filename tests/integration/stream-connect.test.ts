@@ -47,7 +47,7 @@ describe("opening a stream connection", () => {
     await gone.close();
     const bus = createMemoryBus();
     const realtime = createRealtime({ db: gone.db, bus, redisUrl: process.env.REDIS_URL });
-    const server = await serveStream(world.auth, realtime.hub);
+    const server = await serveStream(world.auth, realtime.hub, world.deps);
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});
     try {
       const stream = await openStream(server.url, await signIn(world.auth, "pia"));

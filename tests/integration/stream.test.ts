@@ -29,7 +29,7 @@ describe("GET /api/stream", () => {
     pia = (await findActor(world.database.db, personas.picker.id))!;
     mark = (await findActor(world.database.db, personas.manager.id))!;
     cookies = { pia: await signIn(world.auth, "pia"), mark: await signIn(world.auth, "mark"), olaf: await signIn(world.auth, "olaf") };
-    server = await serveStream(world.auth, world.realtime.hub);
+    server = await serveStream(world.auth, world.realtime.hub, world.deps);
   });
   afterAll(async () => {
     await server.close();
@@ -196,7 +196,7 @@ describe("stream resilience", () => {
     pia = (await findActor(world.database.db, personas.picker.id))!;
     mark = (await findActor(world.database.db, personas.manager.id))!;
     piaCookie = await signIn(world.auth, "pia");
-    server = await serveStream(world.auth, world.realtime.hub);
+    server = await serveStream(world.auth, world.realtime.hub, world.deps);
   });
   afterAll(async () => {
     await server.close();
