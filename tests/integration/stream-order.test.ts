@@ -82,7 +82,7 @@ describe("event ids across instances", () => {
     // The log is read only after a minute: the held event reaches this instance over the bus alone.
     const b = instanceWithSlowBus(world, (payload) => payload.includes('"body":"overtaken"'), 60_000);
     instances.push(b.realtime);
-    const server = await serveStream(world.auth, b.realtime.hub);
+    const server = await serveStream(world.auth, b.realtime.hub, world.deps);
     const recorded = recordingResponse();
     await b.realtime.hub.connect(mark.id, recorded.res, null);
 
@@ -119,7 +119,7 @@ describe("event ids across instances", () => {
   it("an event lost on the bus is read from the log and delivered once, even if the bus brings it late", async () => {
     const c = instanceWithSlowBus(world, (payload) => payload.includes('"body":"lost"'), 50);
     instances.push(c.realtime);
-    const server = await serveStream(world.auth, c.realtime.hub);
+    const server = await serveStream(world.auth, c.realtime.hub, world.deps);
     const stream = await openStream(server.url, markCookie);
     await stream.next("ready");
     const lost = await send("lost");
