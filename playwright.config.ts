@@ -42,7 +42,8 @@ export default defineConfig({
   ],
   webServer: {
     // A fresh embedded database per run; in server mode the database is the one CI created.
-    command: `rm -rf .data-e2e-${port} && node --import tsx server/main.ts`,
+    // What `npm start` runs: the server bundle (npm test builds it first, build:if-needed).
+    command: `rm -rf .data-e2e-${port} && node dist/server/main.mjs`,
     url: `${baseURL}/api/health`,
     reuseExistingServer: false,
     timeout: 120_000,
