@@ -2,6 +2,7 @@ import { getDb } from "~/db/client";
 import { type Env, getEnv, vapidSubject } from "./env";
 import { getProcessRealtime } from "./realtime";
 import type { Deps } from "./services/deps";
+import { type LastActive, createLastActive } from "./services/last-active";
 import { type PushNotifier, createPushNotifier } from "./services/push";
 import { MUTATION_RATE, SEND_RATE, createRateLimiter } from "./services/rate-limit";
 import { type WebhookWorker, createWebhookWorker } from "./services/webhooks";
@@ -15,6 +16,7 @@ type Holder = {
   __floorchatSendLimiter?: Deps["sendLimiter"];
   __floorchatMutationLimiter?: Deps["mutationLimiter"];
   __floorchatPush?: PushNotifier;
+  __floorchatLastActive?: LastActive;
 };
 const holder = globalThis as Holder;
 
@@ -32,6 +34,7 @@ export async function getProcessDeps(env: Env = getEnv()): Promise<Deps> {
   // Per process: each app instance limits the senders it serves (README, Limits).
   holder.__floorchatSendLimiter ??= createRateLimiter(SEND_RATE);
   holder.__floorchatMutationLimiter ??= createRateLimiter(MUTATION_RATE);
+  holder.__floorchatLastActive ??= createLastActive(db);
   return {
     db,
     realtime,
@@ -42,7 +45,13 @@ export async function getProcessDeps(env: Env = getEnv()): Promise<Deps> {
     outbound,
     push: holder.__floorchatPush,
     viewing: realtime.viewing,
+    lastActive: holder.__floorchatLastActive,
   };
+}
+
+/** On shutdown: writes the last-active times still pending. */
+export async function closeLastActive(): Promise<void> {
+  await holder.__floorchatLastActive?.close();
 }
 
 /** Started by server/main.ts: retries and anything queued by another instance. */

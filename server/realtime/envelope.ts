@@ -21,6 +21,11 @@ export type Envelope = {
   only?: string[];
   also?: string[] | "all";
   except?: string;
+  /**
+   * Who may read the chat at the event's commit, worked out by the writer in the same
+   * statement; when present the hub routes with it instead of asking the database.
+   */
+  audience?: "all" | string[];
 };
 
 export interface Publisher {

@@ -2,6 +2,7 @@ import type { Db } from "~/db/client";
 import type { Publisher } from "~/server/realtime/envelope";
 import type { PresenceStore } from "~/server/realtime/presence-store";
 import type { ViewingStore } from "~/server/realtime/viewing-store";
+import type { LastActive } from "./last-active";
 import type { PushNotifier } from "./push";
 import type { RateLimiter } from "./rate-limit";
 import type { OutboundPolicy, WebhookWorker } from "./webhooks";
@@ -25,4 +26,6 @@ export type Deps = {
   push: Pick<PushNotifier, "notify" | "publicKey">;
   /** What each live stream connection is showing, as its client reports (push skips it). */
   viewing: Pick<ViewingStore, "show">;
+  /** Batches users' last-active time (a send no longer writes it). */
+  lastActive: Pick<LastActive, "touch">;
 };
