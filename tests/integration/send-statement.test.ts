@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "~/db/client";
 import { attachments, chats, entities, events, groupMembers, groups, messages, users } from "~/db/schema";
@@ -8,6 +8,7 @@ import type { Envelope } from "~/server/realtime/envelope";
 import { chatAudience } from "~/server/services/access";
 import { createRoom, updateRoom } from "~/server/services/chats";
 import type { Deps } from "~/server/services/deps";
+import { createLastActive } from "~/server/services/last-active";
 import { loadMessage, sendMessage } from "~/server/services/messages";
 import { findActor } from "~/server/services/users";
 import { createPersonas } from "../factories/auth";
@@ -193,5 +194,41 @@ describe("a send is one statement", () => {
       counter.restore();
     }
     expect(counter.count()).toBe(1);
+  });
+});
+
+describe("last active, batched", () => {
+  let world: TestWorld;
+  beforeAll(async () => {
+    world = await createTestWorld();
+  });
+  afterAll(() => world.close());
+
+  it("writes a user's last-active time once per minute, all pending users in one update", async () => {
+    const [a, b] = await makePeople(world.database.db, 2, "active");
+    const lastActive = createLastActive(world.database.db);
+    const t0 = Date.now();
+    lastActive.touch(a!.id, t0);
+    lastActive.touch(b!.id, t0);
+    const counter = countRoundTrips(world.database.db);
+    try {
+      await lastActive.flush();
+    } finally {
+      counter.restore();
+    }
+    expect(counter.count()).toBe(1);
+    const seen = async () =>
+      (await world.database.db.select({ id: users.id, at: users.lastActiveAt }).from(users).where(inArray(users.id, [a!.id, b!.id]))).map((u) => u.at);
+    expect((await seen()).every((at) => at !== null)).toBe(true);
+
+    // Within the minute a touch is not written again; after it, it is.
+    await world.database.db.update(users).set({ lastActiveAt: null }).where(inArray(users.id, [a!.id, b!.id]));
+    lastActive.touch(a!.id, t0 + 30_000);
+    await lastActive.flush();
+    expect(await seen()).toEqual([null, null]);
+    lastActive.touch(a!.id, t0 + 60_000);
+    await lastActive.close();
+    const [row] = await world.database.db.select({ at: users.lastActiveAt }).from(users).where(eq(users.id, a!.id));
+    expect(row!.at).not.toBeNull();
   });
 });
