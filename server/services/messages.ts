@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, isNull, lt, lte, ne, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, isNull, lt, ne, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Db, Tx } from "~/db/client";
 import {
@@ -21,7 +21,7 @@ import { writeAudit } from "./audit";
 import type { Deps } from "./deps";
 import { appendEvent } from "./events";
 import { hasPermission } from "./permissions";
-import { QUOTE_PREVIEW_LENGTH, type SendStatementInput, diagnoseSend, runSend } from "./send-statement";
+import { QUOTE_PREVIEW_LENGTH, type SendStatementInput, diagnoseSend, runMarkRead, runSend } from "./send-statement";
 
 export const MAX_BODY_LENGTH = 10_000;
 export const MAX_PAGE = 200;
@@ -462,47 +462,20 @@ export async function entityHistory(db: Db, input: { type: string; key: string; 
   return { chatId: chat.id, messages: await toDtos(db, rows.slice(0, limit)), hasMore: rows.length > limit };
 }
 
-/** Moves the actor's read position forward (never back) and tells their devices and the chat. */
+/** Moves the actor's read position forward (never back) and tells their devices and the chat, in one statement. */
 export async function markRead(deps: Deps, actor: Actor, input: { chatId: string; seq: number }) {
-  const chat = await assertCanRead(deps.db, actor, input.chatId);
-  const target = Math.min(input.seq, chat.lastSeq);
-  const everyoneReads = chat.kind === "company" || (chat.kind === "room" && chat.visibility === "public");
-  const result = await deps.db.transaction(async (tx) => {
-    const [before] = await tx
-      .select({ lastReadSeq: chatMembers.lastReadSeq })
-      .from(chatMembers)
-      .where(and(eq(chatMembers.chatId, chat.id), eq(chatMembers.userId, actor.id)));
-    const previous = before?.lastReadSeq ?? 0;
-    const [moved] = await tx
-      .insert(chatMembers)
-      .values({ chatId: chat.id, userId: actor.id, lastReadSeq: target })
-      .onConflictDoUpdate({
-        target: [chatMembers.chatId, chatMembers.userId],
-        set: { lastReadSeq: target },
-        setWhere: lt(chatMembers.lastReadSeq, target),
-      })
-      .returning({ lastReadSeq: chatMembers.lastReadSeq });
-    if (!moved) return { lastReadSeq: null, envelope: null };
-    // In a chat everyone can read, a read position goes only to the reader's devices and to
-    // the authors whose messages it newly covers (their ✓✓), not to the whole organisation.
-    let only: string[] | undefined;
-    if (everyoneReads) {
-      const authors = await tx
-        .selectDistinct({ id: messages.senderId })
-        .from(messages)
-        .where(and(eq(messages.chatId, chat.id), gt(messages.seq, previous), lte(messages.seq, target)));
-      only = [...new Set([actor.id, ...authors.flatMap((a) => (a.id ? [a.id] : []))])];
-    }
-    const envelope = await appendEvent(tx, { type: "read", chatId: chat.id, userId: actor.id, seq: target }, { only });
-    return { lastReadSeq: moved.lastReadSeq, envelope };
-  });
-  if (result.envelope) deps.realtime.publish([result.envelope]);
-  if (result.lastReadSeq !== null) return { lastReadSeq: result.lastReadSeq };
-  const [member] = await deps.db
-    .select({ lastReadSeq: chatMembers.lastReadSeq })
-    .from(chatMembers)
-    .where(and(eq(chatMembers.chatId, chat.id), eq(chatMembers.userId, actor.id)));
-  return { lastReadSeq: member?.lastReadSeq ?? 0 };
+  const result = await runMarkRead(deps.db, actor, input);
+  if (result.outcome === "not_found") throw new DomainError("not_found", "No such chat");
+  if (result.outcome === "forbidden") throw new DomainError("forbidden", "You do not have access to this chat");
+  if (result.outcome === "moved") {
+    const event = { type: "read" as const, chatId: input.chatId, userId: actor.id, seq: result.lastReadSeq };
+    deps.realtime.publish([
+      result.only
+        ? { id: result.eventId, chatId: input.chatId, event, only: result.only }
+        : { id: result.eventId, chatId: input.chatId, event, audience: result.audience ?? "all" },
+    ]);
+  }
+  return { lastReadSeq: result.lastReadSeq };
 }
 
 /** Unread messages per chat and in total, over the chats the actor can read and has joined. */

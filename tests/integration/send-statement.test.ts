@@ -9,7 +9,7 @@ import { chatAudience } from "~/server/services/access";
 import { createRoom, updateRoom } from "~/server/services/chats";
 import type { Deps } from "~/server/services/deps";
 import { createLastActive } from "~/server/services/last-active";
-import { loadMessage, sendMessage } from "~/server/services/messages";
+import { loadMessage, markRead, sendMessage } from "~/server/services/messages";
 import { findActor } from "~/server/services/users";
 import { createPersonas } from "../factories/auth";
 import { type TestWorld, createTestWorld } from "../factories/deps";
@@ -183,6 +183,32 @@ describe("a send is one statement", () => {
     const [logged] = await world.database.db.select({ payload: events.payload }).from(events).where(eq(events.id, published[0]!.id!));
     // The log replays exactly what the stream sent live.
     expect(logged!.payload).toEqual(JSON.parse(JSON.stringify(published[0]!.event)));
+  });
+
+  it("moves a read position in one round trip, telling only the reader and the authors it covers in a chat everyone reads", async () => {
+    const room = await createRoom(world.deps, mark, { title: "Yard", visibility: "public" });
+    await sendMessage(deps, mark, { chatId: room.id, clientId: `c-${randomUUID()}`, body: "gate 1" });
+    const last = await sendMessage(deps, pia, { chatId: room.id, clientId: `c-${randomUUID()}`, body: "gate 2" });
+
+    published.length = 0;
+    const counter = countRoundTrips(world.database.db);
+    try {
+      expect(await markRead(deps, olaf, { chatId: room.id, seq: last.seq + 5 })).toEqual({ lastReadSeq: last.seq });
+    } finally {
+      counter.restore();
+    }
+    expect(counter.count()).toBe(1);
+    expect(published).toHaveLength(1);
+    expect(published[0]!.event).toEqual({ type: "read", chatId: room.id, userId: olaf.id, seq: last.seq });
+    expect(new Set(published[0]!.only)).toEqual(new Set([olaf.id, mark.id, pia.id]));
+    const [logged] = await world.database.db.select().from(events).where(eq(events.id, published[0]!.id!));
+    expect(logged!.payload).toEqual(published[0]!.event);
+    expect(new Set(logged!.onlyUserIds)).toEqual(new Set(published[0]!.only));
+
+    // Never back, and nothing to tell.
+    published.length = 0;
+    expect(await markRead(deps, olaf, { chatId: room.id, seq: 1 })).toEqual({ lastReadSeq: last.seq });
+    expect(published).toEqual([]);
   });
 
   it("takes one database round trip for a plain send", async () => {
