@@ -1,4 +1,7 @@
+import { createHash } from "node:crypto";
 import { type SQL, sql } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
+import pg from "pg";
 import { type Db, rawRows } from "~/db/client";
 import type { Actor } from "~/server/domain-error";
 import type { MessageDto } from "~/server/realtime/events";
@@ -10,6 +13,27 @@ export const QUOTE_PREVIEW_LENGTH = 280;
 
 /** The key of the advisory lock that orders the event log (events.ts). */
 const EVENT_LOG_LOCK = 7_200_001;
+
+const dialect = new PgDialect();
+const statementNames = new Map<string, string>();
+
+/**
+ * Runs a hot-path statement. On PostgreSQL as a named prepared statement: each pooled
+ * connection parses and plans its text once, not on every send. (PGlite is in-process: there
+ * is no round trip to save and its driver has no named statements.)
+ */
+async function runStatement<T>(db: Db, query: SQL): Promise<T[]> {
+  const client = (db as unknown as { $client: unknown }).$client;
+  if (!(client instanceof pg.Pool)) return rawRows<T>(db, query);
+  const { sql: text, params } = dialect.sqlToQuery(query);
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `floorchat_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`;
+    statementNames.set(text, name);
+  }
+  const result = await client.query<T & pg.QueryResultRow>({ name, text, values: params });
+  return result.rows;
+}
 
 /** The ISO form JSON.stringify gives a Date (milliseconds, UTC), so the stored event matches the stream's. */
 export function isoText(column: SQL): SQL {
@@ -136,7 +160,7 @@ export async function runSend(db: Db, actor: Actor, input: SendStatementInput): 
         from messages q left join users qs on qs.id = q.sender_id where q.id = m.reply_to_id)`
     : sql`null::jsonb`;
 
-  const rows = await rawRows<SendRow>(
+  const rows = await runStatement<SendRow>(
     db,
     sql`with
       bumped as (
@@ -251,7 +275,7 @@ export type MarkReadResult =
  * goes only to the reader and the authors whose messages it newly covers (their ✓✓).
  */
 export async function runMarkRead(db: Db, actor: Actor, input: { chatId: string; seq: number }): Promise<MarkReadResult> {
-  const [row] = await rawRows<{ found: boolean; readable: boolean; previous: string | number | null; moved: string | number | null; event_id: string | number | null; only: string[] | null; audience: string[] | null }>(
+  const [row] = await runStatement<{ found: boolean; readable: boolean; previous: string | number | null; moved: string | number | null; event_id: string | number | null; only: string[] | null; audience: string[] | null }>(
     db,
     sql`with
       chat as (
