@@ -23,7 +23,7 @@ import { createStreamHandler } from "./realtime/stream";
 import { ensureCompanyChat } from "./services/chats";
 import { demoPasswordAccounts } from "./services/demo-password";
 import { pruneEvents } from "./services/events";
-import { getProcessDeps, startWebhookWorker } from "./process-deps";
+import { closeLastActive, getProcessDeps, startWebhookWorker } from "./process-deps";
 import { EXPIRY_SWEEP_MS, expireApprovals } from "./services/approvals";
 import { sweepAttachments } from "./services/attachments";
 import { getProcessStorage } from "./storage";
@@ -155,7 +155,10 @@ async function main() {
     void webhooks.stop();
     setTimeout(() => process.exit(0), 5_000).unref();
     server.close(() => {
-      void Promise.allSettled([bus.close(), database.close()]).then(() => process.exit(0));
+      // Pending last-active times go out before the database closes.
+      void closeLastActive()
+        .then(() => Promise.allSettled([bus.close(), database.close()]))
+        .then(() => process.exit(0));
     });
     server.closeIdleConnections();
   };

@@ -3,6 +3,7 @@ import { getProcessSessionCache } from "./auth-cache";
 import { type Env, getEnv, vapidSubject } from "./env";
 import { getProcessRealtime } from "./realtime";
 import type { Deps } from "./services/deps";
+import { type LastActive, createLastActive } from "./services/last-active";
 import { type PushNotifier, createPushNotifier } from "./services/push";
 import { MUTATION_RATE, SEND_RATE, createRateLimiter } from "./services/rate-limit";
 import { type WebhookWorker, createWebhookWorker } from "./services/webhooks";
@@ -16,6 +17,7 @@ type ProcessServices = {
   sendLimiter?: Deps["sendLimiter"];
   mutationLimiter?: Deps["mutationLimiter"];
   push?: PushNotifier;
+  lastActive?: LastActive;
 };
 // On globalThis: the server bundle (dist/server/main.mjs) and Next's bundles are two copies of
 // this module in one process, and both must use the same worker and limits.
@@ -36,6 +38,7 @@ export async function getProcessDeps(env: Env = getEnv()): Promise<Deps> {
   // Per process: each app instance limits the senders it serves (README, Limits).
   holder.sendLimiter ??= createRateLimiter(SEND_RATE);
   holder.mutationLimiter ??= createRateLimiter(MUTATION_RATE);
+  holder.lastActive ??= createLastActive(db);
   return {
     db,
     realtime,
@@ -47,7 +50,13 @@ export async function getProcessDeps(env: Env = getEnv()): Promise<Deps> {
     push: holder.push,
     viewing: realtime.viewing,
     sessions: getProcessSessionCache(),
+    lastActive: holder.lastActive,
   };
+}
+
+/** On shutdown: writes the last-active times still pending. */
+export async function closeLastActive(): Promise<void> {
+  await holder.lastActive?.close();
 }
 
 /** Started by server/main.ts: retries and anything queued by another instance. */

@@ -3,6 +3,7 @@ import type { SessionCache } from "~/server/auth-cache";
 import type { Publisher } from "~/server/realtime/envelope";
 import type { PresenceStore } from "~/server/realtime/presence-store";
 import type { ViewingStore } from "~/server/realtime/viewing-store";
+import type { LastActive } from "./last-active";
 import type { PushNotifier } from "./push";
 import type { RateLimiter } from "./rate-limit";
 import type { OutboundPolicy, WebhookWorker } from "./webhooks";
@@ -28,4 +29,6 @@ export type Deps = {
   viewing: Pick<ViewingStore, "show">;
   /** Who each session cookie belongs to, and how services that end sessions or change rights tell every instance. */
   sessions: SessionCache;
+  /** Batches users' last-active time (a send no longer writes it). */
+  lastActive: Pick<LastActive, "touch">;
 };

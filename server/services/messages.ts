@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, isNull, lt, lte, ne, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, isNull, lt, ne, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Db, Tx } from "~/db/client";
 import {
@@ -20,8 +20,8 @@ import { assertCanRead, canReadChat } from "./access";
 import { writeAudit } from "./audit";
 import type { Deps } from "./deps";
 import { appendEvent } from "./events";
-import { assertPermission, hasPermission } from "./permissions";
-import { enqueueWebhooks } from "./webhooks";
+import { hasPermission } from "./permissions";
+import { QUOTE_PREVIEW_LENGTH, type SendStatementInput, diagnoseSend, runMarkRead, runSend } from "./send-statement";
 
 export const MAX_BODY_LENGTH = 10_000;
 export const MAX_PAGE = 200;
@@ -138,6 +138,14 @@ async function toDtos(db: Db | Tx, rows: MessageRow[]): Promise<MessageDto[]> {
   return rows.map((row) => toDto(row, extras.get(row.message.id) ?? noExtras()));
 }
 
+/**
+ * The start of a quoted message, in characters (code points) as PostgreSQL's left() counts
+ * them, so the send statement's DTO and a later read agree and an emoji is never cut in half.
+ */
+function quotePreview(body: string): string {
+  return Array.from(body.slice(0, 2 * QUOTE_PREVIEW_LENGTH)).slice(0, QUOTE_PREVIEW_LENGTH).join("");
+}
+
 function toDto(row: MessageRow, extras: Extras): MessageDto {
   const m = row.message;
   return {
@@ -153,7 +161,7 @@ function toDto(row: MessageRow, extras: Extras): MessageDto {
           id: row.reply.id,
           seq: row.reply.seq,
           senderName: row.replySenderName ?? systemName(row.reply.senderKind, row.reply.senderLabel),
-          body: row.reply.deletedAt ? null : row.reply.body.slice(0, 280),
+          body: row.reply.deletedAt ? null : quotePreview(row.reply.body),
         }
       : null,
     data: m.deletedAt ? null : (m.data ?? null),
@@ -253,9 +261,9 @@ export type SendInput = {
 };
 
 /**
- * Sends a message. The client's id makes a retry return the original message (invariant 1);
- * seq comes from bumping the chat's counter under its row lock in the same transaction, so it
- * is gap-free and commit order equals seq order (invariant 2).
+ * Sends a message in one statement (send-statement.ts). The client's id makes a retry return the
+ * original message (invariant 1); seq comes from bumping the chat's counter under its row lock
+ * in that statement, so it is gap-free and commit order equals seq order (invariant 2).
  */
 export async function sendMessage(deps: Deps, actor: Actor, input: SendInput): Promise<MessageDto> {
   if (input.senderId !== undefined && input.senderId !== actor.id) {
@@ -267,101 +275,57 @@ export async function sendMessage(deps: Deps, actor: Actor, input: SendInput): P
   if ((body.length === 0 && attachmentIds.length === 0) || body.length > MAX_BODY_LENGTH) {
     throw new DomainError("invalid", `A message has 1 to ${MAX_BODY_LENGTH} characters`, { body: `1 to ${MAX_BODY_LENGTH} characters` });
   }
-  const existing = await findByClientId(deps.db, actor.id, input.clientId);
-  if (existing) return sameChatOrConflict(existing, input.chatId);
-  if (!deps.sendLimiter.take(actor.id)) throw new DomainError("rate_limited", "You are sending too fast; wait a moment");
-
-  const chat = await assertCanRead(deps.db, actor, input.chatId);
-  await assertPermission(deps.db, actor, "useChat", "You may not post messages");
-  if (input.replyToId) {
-    const [quoted] = await deps.db.select({ chatId: messages.chatId }).from(messages).where(eq(messages.id, input.replyToId));
-    if (quoted?.chatId !== chat.id) throw new DomainError("invalid", "The quoted message is not in this chat", { replyToId: "Not in this chat" });
+  if (!deps.sendLimiter.take(actor.id)) {
+    // A retry of a message already stored costs nothing new: it still gets its answer.
+    const existing = await findByClientId(deps.db, actor.id, input.clientId);
+    if (existing) return sameChatOrConflict(existing, input.chatId);
+    throw new DomainError("rate_limited", "You are sending too fast; wait a moment");
   }
-
+  const statement: SendStatementInput = {
+    chatId: input.chatId,
+    clientId: input.clientId,
+    body,
+    replyToId: input.replyToId ?? null,
+    attachmentIds,
+    mentionUserIds: [...new Set(input.mentions?.userIds ?? [])],
+    mentionEntityIds: [...new Set(input.mentions?.entityIds ?? [])],
+  };
+  let sent;
   try {
-    const { message, envelope, hooked, mentionedUserIds } = await deps.db.transaction(async (tx) => {
-      const [bumped] = await tx
-        .update(chats)
-        .set({ lastSeq: sql`${chats.lastSeq} + 1`, lastMessageAt: sql`now()` })
-        .where(eq(chats.id, chat.id))
-        .returning({ seq: chats.lastSeq });
-      const seq = bumped!.seq;
-      const [inserted] = await tx
-        .insert(messages)
-        .values({ chatId: chat.id, seq, senderKind: "user", senderId: actor.id, clientId: input.clientId, body, replyToId: input.replyToId ?? null })
-        .returning({ id: messages.id });
-      if (attachmentIds.length > 0) {
-        const bound = await tx
-          .update(attachments)
-          .set({ messageId: inserted!.id })
-          .where(
-            and(
-              inArray(attachments.id, attachmentIds),
-              eq(attachments.uploaderId, actor.id),
-              eq(attachments.chatId, chat.id),
-              isNull(attachments.messageId),
-            ),
-          )
-          .returning({ id: attachments.id });
-        if (bound.length !== attachmentIds.length) {
-          throw new DomainError("invalid", "A file is missing: upload it to this chat again", { attachmentIds: "Not uploaded to this chat" });
-        }
-      }
-      const mentionedUserIds = await insertMentions(tx, { messageId: inserted!.id, chatId: chat.id, seq }, input.mentions);
-      // The sender has read everything up to their own message.
-      await tx
-        .insert(chatMembers)
-        .values({ chatId: chat.id, userId: actor.id, lastReadSeq: seq })
-        .onConflictDoUpdate({
-          target: [chatMembers.chatId, chatMembers.userId],
-          set: { lastReadSeq: sql`greatest(${chatMembers.lastReadSeq}, ${seq})` },
-        });
-      await tx.update(users).set({ lastActiveAt: sql`now()` }).where(eq(users.id, actor.id));
-      const message = (await loadDto(tx, inserted!.id))!;
-      const envelope = await appendEvent(tx, { type: "message.created", chatId: chat.id, message });
-      // The host system hears of people's messages about its records (PRODUCT.md A4).
-      const hooked =
-        chat.kind === "entity" &&
-        (await enqueueWebhooks(tx, "message.created", {
-          chat: { id: chat.id, entity: { type: chat.entityType, key: chat.entityKey } },
-          message: { id: message.id, seq: message.seq, body: message.body, sender: { id: actor.id, username: actor.username, name: actor.name }, createdAt: message.createdAt.toISOString() },
-        })) > 0;
-      return { message, envelope, hooked, mentionedUserIds };
-    });
-    deps.realtime.publish([envelope]);
-    if (hooked) void deps.webhooks.kick().catch((error: unknown) => console.error("[webhooks]", error));
-    deps.push.notify({ message, mentionedUserIds });
-    return message;
+    sent = await runSend(deps.db, actor, statement);
   } catch (error) {
-    // Two concurrent sends with one client id: the loser returns the winner's message.
+    // A retry (or two concurrent sends with one client id): the statement rolled back whole,
+    // last_seq included, and the original is the answer.
     if (isUniqueViolation(error)) {
       const winner = await findByClientId(deps.db, actor.id, input.clientId);
       if (winner) return sameChatOrConflict(winner, input.chatId);
     }
     throw error;
   }
+  if (!sent) return refusedSend(deps, actor, statement);
+  const { message, eventId, audience, hooked, mentionedUserIds } = sent;
+  deps.realtime.publish([
+    { id: eventId, chatId: message.chatId, event: { type: "message.created", chatId: message.chatId, message }, audience: audience ?? "all" },
+  ]);
+  deps.lastActive.touch(actor.id);
+  if (hooked) void deps.webhooks.kick().catch((error: unknown) => console.error("[webhooks]", error));
+  deps.push.notify({ message, mentionedUserIds });
+  return message;
 }
 
-/**
- * Stores a message's mentions as rows. Unknown ids are dropped rather than refused: a person
- * removed since the suggestion was picked must not cost the writer their message. Returns the
- * mentioned people other than the sender (they are notified even in a muted chat).
- */
-async function insertMentions(
-  tx: Tx,
-  at: { messageId: string; chatId: string; seq: number },
-  mentions: SendInput["mentions"],
-): Promise<string[]> {
-  const userIds = [...new Set(mentions?.userIds ?? [])];
-  const entityIds = [...new Set(mentions?.entityIds ?? [])];
-  const people = userIds.length ? await tx.select({ id: users.id }).from(users).where(inArray(users.id, userIds)) : [];
-  const records = entityIds.length ? await tx.select({ id: entities.id }).from(entities).where(inArray(entities.id, entityIds)) : [];
-  const rows = [
-    ...people.map((p) => ({ ...at, kind: "user" as const, userId: p.id })),
-    ...records.map((r) => ({ ...at, kind: "entity" as const, entityId: r.id })),
-  ];
-  if (rows.length > 0) await tx.insert(messageMentions).values(rows);
-  return people.map((p) => p.id);
+/** The send statement wrote nothing: the original of a retry, or the error the failed check calls for. */
+async function refusedSend(deps: Deps, actor: Actor, input: SendStatementInput): Promise<MessageDto> {
+  const why = await diagnoseSend(deps.db, actor, input);
+  if (why.existingId) return sameChatOrConflict((await loadDto(deps.db, why.existingId))!, input.chatId);
+  if (why.readable === null) throw new DomainError("not_found", "No such chat");
+  if (!why.readable) throw new DomainError("forbidden", "You do not have access to this chat");
+  if (!why.permitted) throw new DomainError("forbidden", "You may not post messages");
+  if (!why.replyOk) throw new DomainError("invalid", "The quoted message is not in this chat", { replyToId: "Not in this chat" });
+  if (!why.attachmentsOk) {
+    throw new DomainError("invalid", "A file is missing: upload it to this chat again", { attachmentIds: "Not uploaded to this chat" });
+  }
+  // Every check passes now: the chat changed between the two queries (a race); the client retries.
+  throw new DomainError("conflict", "The chat changed while sending; try again");
 }
 
 async function loadForChange(deps: Deps, actor: Actor, messageId: string) {
@@ -498,47 +462,20 @@ export async function entityHistory(db: Db, input: { type: string; key: string; 
   return { chatId: chat.id, messages: await toDtos(db, rows.slice(0, limit)), hasMore: rows.length > limit };
 }
 
-/** Moves the actor's read position forward (never back) and tells their devices and the chat. */
+/** Moves the actor's read position forward (never back) and tells their devices and the chat, in one statement. */
 export async function markRead(deps: Deps, actor: Actor, input: { chatId: string; seq: number }) {
-  const chat = await assertCanRead(deps.db, actor, input.chatId);
-  const target = Math.min(input.seq, chat.lastSeq);
-  const everyoneReads = chat.kind === "company" || (chat.kind === "room" && chat.visibility === "public");
-  const result = await deps.db.transaction(async (tx) => {
-    const [before] = await tx
-      .select({ lastReadSeq: chatMembers.lastReadSeq })
-      .from(chatMembers)
-      .where(and(eq(chatMembers.chatId, chat.id), eq(chatMembers.userId, actor.id)));
-    const previous = before?.lastReadSeq ?? 0;
-    const [moved] = await tx
-      .insert(chatMembers)
-      .values({ chatId: chat.id, userId: actor.id, lastReadSeq: target })
-      .onConflictDoUpdate({
-        target: [chatMembers.chatId, chatMembers.userId],
-        set: { lastReadSeq: target },
-        setWhere: lt(chatMembers.lastReadSeq, target),
-      })
-      .returning({ lastReadSeq: chatMembers.lastReadSeq });
-    if (!moved) return { lastReadSeq: null, envelope: null };
-    // In a chat everyone can read, a read position goes only to the reader's devices and to
-    // the authors whose messages it newly covers (their ✓✓), not to the whole organisation.
-    let only: string[] | undefined;
-    if (everyoneReads) {
-      const authors = await tx
-        .selectDistinct({ id: messages.senderId })
-        .from(messages)
-        .where(and(eq(messages.chatId, chat.id), gt(messages.seq, previous), lte(messages.seq, target)));
-      only = [...new Set([actor.id, ...authors.flatMap((a) => (a.id ? [a.id] : []))])];
-    }
-    const envelope = await appendEvent(tx, { type: "read", chatId: chat.id, userId: actor.id, seq: target }, { only });
-    return { lastReadSeq: moved.lastReadSeq, envelope };
-  });
-  if (result.envelope) deps.realtime.publish([result.envelope]);
-  if (result.lastReadSeq !== null) return { lastReadSeq: result.lastReadSeq };
-  const [member] = await deps.db
-    .select({ lastReadSeq: chatMembers.lastReadSeq })
-    .from(chatMembers)
-    .where(and(eq(chatMembers.chatId, chat.id), eq(chatMembers.userId, actor.id)));
-  return { lastReadSeq: member?.lastReadSeq ?? 0 };
+  const result = await runMarkRead(deps.db, actor, input);
+  if (result.outcome === "not_found") throw new DomainError("not_found", "No such chat");
+  if (result.outcome === "forbidden") throw new DomainError("forbidden", "You do not have access to this chat");
+  if (result.outcome === "moved") {
+    const event = { type: "read" as const, chatId: input.chatId, userId: actor.id, seq: result.lastReadSeq };
+    deps.realtime.publish([
+      result.only
+        ? { id: result.eventId, chatId: input.chatId, event, only: result.only }
+        : { id: result.eventId, chatId: input.chatId, event, audience: result.audience ?? "all" },
+    ]);
+  }
+  return { lastReadSeq: result.lastReadSeq };
 }
 
 /** Unread messages per chat and in total, over the chats the actor can read and has joined. */

@@ -6,6 +6,7 @@ import { type Realtime, createRealtime } from "~/server/realtime";
 import { type Bus, createBus } from "~/server/realtime/bus";
 import { ensureCompanyChat } from "~/server/services/chats";
 import type { Deps } from "~/server/services/deps";
+import { type LastActive, createLastActive } from "~/server/services/last-active";
 import { type PushNotifier, type PushOptions, createPushNotifier } from "~/server/services/push";
 import { type WebhookWorker, createWebhookWorker } from "~/server/services/webhooks";
 import { createTestAuth } from "./auth";
@@ -19,6 +20,7 @@ export type TestWorld = {
   bus: Bus;
   webhooks: WebhookWorker;
   push: PushNotifier;
+  lastActive: LastActive;
   /**
    * The realtime side of another app instance on the same database and bus (with REDIS_URL a
    * Redis connection of its own under this world's namespace); closed with the world.
@@ -55,6 +57,7 @@ export async function createTestWorld(
     retryDelaysMs: [20, 40],
     ...options.push,
   });
+  const lastActive = createLastActive(database.db);
   const deps: Deps = {
     db: database.db,
     realtime,
@@ -66,6 +69,7 @@ export async function createTestWorld(
     push,
     viewing: realtime.viewing,
     sessions: createSessionCache({ bus }),
+    lastActive,
   };
   return {
     database,
@@ -75,6 +79,7 @@ export async function createTestWorld(
     bus,
     webhooks,
     push,
+    lastActive,
     async addInstance() {
       // In embedded mode the instances share the one in-process bus, as they would share Redis.
       const own = redisUrl ? await createBus(redisUrl, namespace) : undefined;
@@ -89,6 +94,7 @@ export async function createTestWorld(
       }
       await webhooks.stop();
       await push.stop();
+      await lastActive.close();
       await realtime.close();
       deps.sessions.close();
       await bus.close();

@@ -1,0 +1,328 @@
+import { createHash } from "node:crypto";
+import { type SQL, sql } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
+import pg from "pg";
+import { type Db, rawRows } from "~/db/client";
+import type { Actor } from "~/server/domain-error";
+import type { MessageDto } from "~/server/realtime/events";
+import { canReadChat, isMembersOnlyRecordChat } from "./access";
+import { DEFAULT_PERMISSIONS, type Permission } from "./permissions";
+
+/** How much of a quoted message a reply carries, in characters. */
+export const QUOTE_PREVIEW_LENGTH = 280;
+
+/** The key of the advisory lock that orders the event log (events.ts). */
+const EVENT_LOG_LOCK = 7_200_001;
+
+const dialect = new PgDialect();
+const statementNames = new Map<string, string>();
+
+/**
+ * Runs a hot-path statement. On PostgreSQL as a named prepared statement: each pooled
+ * connection parses and plans its text once, not on every send. (PGlite is in-process: there
+ * is no round trip to save and its driver has no named statements.)
+ */
+async function runStatement<T>(db: Db, query: SQL): Promise<T[]> {
+  const client = (db as unknown as { $client: unknown }).$client;
+  if (!(client instanceof pg.Pool)) return rawRows<T>(db, query);
+  const { sql: text, params } = dialect.sqlToQuery(query);
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `floorchat_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`;
+    statementNames.set(text, name);
+  }
+  const result = await client.query<T & pg.QueryResultRow>({ name, text, values: params });
+  return result.rows;
+}
+
+/** The ISO form JSON.stringify gives a Date (milliseconds, UTC), so the stored event matches the stream's. */
+export function isoText(column: SQL): SQL {
+  return sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+}
+
+/** hasPermission (permissions.ts) as an expression: an own boolean in the settings overrides the role's default. */
+export function permitted(actor: Actor, permission: Permission): SQL {
+  if (actor.role === "admin") return sql`true`;
+  const value = sql`(s.value -> ${actor.role}::text -> ${permission}::text)`;
+  return sql`coalesce(
+    (select case when jsonb_typeof(${value}) = 'boolean' then (${value})::text::boolean end from settings s where s.key = 'permissions'),
+    ${DEFAULT_PERMISSIONS[actor.role][permission]}::boolean
+  )`;
+}
+
+/**
+ * Everyone who may read the chat `chats` (canReadChat's rule turned around, from the access
+ * tables only), deactivated people left out; null when everyone may. Read in the writing
+ * statement's snapshot, so it is the audience at the event's commit.
+ */
+export function audienceOf(): SQL {
+  const membersOnly = isMembersOnlyRecordChat();
+  const byList = sql`(chats.kind = 'room' or (chats.kind = 'entity' and ${membersOnly}))`;
+  return sql`case when chats.kind = 'company' or (chats.kind = 'room' and chats.visibility = 'public') then null else array(
+    select distinct r.user_id from (
+      select cm.user_id from chat_members cm
+        where cm.chat_id = chats.id and (chats.kind in ('direct', 'system', 'sms') or (chats.kind = 'entity' and not ${membersOnly}))
+      union all select chats.created_by where chats.kind = 'room'
+      union all select ca.user_id from chat_access ca where ca.chat_id = chats.id and ca.user_id is not null and ${byList}
+      union all select gm.user_id from chat_access ca join group_members gm on gm.group_id = ca.group_id where ca.chat_id = chats.id and ${byList}
+    ) r join users u on u.id = r.user_id and u.deactivated_at is null
+  ) end`;
+}
+
+export type SendStatementInput = {
+  chatId: string;
+  clientId: string;
+  body: string;
+  replyToId: string | null;
+  attachmentIds: string[];
+  mentionUserIds: string[];
+  mentionEntityIds: string[];
+};
+
+const jsonList = (ids: string[]) => sql`${JSON.stringify(ids)}::jsonb`;
+const uuidList = (ids: string[]) => sql`(select x::uuid from jsonb_array_elements_text(${jsonList(ids)}) x)`;
+
+/** The quoted message is in the chat (`chat`: an expression for the chat's id). */
+function replyOk(input: SendStatementInput, chat: SQL): SQL {
+  if (!input.replyToId) return sql`true`;
+  return sql`exists (select 1 from messages q where q.id = ${input.replyToId}::uuid and q.chat_id = ${chat})`;
+}
+
+/** Every file was uploaded by the actor to this chat and is not yet sent. */
+function attachmentsOk(actor: Actor, input: SendStatementInput, chat: SQL): SQL {
+  if (input.attachmentIds.length === 0) return sql`true`;
+  return sql`(select count(*) from attachments a
+    where a.id in ${uuidList(input.attachmentIds)} and a.uploader_id = ${actor.id} and a.chat_id = ${chat} and a.message_id is null
+  ) = ${input.attachmentIds.length}`;
+}
+
+export type SendResult = {
+  eventId: number;
+  message: MessageDto;
+  /** null: everyone may read the chat. */
+  audience: string[] | null;
+  mentionedUserIds: string[];
+  hooked: boolean;
+};
+
+type SendRow = { event_id: string | number; message: Omit<MessageDto, "createdAt"> & { createdAt: string }; audience: string[] | null; mentioned_user_ids: string[]; hooked: number };
+
+/**
+ * A send as one autocommit statement: checks access, the permission, the quoted message and
+ * the files in the chat row's UPDATE (which also serialises the chat's senders on its row
+ * lock), then inserts the message, moves the sender's read position, binds files, stores
+ * mentions, queues webhooks and appends the event. Every part is read by the `dto` row, so
+ * all of them have run before `locked` takes the event-order lock: it is held for the event
+ * insert and the commit only. A reused client id is a unique violation that aborts the whole
+ * statement (last_seq included); the caller then returns the original. No row: refused
+ * (see diagnoseSend).
+ */
+export async function runSend(db: Db, actor: Actor, input: SendStatementInput): Promise<SendResult | null> {
+  const hasFiles = input.attachmentIds.length > 0;
+  const hasMentions = input.mentionUserIds.length + input.mentionEntityIds.length > 0;
+  const reply = input.replyToId ? sql`${input.replyToId}::uuid` : sql`null::uuid`;
+  const bound = hasFiles
+    ? sql`bound as (
+        update attachments a set message_id = m.id from msg m
+        where a.id in ${uuidList(input.attachmentIds)} and a.uploader_id = ${actor.id} and a.chat_id = m.chat_id and a.message_id is null
+        returning a.id, a.name, a.content_type, a.size, a.width, a.height, a.created_at
+      ),`
+    : sql``;
+  const mentioned = hasMentions
+    ? sql`mentioned as (
+        insert into message_mentions (message_id, chat_id, seq, kind, user_id, entity_id)
+        select m.id, m.chat_id, m.seq, 'user'::mention_kind, u.id, null::uuid
+          from msg m join users u on u.id in (select jsonb_array_elements_text(${jsonList(input.mentionUserIds)}))
+        union all
+        select m.id, m.chat_id, m.seq, 'entity'::mention_kind, null::text, e.id
+          from msg m join entities e on e.id in ${uuidList(input.mentionEntityIds)}
+        returning id, kind, user_id, entity_id
+      ),`
+    : sql``;
+  const attachmentsJson = hasFiles
+    ? sql`coalesce((select jsonb_agg(jsonb_build_object(
+          'id', b.id, 'name', b.name, 'contentType', b.content_type, 'size', b.size,
+          'kind', case when b.content_type like 'image/%' then 'image' else 'file' end,
+          'width', b.width, 'height', b.height) order by b.created_at, b.id) from bound b), '[]'::jsonb)`
+    : sql`'[]'::jsonb`;
+  const mentionsJson = hasMentions
+    ? sql`jsonb_build_object(
+        'users', coalesce((select jsonb_agg(jsonb_build_object('id', u.id, 'name', u.name) order by mm.id)
+          from mentioned mm join users u on u.id = mm.user_id where mm.kind = 'user'), '[]'::jsonb),
+        'entities', coalesce((select jsonb_agg(jsonb_build_object('id', e.id, 'type', e.type, 'key', e.key, 'title', e.title, 'status', e.status) order by mm.id)
+          from mentioned mm join entities e on e.id = mm.entity_id where mm.kind = 'entity'), '[]'::jsonb))`
+    : sql`'{"users": [], "entities": []}'::jsonb`;
+  const mentionedUsers = hasMentions ? sql`array(select mm.user_id from mentioned mm where mm.kind = 'user')` : sql`array[]::text[]`;
+  const replyJson = input.replyToId
+    ? sql`(select jsonb_build_object('id', q.id, 'seq', q.seq,
+          'senderName', coalesce(qs.name, case when q.sender_kind = 'system' then coalesce(q.sender_label, 'System') else coalesce(q.sender_label, '') end),
+          'body', case when q.deleted_at is null then left(q.body, ${QUOTE_PREVIEW_LENGTH}::int) end)
+        from messages q left join users qs on qs.id = q.sender_id where q.id = m.reply_to_id)`
+    : sql`null::jsonb`;
+
+  const rows = await runStatement<SendRow>(
+    db,
+    sql`with
+      bumped as (
+        update chats set last_seq = chats.last_seq + 1, last_message_at = now()
+        where chats.id = ${input.chatId}::uuid
+          and ${canReadChat(actor.id)}
+          and ${permitted(actor, "useChat")}
+          and ${replyOk(input, sql`chats.id`)}
+          and ${attachmentsOk(actor, input, sql`chats.id`)}
+        returning chats.id, chats.kind, chats.entity_type, chats.entity_key, chats.last_seq
+      ),
+      msg as (
+        insert into messages (chat_id, seq, sender_kind, sender_id, client_id, body, reply_to_id)
+        select b.id, b.last_seq, 'user'::sender_kind, ${actor.id}, ${input.clientId}, ${input.body}, ${reply} from bumped b
+        returning id, chat_id, seq, kind, client_id, body, reply_to_id, created_at
+      ),
+      member as (
+        insert into chat_members (chat_id, user_id, last_read_seq)
+        select m.chat_id, ${actor.id}, m.seq from msg m
+        on conflict (chat_id, user_id) do update set last_read_seq = greatest(chat_members.last_read_seq, excluded.last_read_seq)
+        returning 1
+      ),
+      ${bound}
+      ${mentioned}
+      hooks as (
+        insert into webhook_deliveries (webhook_id, event, payload)
+        select w.id, 'message.created', jsonb_build_object('event', 'message.created', 'data', jsonb_build_object(
+          'chat', jsonb_build_object('id', b.id, 'entity', jsonb_build_object('type', b.entity_type, 'key', b.entity_key)),
+          'message', jsonb_build_object('id', m.id, 'seq', m.seq, 'body', m.body,
+            'sender', jsonb_build_object('id', ${actor.id}::text, 'username', ${actor.username}::text, 'name', ${actor.name}::text),
+            'createdAt', ${isoText(sql`m.created_at`)})))
+        from bumped b join msg m on m.chat_id = b.id join webhooks w on w.active and 'message.created' = any(w.events)
+        where b.kind = 'entity'
+        returning 1
+      ),
+      dto as (
+        select m.chat_id,
+          jsonb_build_object(
+            'id', m.id, 'chatId', m.chat_id, 'seq', m.seq, 'kind', m.kind,
+            'sender', jsonb_build_object('kind', 'user', 'id', ${actor.id}::text, 'name', (select u.name from users u where u.id = ${actor.id})),
+            'clientId', m.client_id, 'body', m.body, 'replyTo', ${replyJson},
+            'data', null, 'editedAt', null, 'deletedAt', null, 'createdAt', ${isoText(sql`m.created_at`)},
+            'attachments', ${attachmentsJson}, 'mentions', ${mentionsJson}, 'reactions', '[]'::jsonb
+          ) as message,
+          (select ${audienceOf()} from chats where chats.id = m.chat_id) as audience,
+          ${mentionedUsers} as mentioned_user_ids,
+          (select count(*) from hooks)::int as hooked,
+          (select count(*) from member)::int as joined
+        from msg m
+      ),
+      locked as (
+        select d.chat_id, d.message, pg_advisory_xact_lock(${EVENT_LOG_LOCK})::text as lock from dto d
+      ),
+      logged as (
+        insert into events (chat_id, type, payload)
+        select l.chat_id, 'message.created', jsonb_build_object('type', 'message.created', 'chatId', l.chat_id, 'message', l.message)
+        from locked l
+        returning id
+      )
+    select l.id as event_id, d.message, d.audience, d.mentioned_user_ids, d.hooked, d.joined from dto d, logged l`,
+  );
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    eventId: Number(row.event_id),
+    message: { ...row.message, createdAt: new Date(row.message.createdAt) },
+    audience: row.audience,
+    mentionedUserIds: row.mentioned_user_ids,
+    hooked: row.hooked > 0,
+  };
+}
+
+export type SendRefusal = {
+  existingId: string | null;
+  /** null: no such chat. */
+  readable: boolean | null;
+  permitted: boolean;
+  replyOk: boolean;
+  attachmentsOk: boolean;
+};
+
+/** Why runSend wrote nothing, in one query: an earlier message with this client id, or which check failed. */
+export async function diagnoseSend(db: Db, actor: Actor, input: SendStatementInput): Promise<SendRefusal> {
+  const chat = sql`${input.chatId}::uuid`;
+  const [row] = await rawRows<{ existing_id: string | null; readable: boolean | null; permitted: boolean; reply_ok: boolean; attachments_ok: boolean }>(
+    db,
+    sql`select
+      (select m.id from messages m where m.sender_id = ${actor.id} and m.client_id = ${input.clientId}) as existing_id,
+      (select ${canReadChat(actor.id)} from chats where chats.id = ${chat}) as readable,
+      ${permitted(actor, "useChat")} as permitted,
+      ${replyOk(input, chat)} as reply_ok,
+      ${attachmentsOk(actor, input, chat)} as attachments_ok`,
+  );
+  return {
+    existingId: row!.existing_id,
+    readable: row!.readable,
+    permitted: row!.permitted,
+    replyOk: row!.reply_ok,
+    attachmentsOk: row!.attachments_ok,
+  };
+}
+
+export type MarkReadResult =
+  | { outcome: "not_found" }
+  | { outcome: "forbidden" }
+  | { outcome: "unchanged"; lastReadSeq: number }
+  | { outcome: "moved"; lastReadSeq: number; eventId: number; only: string[] | null; audience: string[] | null };
+
+/**
+ * Moves the actor's read position forward (never back) and appends the `read` event, in one
+ * statement, the event-order lock taken last as in runSend. In a chat everyone reads, the event
+ * goes only to the reader and the authors whose messages it newly covers (their ✓✓).
+ */
+export async function runMarkRead(db: Db, actor: Actor, input: { chatId: string; seq: number }): Promise<MarkReadResult> {
+  const [row] = await runStatement<{ found: boolean; readable: boolean; previous: string | number | null; moved: string | number | null; event_id: string | number | null; only: string[] | null; audience: string[] | null }>(
+    db,
+    sql`with
+      chat as (
+        select chats.id, chats.kind, chats.visibility, least(${input.seq}::bigint, chats.last_seq) as target,
+          (select ${audienceOf()}) as audience
+        from chats where chats.id = ${input.chatId}::uuid and ${canReadChat(actor.id)}
+      ),
+      before as (
+        select cm.last_read_seq from chat_members cm join chat c on c.id = cm.chat_id where cm.user_id = ${actor.id}
+      ),
+      moved as (
+        insert into chat_members (chat_id, user_id, last_read_seq)
+        select c.id, ${actor.id}, c.target from chat c
+        on conflict (chat_id, user_id) do update set last_read_seq = excluded.last_read_seq
+          where chat_members.last_read_seq < excluded.last_read_seq
+        returning chat_id, last_read_seq
+      ),
+      prep as (
+        select c.id, m.last_read_seq as target, c.audience,
+          case when c.kind = 'company' or (c.kind = 'room' and c.visibility = 'public') then array(
+            select ${actor.id}::text
+            union
+            select ms.sender_id from messages ms
+            where ms.chat_id = c.id and ms.seq > coalesce((select b.last_read_seq from before b), 0) and ms.seq <= m.last_read_seq and ms.sender_id is not null
+          ) end as only
+        from chat c join moved m on m.chat_id = c.id
+      ),
+      locked as (
+        select p.*, pg_advisory_xact_lock(${EVENT_LOG_LOCK})::text as lock from prep p
+      ),
+      logged as (
+        insert into events (chat_id, only_user_ids, type, payload)
+        select l.id, l.only, 'read', jsonb_build_object('type', 'read', 'chatId', l.id, 'userId', ${actor.id}::text, 'seq', l.target)
+        from locked l
+        returning id
+      )
+    select
+      exists (select 1 from chats where chats.id = ${input.chatId}::uuid) as found,
+      exists (select 1 from chat) as readable,
+      (select b.last_read_seq from before b) as previous,
+      (select p.target from prep p) as moved,
+      (select l.id from logged l) as event_id,
+      (select p.only from prep p) as only,
+      (select p.audience from prep p) as audience`,
+  );
+  if (!row!.found) return { outcome: "not_found" };
+  if (!row!.readable) return { outcome: "forbidden" };
+  if (row!.moved === null || row!.event_id === null) return { outcome: "unchanged", lastReadSeq: Number(row!.previous ?? 0) };
+  return { outcome: "moved", lastReadSeq: Number(row!.moved), eventId: Number(row!.event_id), only: row!.only, audience: row!.audience };
+}
