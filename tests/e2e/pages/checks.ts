@@ -1,5 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
-import type { Page, TestInfo } from "@playwright/test";
+import type { APIRequestContext, BrowserContext, Page, TestInfo } from "@playwright/test";
 
 /** Every visible control must be a 48 px target (PRODUCT.md W7: gloves). */
 export async function smallTargets(page: Page): Promise<string[]> {
@@ -44,4 +44,35 @@ export async function keepScreenshots(page: Page, testInfo: TestInfo, name: stri
  */
 export async function controlledByServiceWorker(page: Page) {
   await page.waitForFunction(() => navigator.serviceWorker?.controller?.state === "activated", undefined, { timeout: 30_000 });
+}
+
+/** lib/pwa/device-owner.ts's key: whose data this browser keeps. */
+const DEVICE_OWNER_KEY = "floorchat-device-owner";
+
+/**
+ * Marks a fresh context's browser as `userId`'s own, as signing in through the form does
+ * (components/sign-in-form.tsx). A context handed a session some other way (an API sign-in, a
+ * reused cookie) is otherwise an unknown device: its first page shows the app, then the
+ * DeviceOwnerGate unmounts it to forget whatever an unknown keeper left and mounts it again,
+ * and anything typed in between is lost. Only an unset owner is written, so a test in which the
+ * device later changes hands still goes through the gate.
+ */
+export async function ownDevice(context: BrowserContext, userId: string) {
+  await context.addInitScript(
+    ([key, id]) => {
+      try {
+        if (localStorage.getItem(key) === null) localStorage.setItem(key, id);
+      } catch {
+        // about:blank and opaque origins have no storage; the app's own pages do.
+      }
+    },
+    [DEVICE_OWNER_KEY, userId] as const,
+  );
+}
+
+/** The id of the person signed in on this context (user.me through its cookies). */
+export async function signedInUserId(request: APIRequestContext): Promise<string> {
+  const response = await request.get("/api/trpc/user.me");
+  const me = (await response.json()) as { result: { data: { json: { id: string } } } };
+  return me.result.data.json.id;
 }

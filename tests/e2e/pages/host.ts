@@ -2,6 +2,7 @@ import { createHmac } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { type APIRequestContext, type Browser, expect } from "@playwright/test";
+import { ownDevice, signedInUserId } from "./checks";
 import { DEMO_PASSWORD } from "./sign-in-page";
 
 // The host system's side of the e2e tests: a webhook receiver, its signature check, and the
@@ -25,6 +26,7 @@ export async function signedInPage(
     headers: { origin: baseURL },
   });
   expect(response.status(), await response.text()).toBe(200);
+  await ownDevice(context, await signedInUserId(context.request));
   if (options.locale) await context.addCookies([{ name: "locale", value: options.locale, url: baseURL }]);
   return context.newPage();
 }

@@ -1,4 +1,5 @@
 import { type APIRequestContext, type BrowserContext, type Page, type PlaywrightWorkerArgs, expect } from "@playwright/test";
+import { ownDevice, signedInUserId } from "./checks";
 import { DEMO_PASSWORD, SignInPage } from "./sign-in-page";
 
 type Cookies = Awaited<ReturnType<BrowserContext["cookies"]>>;
@@ -7,13 +8,14 @@ type Cookies = Awaited<ReturnType<BrowserContext["cookies"]>>;
  * Sessions signed in once per worker and reused: fewer sign-ins keep the suite quick and clear
  * of the per-address sign-in rate limit.
  */
-const sessions = new Map<string, Cookies>();
+const sessions = new Map<string, { cookies: Cookies; userId: string }>();
 
 /** Signs `username` in through the sign-in screen (or reuses their session) and lands on the chats. */
 export async function signInAs(page: Page, username: string) {
   const saved = sessions.get(username);
   if (saved) {
-    await page.context().addCookies(saved);
+    await page.context().addCookies(saved.cookies);
+    await ownDevice(page.context(), saved.userId);
     await page.goto("/chats");
   } else {
     const signIn = new SignInPage(page);
@@ -21,7 +23,7 @@ export async function signInAs(page: Page, username: string) {
     await signIn.signIn(username);
   }
   await expect(page).toHaveURL(/\/chats$/);
-  if (!saved) sessions.set(username, await page.context().cookies());
+  if (!saved) sessions.set(username, { cookies: await page.context().cookies(), userId: await signedInUserId(page.request) });
 }
 
 function escapeRegExp(text: string) {
@@ -67,7 +69,7 @@ export class ApiPersona {
     const saved = sessions.get(username);
     const request = await playwright.request.newContext({
       baseURL,
-      storageState: saved ? { cookies: saved, origins: [] } : undefined,
+      storageState: saved ? { cookies: saved.cookies, origins: [] } : undefined,
       // A kept-alive socket the server closes after 5 s idle can reset the next request sent on it.
       extraHTTPHeaders: { connection: "close" },
     });
@@ -77,7 +79,7 @@ export class ApiPersona {
         headers: { origin: baseURL },
       });
       expect(response.status(), await response.text()).toBe(200);
-      sessions.set(username, (await request.storageState()).cookies);
+      sessions.set(username, { cookies: (await request.storageState()).cookies, userId: await signedInUserId(request) });
     }
     return new ApiPersona(request);
   }

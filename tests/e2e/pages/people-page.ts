@@ -1,10 +1,11 @@
 import { type Browser, type BrowserContext, type Page, expect } from "@playwright/test";
+import { ownDevice, signedInUserId } from "./checks";
 import { SignInPage } from "./sign-in-page";
 
 type Cookies = Awaited<ReturnType<BrowserContext["cookies"]>>;
 
 /** Session cookies per user, for this worker: sign-in is rate limited (20 a minute), so each user signs in once. */
-const sessions = new Map<string, Cookies>();
+const sessions = new Map<string, { cookies: Cookies; userId: string }>();
 
 /**
  * Signs in through the form (waiting until the app lands on the chats), or reuses this worker's
@@ -14,14 +15,15 @@ const sessions = new Map<string, Cookies>();
 export async function signInAs(page: Page, username: string, { fresh = false }: { fresh?: boolean } = {}) {
   const saved = fresh ? undefined : sessions.get(username);
   if (saved) {
-    await page.context().addCookies(saved);
+    await page.context().addCookies(saved.cookies);
+    await ownDevice(page.context(), saved.userId);
     return;
   }
   const signIn = new SignInPage(page);
   await signIn.goto();
   await signIn.signIn(username);
   await expect(page).toHaveURL(/\/chats$/);
-  if (!fresh) sessions.set(username, await page.context().cookies());
+  if (!fresh) sessions.set(username, { cookies: await page.context().cookies(), userId: await signedInUserId(page.request) });
 }
 
 /** A second person on their own device: a separate browser context, signed in. */
