@@ -1,4 +1,4 @@
-import http from "node:http";
+import http, { type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Auth } from "~/server/auth";
 import type { Hub } from "~/server/realtime/hub";
@@ -98,4 +98,20 @@ export async function openStream(url: string, cookie: string | null, lastEventId
     },
     close: () => controller.abort(),
   };
+}
+
+/** A connection that records what the hub writes, `id:` lines included. */
+export function recordingResponse() {
+  let text = "";
+  const res = {
+    writableLength: 0,
+    destroyed: false,
+    write(chunk: string | Buffer) {
+      text += chunk.toString();
+      return true;
+    },
+    destroy() {},
+    end() {},
+  } as unknown as ServerResponse;
+  return { res, text: () => text };
 }

@@ -1,4 +1,3 @@
-import type { ServerResponse } from "node:http";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { rawRows } from "~/db/client";
@@ -10,7 +9,7 @@ import { sendMessage } from "~/server/services/messages";
 import { findActor } from "~/server/services/users";
 import { createPersonas, signIn } from "../factories/auth";
 import { type TestWorld, createTestWorld } from "../factories/deps";
-import { openStream, serveStream } from "../factories/stream";
+import { openStream, recordingResponse, serveStream } from "../factories/stream";
 
 /**
  * Another app instance on the world's database whose bus holds back the messages `hold`
@@ -34,21 +33,6 @@ function instanceWithSlowBus(world: TestWorld, hold: (payload: string) => boolea
   return { realtime, held, release: () => held.splice(0).forEach((deliver) => deliver()) };
 }
 
-/** A connection that records what the hub writes, `id:` lines included. */
-function recordingResponse() {
-  let text = "";
-  const res = {
-    writableLength: 0,
-    destroyed: false,
-    write(chunk: string | Buffer) {
-      text += chunk.toString();
-      return true;
-    },
-    destroy() {},
-    end() {},
-  } as unknown as ServerResponse;
-  return { res, text: () => text };
-}
 
 describe("event ids across instances", () => {
   let world: TestWorld;

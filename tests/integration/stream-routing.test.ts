@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import type { ServerResponse } from "node:http";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Actor } from "~/server/domain-error";
 import type * as Access from "~/server/services/access";
@@ -9,6 +8,7 @@ import { sendMessage } from "~/server/services/messages";
 import { findActor } from "~/server/services/users";
 import { createPersonas } from "../factories/auth";
 import { type TestWorld, createTestWorld } from "../factories/deps";
+import { recordingResponse } from "../factories/stream";
 
 /** Audience lookups of the chats in `stalled` wait until the test lets them go. */
 const { stalled } = vi.hoisted(() => ({ stalled: new Map<string, Promise<void>>() }));
@@ -23,20 +23,6 @@ vi.mock("~/server/services/access", async (importOriginal) => {
   };
 });
 
-function recordingResponse() {
-  let text = "";
-  const res = {
-    writableLength: 0,
-    destroyed: false,
-    write(chunk: string | Buffer) {
-      text += chunk.toString();
-      return true;
-    },
-    destroy() {},
-    end() {},
-  } as unknown as ServerResponse;
-  return { res, text: () => text };
-}
 
 describe("routing live events", () => {
   let world: TestWorld;
