@@ -17,7 +17,7 @@ import { useOutbox } from "~/lib/outbox/use-outbox";
 import { useCurrentUserId, useStreamStatus } from "~/lib/realtime/stream-provider";
 import { subscribeTyping, typistsIn } from "~/lib/realtime/typing-store";
 import type { QuickFilter } from "~/lib/time/ranges";
-import { useTRPC } from "~/lib/trpc/client";
+import { useTRPC, useTRPCClient } from "~/lib/trpc/client";
 import type { MessageDto } from "~/server/realtime/events";
 import { MessageAttachments, PendingAttachments } from "./attachments";
 import { Composer, type ComposerDraft, type ComposerMode } from "./composer";
@@ -63,6 +63,7 @@ export function Conversation({ chatId, at }: { chatId: string; at?: number }) {
   const tChats = useTranslations("chats");
   const format = useFormatter();
   const trpc = useTRPC();
+  const trpcClient = useTRPCClient();
   const queryClient = useQueryClient();
   const me = useCurrentUserId();
   const streamStatus = useStreamStatus();
@@ -74,13 +75,17 @@ export function Conversation({ chatId, at }: { chatId: string; at?: number }) {
 
   const timeline = useQuery({
     queryKey: timelineKey(chatId),
-    queryFn: async (): Promise<Timeline> => {
+    queryFn: async ({ signal }): Promise<Timeline> => {
       try {
+        // Straight from the server, never a shared in-flight read: a refresh (stream-provider.tsx)
+        // cancels this fetch because it may predate an event, and the next one must read afresh.
         // No retries here: the query's own retries wrap this function, and offline must fall
         // back to the saved copy at once.
-        const page = await queryClient.fetchQuery({ ...trpc.message.list.queryOptions({ chatId, limit: PAGE }), staleTime: 0, retry: false });
+        const page = await trpcClient.message.list.query({ chatId, limit: PAGE }, { signal });
         return { messages: mergeMessages(page.messages, takeHeld(chatId)), hasOlder: page.hasMore };
       } catch (error) {
+        // Cancelled is not offline: the saved copy would stand in for the fresh read as if current.
+        if (signal.aborted) throw error;
         // No network: what this device saw last of the chat, if it ever opened it.
         const saved = isNetworkError(error) ? await loadTimeline(me, chatId).catch(() => null) : null;
         if (!saved) throw error;

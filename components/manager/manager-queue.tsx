@@ -4,7 +4,7 @@ import { newClientId } from "~/lib/client-id";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useRef, useState } from "react";
-import { useStreamEvent } from "~/lib/realtime/stream-provider";
+import { refresh, useStreamEvent } from "~/lib/realtime/stream-provider";
 import { useTRPC } from "~/lib/trpc/client";
 import { ApprovalsForMe } from "./approvals-for-me";
 import styles from "./manager.module.css";
@@ -44,9 +44,10 @@ export function ManagerQueue() {
   const headingRef = useRef<HTMLHeadingElement>(null);
 
   // Any new or changed message may add a chat to the queue or answer one; the server decides.
+  // refresh, not invalidate: the queue's first fetch may have read the database before this event.
   useStreamEvent((event) => {
     if (event.type === "message.created" || event.type === "message.updated" || event.type === "chat.changed" || event.type === "chat.deleted") {
-      void queryClient.invalidateQueries(trpc.manager.queue.queryFilter());
+      refresh(queryClient, trpc.manager.queue.queryFilter());
     }
   });
 

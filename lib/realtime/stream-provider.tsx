@@ -80,7 +80,7 @@ function useViewingReports(connectionId: string | null) {
  * in-flight request), and it may have read the database before the change this event reports.
  * One already retrying after a failure is left alone: its next attempt reads afresh anyway.
  */
-function refresh(queryClient: QueryClient, filters: QueryFilters) {
+export function refresh(queryClient: QueryClient, filters: QueryFilters) {
   const isFirstFetch = (query: { state: { data: unknown; fetchStatus: string; fetchFailureCount: number } }) =>
     query.state.data === undefined && query.state.fetchStatus === "fetching" && query.state.fetchFailureCount === 0;
   void queryClient
@@ -251,8 +251,7 @@ export function StreamProvider({ userId, children }: { userId: string; children:
       // again now that nothing can slip between. Reconnections are replayed.
       if (event.type === "ready" && isFirstReady) {
         isFirstReady = false;
-        refresh(queryClient, { predicate: (query) => query.queryKey[0] !== "timeline" });
-        void queryClient.invalidateQueries({ queryKey: ["timeline"] });
+        refresh(queryClient, {});
       }
       applyEvent(queryClient, trpc, userId, event, fillGap);
       for (const listener of listeners.current) listener(event);

@@ -8,7 +8,7 @@ import { MAX_BATCH_SIZE } from "~/lib/trpc/limits";
 import { wire } from "~/lib/trpc/wire";
 import type { AppRouter } from "~/server/api/root";
 
-export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
+export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
 function makeQueryClient() {
   return new QueryClient({
