@@ -124,6 +124,8 @@ type StepStats = {
 type Target = { name: string; ports: number[]; agents: http.Agent[]; cookies: string[] };
 
 const WINDOW_MS = 5_000;
+const CLIENT_ID = /"clientId":\s*"([^"]*)"/;
+
 /** How long after a step's last send its deliveries are waited for; later ones count as lost. */
 const DRAIN_MS = 60_000;
 
@@ -240,9 +242,8 @@ async function main() {
     lastFrameAt = arrivedAt;
     frameCounts.set(frame.type, (frameCounts.get(frame.type) ?? 0) + 1);
     if (frame.type !== "message.created") return;
-    const at = frame.data.indexOf('"clientId":"');
-    const end = frame.data.indexOf('"', at + 12);
-    const clientId = at < 0 ? "" : frame.data.slice(at + 12, end);
+    // An event read back from the log (the hub filling a hole) is PostgreSQL's jsonb text: `"clientId": "…"`.
+    const clientId = CLIENT_ID.exec(frame.data)?.[1] ?? "";
     if (!clientId.startsWith(RUN)) {
       if (!clientId.startsWith("probe-")) foreign++;
       return;
