@@ -13,6 +13,9 @@
  */
 import { parseArgs } from "node:util";
 import { openOfflineDatabase } from "./offline-database";
+import { SESSION_TTL_MS, announceUserSessionsEnded } from "~/server/auth-cache";
+import { getEnv } from "~/server/env";
+import { createRedisBus } from "~/server/realtime/bus";
 import { randomPassword, setPassword } from "~/server/services/set-password";
 
 function fail(message: string): never {
@@ -77,6 +80,35 @@ async function newPassword(username: string, random: boolean): Promise<string> {
   return first;
 }
 
+/**
+ * Running instances believe a cached session for up to SESSION_TTL_MS without asking the
+ * database, so the sessions just deleted are announced on the bus as the app announces a
+ * password change. With REDIS_URL that reaches every instance. Without it, on the embedded
+ * database, there is nobody to tell: no server can be running, since it would hold the data
+ * directory's lock and openOfflineDatabase would have refused. A server on PostgreSQL without
+ * Redis (one instance, in-memory bus) cannot be reached from here: its cache lets the sessions
+ * lapse within the TTL, which the script prints.
+ */
+async function endCachedSessions(userId: string): Promise<void> {
+  const { DATABASE_URL, REDIS_URL } = getEnv();
+  const lapse = `a running server may still let their open sessions in for up to ${SESSION_TTL_MS / 1000} s`;
+  if (!REDIS_URL) {
+    if (DATABASE_URL) console.error(`[user:password] Without REDIS_URL ${lapse}.`);
+    return;
+  }
+  try {
+    const bus = await createRedisBus(REDIS_URL);
+    try {
+      await announceUserSessionsEnded(bus, userId);
+    } finally {
+      await bus.close();
+    }
+  } catch (error) {
+    // The password is set and the sessions deleted: only the shortcut failed.
+    console.error(`[user:password] Could not tell the running servers (${(error as Error).message}): ${lapse}.`);
+  }
+}
+
 const { values } = parseArgs({
   options: { user: { type: "string" }, random: { type: "boolean", default: false } },
   strict: true,
@@ -89,6 +121,7 @@ const database = await openOfflineDatabase(fail, "The server has the database op
 try {
   const password = await newPassword(username, values.random);
   const changed = await setPassword(database.db, "system", { username, password });
+  await endCachedSessions(changed.id);
   console.error(`[user:password] Set the password of ${changed.username} and signed them out everywhere.${values.random ? " It is shown only now:" : ""}`);
   if (values.random) console.log(password);
 } catch (error) {

@@ -58,6 +58,18 @@ export function sessionKey(cookieHeader: string | null): string | null {
   return createHash("sha256").update(values.join(";")).digest("base64url");
 }
 
+function announce(bus: Bus, message: Invalidation): Promise<void> {
+  return bus.publish(AUTH_CHANNEL, JSON.stringify(message));
+}
+
+/**
+ * forgetUser from a process with no cache of its own (`npm run user:password`): every instance
+ * listening on `bus` drops this person's sessions.
+ */
+export function announceUserSessionsEnded(bus: Bus, userId: string): Promise<void> {
+  return announce(bus, { user: userId });
+}
+
 export function createSessionCache(options: SessionCacheOptions): SessionCache {
   const ttlMs = Math.min(options.ttlMs ?? SESSION_TTL_MS, SESSION_TTL_MS);
   const maxEntries = options.maxEntries ?? 10_000;
@@ -76,7 +88,7 @@ export function createSessionCache(options: SessionCacheOptions): SessionCache {
   const publish = (message: Invalidation) => {
     // At once here; the other instances when the bus delivers it (this one again, harmlessly).
     drop(message);
-    options.bus.publish(AUTH_CHANNEL, JSON.stringify(message)).catch((error: unknown) => console.error("[sessions] publish:", error));
+    announce(options.bus, message).catch((error: unknown) => console.error("[sessions] publish:", error));
   };
   const unsubscribe = options.bus.subscribe((channel, payload) => {
     if (channel !== AUTH_CHANNEL) return;

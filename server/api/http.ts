@@ -5,6 +5,7 @@ import { fromNodeHeaders } from "better-auth/node";
 import { MAX_BATCH_SIZE } from "~/lib/trpc/limits";
 import type { Auth } from "~/server/auth";
 import { MAX_BODY_BYTES, bodyTooLargeMessage } from "~/server/http/body";
+import { gzipJsonAnswer } from "~/server/http/compress";
 import { FOREIGN_ORIGIN_MESSAGE, isForeignOrigin } from "~/server/http/origin";
 import type { Deps } from "~/server/services/deps";
 import { appRouter } from "./root";
@@ -61,6 +62,7 @@ export function createTrpcHandler(options: TrpcHttpOptions): (req: IncomingMessa
       res.writeHead(405, { Allow: "GET, HEAD, POST" }).end();
       return;
     }
+    gzipJsonAnswer(req, res);
     handle(req, res);
   };
 }

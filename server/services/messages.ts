@@ -321,6 +321,8 @@ async function refusedSend(deps: Deps, actor: Actor, input: SendStatementInput):
   if (!why.readable) throw new DomainError("forbidden", "You do not have access to this chat");
   if (!why.permitted) throw new DomainError("forbidden", "You may not post messages");
   if (!why.replyOk) throw new DomainError("invalid", "The quoted message is not in this chat", { replyToId: "Not in this chat" });
+  // Sent with another message (often one racing this send): it stays there, nothing is sent here.
+  if (why.attachmentsTaken) throw new DomainError("conflict", "This file is already attached to another message");
   if (!why.attachmentsOk) {
     throw new DomainError("invalid", "A file is missing: upload it to this chat again", { attachmentIds: "Not uploaded to this chat" });
   }

@@ -88,12 +88,22 @@ function replyOk(input: SendStatementInput, chat: SQL): SQL {
   return sql`exists (select 1 from messages q where q.id = ${input.replyToId}::uuid and q.chat_id = ${chat})`;
 }
 
+/** The actor's uploads to this chat among the send's files (`free`: only those not yet sent). */
+function ownUploads(actor: Actor, input: SendStatementInput, chat: SQL, free: boolean): SQL {
+  return sql`select a.id from attachments a
+    where a.id in ${uuidList(input.attachmentIds)} and a.uploader_id = ${actor.id} and a.chat_id = ${chat}${free ? sql` and a.message_id is null` : sql``}`;
+}
+
 /** Every file was uploaded by the actor to this chat and is not yet sent. */
 function attachmentsOk(actor: Actor, input: SendStatementInput, chat: SQL): SQL {
   if (input.attachmentIds.length === 0) return sql`true`;
-  return sql`(select count(*) from attachments a
-    where a.id in ${uuidList(input.attachmentIds)} and a.uploader_id = ${actor.id} and a.chat_id = ${chat} and a.message_id is null
-  ) = ${input.attachmentIds.length}`;
+  return sql`(select count(*) from (${ownUploads(actor, input, chat, true)}) a) = ${input.attachmentIds.length}`;
+}
+
+/** One of the files is the actor's upload to this chat but already went out with a message. */
+function attachmentsTaken(actor: Actor, input: SendStatementInput, chat: SQL): SQL {
+  if (input.attachmentIds.length === 0) return sql`false`;
+  return sql`exists (${ownUploads(actor, input, chat, false)} and a.message_id is not null)`;
 }
 
 export type SendResult = {
@@ -108,10 +118,10 @@ export type SendResult = {
 type SendRow = { event_id: string | number; message: Omit<MessageDto, "createdAt"> & { createdAt: string }; audience: string[] | null; mentioned_user_ids: string[]; hooked: number };
 
 /**
- * A send as one autocommit statement: checks access, the permission, the quoted message and
- * the files in the chat row's UPDATE (which also serialises the chat's senders on its row
- * lock), then inserts the message, moves the sender's read position, binds files, stores
- * mentions, queues webhooks and appends the event. Every part is read by the `dto` row, so
+ * A send as one autocommit statement: locks the files' rows, checks access, the permission,
+ * the quoted message and the files in the chat row's UPDATE (which also serialises the chat's
+ * senders on its row lock), then inserts the message, moves the sender's read position, binds
+ * files, stores mentions, queues webhooks and appends the event. Every part is read by the `dto` row, so
  * all of them have run before `locked` takes the event-order lock: it is held for the event
  * insert and the commit only. A reused client id is a unique violation that aborts the whole
  * statement (last_seq included); the caller then returns the original. No row: refused
@@ -121,6 +131,15 @@ export async function runSend(db: Db, actor: Actor, input: SendStatementInput): 
   const hasFiles = input.attachmentIds.length > 0;
   const hasMentions = input.mentionUserIds.length + input.mentionEntityIds.length > 0;
   const reply = input.replyToId ? sql`${input.replyToId}::uuid` : sql`null::uuid`;
+  // The files' rows are locked before anything is written, and counted after the lock: a send
+  // racing this one for a file has either bound it (committed, so FOR UPDATE re-reads the row
+  // and drops it, and this send is refused whole) or waits here until this one commits. A check
+  // in the chat UPDATE alone would read the statement's snapshot, where the other send's
+  // binding is not yet visible, and this send would go out without the file.
+  const claimed = hasFiles
+    ? sql`claimed as materialized (${ownUploads(actor, input, sql`${input.chatId}::uuid`, true)} for update of a),`
+    : sql``;
+  const filesOk = hasFiles ? sql`(select count(*) from claimed) = ${input.attachmentIds.length}` : sql`true`;
   const bound = hasFiles
     ? sql`bound as (
         update attachments a set message_id = m.id from msg m
@@ -163,13 +182,14 @@ export async function runSend(db: Db, actor: Actor, input: SendStatementInput): 
   const rows = await runStatement<SendRow>(
     db,
     sql`with
+      ${claimed}
       bumped as (
         update chats set last_seq = chats.last_seq + 1, last_message_at = now()
         where chats.id = ${input.chatId}::uuid
           and ${canReadChat(actor.id)}
           and ${permitted(actor, "useChat")}
           and ${replyOk(input, sql`chats.id`)}
-          and ${attachmentsOk(actor, input, sql`chats.id`)}
+          and ${filesOk}
         returning chats.id, chats.kind, chats.entity_type, chats.entity_key, chats.last_seq
       ),
       msg as (
@@ -240,19 +260,22 @@ export type SendRefusal = {
   permitted: boolean;
   replyOk: boolean;
   attachmentsOk: boolean;
+  /** A file already went out with another message. */
+  attachmentsTaken: boolean;
 };
 
 /** Why runSend wrote nothing, in one query: an earlier message with this client id, or which check failed. */
 export async function diagnoseSend(db: Db, actor: Actor, input: SendStatementInput): Promise<SendRefusal> {
   const chat = sql`${input.chatId}::uuid`;
-  const [row] = await rawRows<{ existing_id: string | null; readable: boolean | null; permitted: boolean; reply_ok: boolean; attachments_ok: boolean }>(
+  const [row] = await rawRows<{ existing_id: string | null; readable: boolean | null; permitted: boolean; reply_ok: boolean; attachments_ok: boolean; attachments_taken: boolean }>(
     db,
     sql`select
       (select m.id from messages m where m.sender_id = ${actor.id} and m.client_id = ${input.clientId}) as existing_id,
       (select ${canReadChat(actor.id)} from chats where chats.id = ${chat}) as readable,
       ${permitted(actor, "useChat")} as permitted,
       ${replyOk(input, chat)} as reply_ok,
-      ${attachmentsOk(actor, input, chat)} as attachments_ok`,
+      ${attachmentsOk(actor, input, chat)} as attachments_ok,
+      ${attachmentsTaken(actor, input, chat)} as attachments_taken`,
   );
   return {
     existingId: row!.existing_id,
@@ -260,6 +283,7 @@ export async function diagnoseSend(db: Db, actor: Actor, input: SendStatementInp
     permitted: row!.permitted,
     replyOk: row!.reply_ok,
     attachmentsOk: row!.attachments_ok,
+    attachmentsTaken: row!.attachments_taken,
   };
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Db } from "~/db/client";
+import { type Db, rawRows } from "~/db/client";
 import { attachments, chats, entities, events, groupMembers, groups, messages, users } from "~/db/schema";
 import type { Actor } from "~/server/domain-error";
 import type { Envelope } from "~/server/realtime/envelope";
@@ -183,6 +183,63 @@ describe("a send is one statement", () => {
     const [logged] = await world.database.db.select({ payload: events.payload }).from(events).where(eq(events.id, published[0]!.id!));
     // The log replays exactly what the stream sent live.
     expect(logged!.payload).toEqual(JSON.parse(JSON.stringify(published[0]!.event)));
+  });
+
+  /**
+   * Runs `sends` at once. On PostgreSQL they are held behind a lock on the chat's row until all
+   * of them are waiting on a lock, so each has taken its snapshot before any commits: the race
+   * happens every time, not only when the timing allows. PGlite has one connection: they queue.
+   */
+  async function race<T>(chatId: string, sends: (() => Promise<T>)[]): Promise<PromiseSettledResult<T>[]> {
+    if (!process.env.DATABASE_URL) return Promise.allSettled(sends.map((send) => send()));
+    const { db } = world.database;
+    const { started } = await db.transaction(async (tx) => {
+      await tx.execute(sql`select id from chats where id = ${chatId}::uuid for update`);
+      const started = Promise.allSettled(sends.map((send) => send()));
+      // Returns once every send waits on a lock (the chat row's, or a file row one of them holds).
+      for (;;) {
+        const [row] = await rawRows<{ waiting: number }>(
+          db,
+          sql`select count(*)::int as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+        );
+        if (row!.waiting >= sends.length) break;
+      }
+      return { started };
+    });
+    return started;
+  }
+
+  it("sends a file with one message only: a send racing for it is refused whole, and a retry of the winner returns it with the file", async () => {
+    const room = await createRoom(world.deps, mark, { title: "Returns", visibility: "public" });
+    const [file] = await world.database.db
+      .insert(attachments)
+      .values({ chatId: room.id, uploaderId: pia.id, storageKey: `k-${randomUUID()}`, name: "damage.png", contentType: "image/png", size: 2048 })
+      .returning();
+    const clientIds = [`c-${randomUUID()}`, `c-${randomUUID()}`];
+    published.length = 0;
+
+    const results = await race(
+      room.id,
+      clientIds.map((clientId) => () => sendMessage(deps, pia, { chatId: room.id, clientId, body: "pallet damaged", attachmentIds: [file!.id] })),
+    );
+
+    const sent = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+    const refused = results.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.attachments.map((a) => a.id)).toEqual([file!.id]);
+    expect(refused).toEqual([expect.objectContaining({ code: "conflict", message: "This file is already attached to another message" })]);
+    const stored = await world.database.db.select().from(messages).where(eq(messages.chatId, room.id));
+    expect(stored.map((m) => m.id)).toEqual([sent[0]!.id]);
+    const [chat] = await world.database.db.select({ lastSeq: chats.lastSeq }).from(chats).where(eq(chats.id, room.id));
+    expect(chat!.lastSeq).toBe(1);
+    expect(published).toHaveLength(1);
+    expect(await world.database.db.select().from(events).where(and(eq(events.chatId, room.id), eq(events.type, "message.created")))).toHaveLength(1);
+
+    // Exactly once: the winner's retry is its original message, file and all, and moves nothing.
+    const retry = await sendMessage(deps, pia, { chatId: room.id, clientId: sent[0]!.clientId!, body: "pallet damaged", attachmentIds: [file!.id] });
+    expect(retry).toEqual(sent[0]);
+    const [after] = await world.database.db.select({ lastSeq: chats.lastSeq }).from(chats).where(eq(chats.id, room.id));
+    expect(after!.lastSeq).toBe(1);
   });
 
   it("moves a read position in one round trip, telling only the reader and the authors it covers in a chat everyone reads", async () => {

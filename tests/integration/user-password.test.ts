@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -5,11 +6,30 @@ import { afterEach, describe, expect, it } from "vitest";
 import { type Database, openPglite, openPostgres } from "~/db/client";
 import { DEMO_PASSWORD, seedDemo } from "~/db/seed";
 import { demoPasswordAccounts } from "~/server/services/demo-password";
-import { createTestAuth, signInRequest } from "../factories/auth";
+import { createSessionCache } from "~/server/auth-cache";
+import { type Bus, createBus } from "~/server/realtime/bus";
+import { createTestAuth, signIn, signInRequest } from "../factories/auth";
 import { createScratchPostgres } from "../factories/db";
 import { holdDatabaseElsewhere, spawnTs, waitForExit } from "../factories/process";
 
 const serverUrl = process.env.DATABASE_URL;
+
+/**
+ * Resolves once `bus` delivers a marker published now: Redis delivers in the order it took the
+ * publishes, so by then every message published before (the script's, acknowledged before it
+ * exited) has been delivered too.
+ */
+function heardEverythingSentBefore(bus: Bus): Promise<void> {
+  const channel = `test-marker-${randomUUID()}`;
+  return new Promise((resolve, reject) => {
+    const stop = bus.subscribe((heard) => {
+      if (heard !== channel) return;
+      stop();
+      resolve();
+    });
+    bus.publish(channel, "").catch(reject);
+  });
+}
 
 /** Environment for the script, and how the test opens the same database. */
 type Store = { env: Record<string, string>; dataDir?: string; open: () => Promise<Database>; drop: () => Promise<void> };
@@ -103,6 +123,26 @@ describe("user:password for admins at the server's console", { timeout: 120_000 
 
     const database = await reopen(store);
     expect(await signInStatus(database, "picker", DEMO_PASSWORD)).toBe(200);
+  });
+
+  it.skipIf(!serverUrl || !process.env.REDIS_URL)("refuses a session a running instance has cached at once, telling it over Redis", async () => {
+    const store = await seededStore();
+    const database = await reopen(store);
+    // A running instance: its cache on the bus the script publishes to (the default namespace).
+    const bus = await createBus(process.env.REDIS_URL);
+    cleanups.push(() => bus.close());
+    const sessions = createSessionCache({ bus });
+    cleanups.push(() => sessions.close());
+    const auth = createTestAuth(database.db, sessions);
+    const headers = new Headers({ cookie: await signIn(auth, "picker", DEMO_PASSWORD) });
+    expect(await sessions.actor(auth, database.db, headers)).toMatchObject({ username: "picker" });
+
+    const result = await run(store.env, ["--user", "picker", "--random"]);
+    expect(result.code).toBe(0);
+    await heardEverythingSentBefore(bus);
+
+    // Still fresh by its TTL: only the announcement can have dropped it.
+    expect(await sessions.actor(auth, database.db, headers)).toBeNull();
   });
 
   it.skipIf(serverUrl)("refuses with a clear message, changing nothing, while the server holds the embedded database", async () => {
