@@ -17,10 +17,9 @@ import { type Actor, DomainError } from "~/server/domain-error";
 import type { Envelope } from "~/server/realtime/envelope";
 import type { AttachmentDto, MentionsDto, MessageDto, ReactionDto } from "~/server/realtime/events";
 import { assertCanRead, canReadChat } from "./access";
-import { writeAudit } from "./audit";
+import { type Announced, runChange, settled } from "./change-statements";
 import type { Deps } from "./deps";
 import { appendEvent } from "./events";
-import { hasPermission } from "./permissions";
 import { QUOTE_PREVIEW_LENGTH, type SendStatementInput, diagnoseSend, runMarkRead, runSend } from "./send-statement";
 
 export const MAX_BODY_LENGTH = 10_000;
@@ -330,58 +329,45 @@ async function refusedSend(deps: Deps, actor: Actor, input: SendStatementInput):
   throw new DomainError("conflict", "The chat changed while sending; try again");
 }
 
-async function loadForChange(deps: Deps, actor: Actor, messageId: string) {
-  const [message] = await deps.db.select().from(messages).where(eq(messages.id, messageId));
-  if (!message) throw new DomainError("not_found", "No such message");
-  await assertCanRead(deps.db, actor, message.chatId);
-  if (message.deletedAt) throw new DomainError("conflict", "This message was deleted");
-  const isAuthor = message.senderKind === "user" && message.senderId === actor.id;
-  if (!isAuthor && !(await hasPermission(deps.db, actor, "moderateMessages"))) {
-    throw new DomainError("forbidden", "Only the author can change this message");
+/** An edit or delete refused or made: the refusals are the same errors, in the same order, as ever. */
+async function change(deps: Deps, actor: Actor, input: { messageId: string; body: string | null }): Promise<MessageDto> {
+  const result = await settled(() => runChange(deps.db, actor, input));
+  switch (result.outcome) {
+    case "not_found":
+      throw new DomainError("not_found", "No such message");
+    case "forbidden":
+      throw new DomainError("forbidden", "You do not have access to this chat");
+    case "deleted":
+      throw new DomainError("conflict", "This message was deleted");
+    case "not_author":
+      throw new DomainError("forbidden", "Only the author can change this message");
+    case "same_body":
+      return (await loadDto(deps.db, input.messageId))!;
+    case "changed":
+      publishUpdated(deps, result);
+      return result.message;
   }
-  return message;
 }
 
+/** Tells the chat's readers (as they were at the change's commit) of a changed message. */
+export function publishUpdated(deps: Deps, { message, eventId, audience }: Announced): void {
+  deps.realtime.publish([
+    { id: eventId, chatId: message.chatId, event: { type: "message.updated", chatId: message.chatId, message }, audience: audience ?? "all" },
+  ]);
+}
+
+/** Changes the body in one statement (change-statements.ts), with an audit row of the old and new; the same body changes nothing. */
 export async function editMessage(deps: Deps, actor: Actor, input: { messageId: string; body: string }): Promise<MessageDto> {
   const body = input.body.trim();
   if (body.length === 0 || body.length > MAX_BODY_LENGTH) {
     throw new DomainError("invalid", `A message has 1 to ${MAX_BODY_LENGTH} characters`, { body: `1 to ${MAX_BODY_LENGTH} characters` });
   }
-  const before = await loadForChange(deps, actor, input.messageId);
-  if (before.body === body) return (await loadDto(deps.db, before.id))!;
-  const { message, envelope } = await deps.db.transaction(async (tx) => {
-    await tx.update(messages).set({ body, editedAt: sql`now()` }).where(eq(messages.id, before.id));
-    await writeAudit(tx, actor, {
-      action: "message.edit",
-      targetType: "message",
-      targetId: before.id,
-      before: { body: before.body },
-      after: { body },
-    });
-    const message = (await loadDto(tx, before.id))!;
-    return { message, envelope: await appendEvent(tx, { type: "message.updated", chatId: before.chatId, message }) };
-  });
-  deps.realtime.publish([envelope]);
-  return message;
+  return change(deps, actor, { messageId: input.messageId, body });
 }
 
 /** Leaves a tombstone: the body is erased from the database, the audit log keeps it. */
 export async function deleteMessage(deps: Deps, actor: Actor, input: { messageId: string }): Promise<MessageDto> {
-  const before = await loadForChange(deps, actor, input.messageId);
-  const { message, envelope } = await deps.db.transaction(async (tx) => {
-    await tx.update(messages).set({ body: "", deletedAt: sql`now()` }).where(eq(messages.id, before.id));
-    await writeAudit(tx, actor, {
-      action: "message.delete",
-      targetType: "message",
-      targetId: before.id,
-      before: { body: before.body },
-      after: null,
-    });
-    const message = (await loadDto(tx, before.id))!;
-    return { message, envelope: await appendEvent(tx, { type: "message.updated", chatId: before.chatId, message }) };
-  });
-  deps.realtime.publish([envelope]);
-  return message;
+  return change(deps, actor, { messageId: input.messageId, body: null });
 }
 
 export type ListInput = {

@@ -1,11 +1,8 @@
-import { and, countDistinct, eq } from "drizzle-orm";
-import { messageReactions, messages } from "~/db/schema";
 import { type Actor, DomainError } from "~/server/domain-error";
 import type { MessageDto } from "~/server/realtime/events";
-import { assertCanRead } from "./access";
+import { runReact, settled } from "./change-statements";
 import type { Deps } from "./deps";
-import { appendEvent } from "./events";
-import { loadMessage } from "./messages";
+import { publishUpdated } from "./messages";
 
 /** Reactions on messages (PRODUCT.md M5): one row per person and emoji, live for every reader. */
 
@@ -32,46 +29,20 @@ export type ReactInput = { messageId: string; emoji: string; on: boolean };
  */
 export async function react(deps: Deps, actor: Actor, input: ReactInput): Promise<MessageDto> {
   if (!isSingleEmoji(input.emoji)) throw new DomainError("invalid", "React with one emoji", { emoji: "One emoji" });
-  const [message] = await deps.db
-    .select({ id: messages.id, chatId: messages.chatId, deletedAt: messages.deletedAt })
-    .from(messages)
-    .where(eq(messages.id, input.messageId));
-  if (!message) throw new DomainError("not_found", "No such message");
-  await assertCanRead(deps.db, actor, message.chatId);
-  if (message.deletedAt) throw new DomainError("conflict", "This message was deleted");
-
-  const result = await deps.db.transaction(async (tx) => {
-    let changed: boolean;
-    if (input.on) {
-      const [used] = await tx
-        .select({ distinct: countDistinct(messageReactions.emoji) })
-        .from(messageReactions)
-        .where(eq(messageReactions.messageId, message.id));
-      const [already] = await tx
-        .select({ emoji: messageReactions.emoji })
-        .from(messageReactions)
-        .where(and(eq(messageReactions.messageId, message.id), eq(messageReactions.emoji, input.emoji)))
-        .limit(1);
-      if (!already && (used?.distinct ?? 0) >= MAX_DISTINCT_EMOJI) {
-        throw new DomainError("invalid", `At most ${MAX_DISTINCT_EMOJI} different emoji on one message`, { emoji: "Too many emoji" });
-      }
-      const inserted = await tx
-        .insert(messageReactions)
-        .values({ messageId: message.id, userId: actor.id, emoji: input.emoji })
-        .onConflictDoNothing()
-        .returning({ emoji: messageReactions.emoji });
-      changed = inserted.length > 0;
-    } else {
-      const deleted = await tx
-        .delete(messageReactions)
-        .where(and(eq(messageReactions.messageId, message.id), eq(messageReactions.userId, actor.id), eq(messageReactions.emoji, input.emoji)))
-        .returning({ emoji: messageReactions.emoji });
-      changed = deleted.length > 0;
-    }
-    const dto = (await loadMessage(tx, message.id))!;
-    const envelope = changed ? await appendEvent(tx, { type: "message.updated", chatId: message.chatId, message: dto }) : null;
-    return { dto, envelope };
-  });
-  if (result.envelope) deps.realtime.publish([result.envelope]);
-  return result.dto;
+  const result = await settled(() => runReact(deps.db, actor, input, MAX_DISTINCT_EMOJI));
+  switch (result.outcome) {
+    case "not_found":
+      throw new DomainError("not_found", "No such message");
+    case "forbidden":
+      throw new DomainError("forbidden", "You do not have access to this chat");
+    case "deleted":
+      throw new DomainError("conflict", "This message was deleted");
+    case "too_many":
+      throw new DomainError("invalid", `At most ${MAX_DISTINCT_EMOJI} different emoji on one message`, { emoji: "Too many emoji" });
+    case "unchanged":
+      return result.message;
+    case "changed":
+      publishUpdated(deps, result);
+      return result.message;
+  }
 }

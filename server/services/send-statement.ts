@@ -12,7 +12,7 @@ import { DEFAULT_PERMISSIONS, type Permission } from "./permissions";
 export const QUOTE_PREVIEW_LENGTH = 280;
 
 /** The key of the advisory lock that orders the event log (events.ts). */
-const EVENT_LOG_LOCK = 7_200_001;
+export const EVENT_LOG_LOCK = 7_200_001;
 
 const dialect = new PgDialect();
 const statementNames = new Map<string, string>();
@@ -22,7 +22,7 @@ const statementNames = new Map<string, string>();
  * connection parses and plans its text once, not on every send. (PGlite is in-process: there
  * is no round trip to save and its driver has no named statements.)
  */
-async function runStatement<T>(db: Db, query: SQL): Promise<T[]> {
+export async function runStatement<T>(db: Db, query: SQL): Promise<T[]> {
   const client = (db as unknown as { $client: unknown }).$client;
   if (!(client instanceof pg.Pool)) return rawRows<T>(db, query);
   const { sql: text, params } = dialect.sqlToQuery(query);

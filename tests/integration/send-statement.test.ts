@@ -2,14 +2,16 @@ import { randomUUID } from "node:crypto";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Db, rawRows } from "~/db/client";
-import { attachments, chats, entities, events, groupMembers, groups, messages, users } from "~/db/schema";
+import { attachments, auditLog, chats, entities, events, groupMembers, groups, messageReactions, messages, users } from "~/db/schema";
 import type { Actor } from "~/server/domain-error";
 import type { Envelope } from "~/server/realtime/envelope";
+import type { MessageDto } from "~/server/realtime/events";
 import { chatAudience } from "~/server/services/access";
 import { createRoom, updateRoom } from "~/server/services/chats";
 import type { Deps } from "~/server/services/deps";
 import { createLastActive } from "~/server/services/last-active";
-import { loadMessage, markRead, sendMessage } from "~/server/services/messages";
+import { deleteMessage, editMessage, loadMessage, markRead, sendMessage } from "~/server/services/messages";
+import { MAX_DISTINCT_EMOJI, react } from "~/server/services/reactions";
 import { findActor } from "~/server/services/users";
 import { createPersonas } from "../factories/auth";
 import { type TestWorld, createTestWorld } from "../factories/deps";
@@ -277,6 +279,204 @@ describe("a send is one statement", () => {
       counter.restore();
     }
     expect(counter.count()).toBe(1);
+  });
+});
+
+describe("edit, delete and react are one statement each", () => {
+  let world: TestWorld;
+  let mark: Actor;
+  let pia: Actor;
+  let olaf: Actor;
+  const published: Envelope[] = [];
+  let deps: Deps;
+  // More different emoji than one message may carry.
+  const EMOJI = [..."😀😁😂🤣😃😄😅😆😉😊😋😎😍😘🥰😗😙😚🙂🤗🤩🤔🤨😐😑"];
+
+  beforeAll(async () => {
+    world = await createTestWorld();
+    const personas = await createPersonas(world.database.db);
+    mark = (await findActor(world.database.db, personas.manager.id))!;
+    pia = (await findActor(world.database.db, personas.picker.id))!;
+    olaf = (await findActor(world.database.db, personas.outsider.id))!;
+    deps = {
+      ...world.deps,
+      realtime: { publish: (envelopes) => published.push(...envelopes) },
+      push: { notify: () => {}, publicKey: world.deps.push.publicKey },
+    };
+  });
+  afterAll(() => world.close());
+
+  const send = (who: Actor, chatId: string, body: string) => sendMessage(deps, who, { chatId, clientId: `c-${randomUUID()}`, body });
+  /** The message.updated events of a message, in log (commit) order. */
+  const updatesOf = async (messageId: string) =>
+    (await world.database.db.select().from(events).where(eq(events.type, "message.updated")).orderBy(asc(events.id))).filter(
+      (e) => (e.payload as { message: MessageDto }).message.id === messageId,
+    );
+  const auditsOf = (messageId: string) => world.database.db.select().from(auditLog).where(eq(auditLog.targetId, messageId)).orderBy(asc(auditLog.id));
+  const reactionCount = (event: { payload: unknown }) =>
+    (event.payload as { message: MessageDto }).message.reactions.reduce((sum, r) => sum + r.count, 0);
+  /** Consecutive: no event was lost or half-written between them. */
+  const expectConsecutive = (ids: number[]) => expect(ids).toEqual(ids.map((_, i) => ids[0]! + i));
+
+  it(`keeps at most ${MAX_DISTINCT_EMOJI} different emoji when 30 people react at once, twice each, with one event per reaction added, each showing all before it`, async () => {
+    const room = await createRoom(world.deps, mark, { title: "Canteen", visibility: "public" });
+    const message = await send(mark, room.id, "cake in the canteen");
+    const people = await makePeople(world.database.db, 30, "fan");
+    published.length = 0;
+    const attempts = people.flatMap((person, i) =>
+      [0, 1].map(() => react(deps, person, { messageId: message.id, emoji: EMOJI[i % EMOJI.length]!, on: true }).then(
+        () => "added",
+        (error: { code?: string }) => error.code,
+      )),
+    );
+    const outcomes = await Promise.all(attempts);
+
+    const stored = await world.database.db.select().from(messageReactions).where(eq(messageReactions.messageId, message.id));
+    expect(new Set(stored.map((r) => r.emoji)).size).toBe(MAX_DISTINCT_EMOJI);
+    // Both attempts of one person have the same outcome: a refusal, or one reaction.
+    for (let i = 0; i < people.length; i++) expect(outcomes[2 * i]).toBe(outcomes[2 * i + 1]);
+    expect(outcomes.filter((o) => o !== "added").every((o) => o === "invalid")).toBe(true);
+    expect(stored).toHaveLength(outcomes.filter((o) => o === "added").length / 2);
+
+    const logged = await updatesOf(message.id);
+    expect(logged).toHaveLength(stored.length);
+    expectConsecutive(logged.map((e) => e.id));
+    // Each event carries the message as it was at its commit: one reaction more than the one before.
+    expect(logged.map(reactionCount)).toEqual(logged.map((_, i) => i + 1));
+    expect((logged.at(-1)!.payload as { message: MessageDto }).message.reactions).toEqual((await loadMessage(world.database.db, message.id))!.reactions);
+    expect(published.map((e) => e.id)).toEqual(expect.arrayContaining(logged.map((e) => e.id)));
+    expect(published).toHaveLength(logged.length);
+    expect(published.every((e) => e.audience === "all")).toBe(true);
+  });
+
+  it("gives concurrent edits and reacts on one message commit-ordered events, each with the message as that commit left it", async () => {
+    const room = await createRoom(world.deps, mark, { title: "Loading bay", visibility: "public" });
+    const message = await send(pia, room.id, "bay 1");
+    const people = await makePeople(world.database.db, 10, "crew");
+    const bodies = Array.from({ length: 10 }, (_, i) => `bay ${i + 2}`);
+    await Promise.all([
+      ...bodies.map((body) => editMessage(deps, pia, { messageId: message.id, body })),
+      ...people.map((person) => react(deps, person, { messageId: message.id, emoji: "👍", on: true })),
+    ]);
+
+    const logged = await updatesOf(message.id);
+    expect(logged).toHaveLength(20);
+    expectConsecutive(logged.map((e) => e.id));
+    const shown = logged.map((e) => (e.payload as { message: MessageDto }).message);
+    const edits = await auditsOf(message.id);
+    expect(edits).toHaveLength(10);
+    // Every edit's audit row starts from the body the event before it showed, and its event shows its result.
+    let body = "bay 1";
+    let reactions = 0;
+    for (const dto of shown) {
+      if (dto.body === body) {
+        expect(dto.reactions[0]?.count).toBe(++reactions);
+      } else {
+        const edit = edits.shift()!;
+        expect(edit).toMatchObject({ action: "message.edit", before: { body }, after: { body: dto.body } });
+        expect(dto.reactions[0]?.count ?? 0).toBe(reactions);
+        body = dto.body!;
+      }
+    }
+    expect(reactions).toBe(10);
+    expect(edits).toEqual([]);
+    expect(shown.at(-1)).toEqual(JSON.parse(JSON.stringify(await loadMessage(world.database.db, message.id))));
+  });
+
+  it("refuses an edit or delete by someone who neither wrote the message nor may moderate, writing no event and no audit row", async () => {
+    const [company] = await world.database.db.select({ id: chats.id }).from(chats).where(eq(chats.kind, "company"));
+    const message = await send(pia, company!.id, "pallet 7 is mine");
+    await expect(editMessage(deps, olaf, { messageId: message.id, body: "pallet 7 is Olaf's" })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(deleteMessage(deps, olaf, { messageId: message.id })).rejects.toMatchObject({ code: "forbidden" });
+    expect(await updatesOf(message.id)).toEqual([]);
+    expect(await auditsOf(message.id)).toEqual([]);
+    expect(await loadMessage(world.database.db, message.id)).toEqual(message);
+  });
+
+  it("deletes to a tombstone in one round trip, with an audit row keeping the old body, told to the room's audience", async () => {
+    const room = await createRoom(world.deps, mark, { title: "Payroll", visibility: "private", access: { userIds: [pia.id], groupIds: [] } });
+    const message = await send(pia, room.id, "my PIN is 1234");
+    await react(deps, mark, { messageId: message.id, emoji: "😱", on: true });
+
+    published.length = 0;
+    const counter = countRoundTrips(world.database.db);
+    let tombstone;
+    try {
+      tombstone = await deleteMessage(deps, pia, { messageId: message.id });
+    } finally {
+      counter.restore();
+    }
+    expect(counter.count()).toBe(1);
+    expect(tombstone).toMatchObject({ id: message.id, body: null, data: null, reactions: [], attachments: [] });
+    expect(tombstone.deletedAt).toBeInstanceOf(Date);
+    expect(tombstone).toEqual(await loadMessage(world.database.db, message.id));
+    const [row] = await world.database.db.select({ body: messages.body }).from(messages).where(eq(messages.id, message.id));
+    expect(row!.body).toBe("");
+    expect(await auditsOf(message.id)).toMatchObject([{ actorKind: "user", actorId: pia.id, action: "message.delete", before: { body: "my PIN is 1234" }, after: null }]);
+    expect(published).toHaveLength(1);
+    expect(published[0]!.event).toEqual({ type: "message.updated", chatId: room.id, message: tombstone });
+    expect(new Set(published[0]!.audience as string[])).toEqual(new Set([mark.id, pia.id]));
+    const [logged] = await world.database.db.select({ payload: events.payload }).from(events).where(eq(events.id, published[0]!.id!));
+    expect(logged!.payload).toEqual(JSON.parse(JSON.stringify(published[0]!.event)));
+
+    await expect(deleteMessage(deps, pia, { messageId: message.id })).rejects.toMatchObject({ code: "conflict", message: "This message was deleted" });
+    await expect(react(deps, mark, { messageId: message.id, emoji: "👍", on: true })).rejects.toMatchObject({ code: "conflict" });
+    expect(await auditsOf(message.id)).toHaveLength(1);
+  });
+
+  it("edits and reacts in one round trip each, returning and logging the DTO a later read gives; an unchanged body or reaction tells nobody", async () => {
+    const room = await createRoom(world.deps, mark, { title: "Inbound 2", visibility: "public" });
+    const quoted = await send(mark, room.id, "which dock?");
+    const [file] = await world.database.db
+      .insert(attachments)
+      .values({ chatId: room.id, uploaderId: pia.id, storageKey: `k-${randomUUID()}`, name: "label.pdf", contentType: "application/pdf", size: 512 })
+      .returning();
+    const [order] = await world.database.db.insert(entities).values({ type: "order", key: `O-${randomUUID().slice(0, 8)}`, title: "Order for Acme", status: "open" }).returning();
+    const sent = await sendMessage(deps, pia, {
+      chatId: room.id,
+      clientId: `c-${randomUUID()}`,
+      body: "dock 2",
+      replyToId: quoted.id,
+      attachmentIds: [file!.id],
+      mentions: { userIds: [mark.id], entityIds: [order!.id] },
+    });
+    await react(deps, olaf, { messageId: sent.id, emoji: "👍", on: true });
+
+    const once = async <T>(run: () => Promise<T>): Promise<T> => {
+      published.length = 0;
+      const counter = countRoundTrips(world.database.db);
+      try {
+        return await run();
+      } finally {
+        counter.restore();
+        expect(counter.count()).toBe(1);
+      }
+    };
+    const edited = await once(() => editMessage(deps, pia, { messageId: sent.id, body: "dock 3" }));
+    expect(edited).toMatchObject({ body: "dock 3", attachments: sent.attachments, mentions: sent.mentions, replyTo: sent.replyTo });
+    expect(edited.editedAt).toBeInstanceOf(Date);
+    expect(edited).toEqual(await loadMessage(world.database.db, sent.id));
+    expect(published.map((e) => e.event)).toEqual([{ type: "message.updated", chatId: room.id, message: edited }]);
+
+    const reacted = await once(() => react(deps, mark, { messageId: sent.id, emoji: "👍", on: true }));
+    expect(reacted.reactions).toEqual([{ emoji: "👍", count: 2, users: [{ id: olaf.id, name: olaf.name }, { id: mark.id, name: mark.name }] }]);
+    expect(reacted).toEqual(await loadMessage(world.database.db, sent.id));
+    const [logged] = await world.database.db.select({ payload: events.payload }).from(events).where(eq(events.id, published[0]!.id!));
+    expect(logged!.payload).toEqual(JSON.parse(JSON.stringify(published[0]!.event)));
+
+    const removed = await once(() => react(deps, olaf, { messageId: sent.id, emoji: "👍", on: false }));
+    expect(removed.reactions).toEqual([{ emoji: "👍", count: 1, users: [{ id: mark.id, name: mark.name }] }]);
+    expect(removed).toEqual(await loadMessage(world.database.db, sent.id));
+    expect(published).toHaveLength(1);
+
+    const before = (await updatesOf(sent.id)).length;
+    published.length = 0;
+    expect(await react(deps, olaf, { messageId: sent.id, emoji: "👍", on: false })).toEqual(removed);
+    expect(await react(deps, mark, { messageId: sent.id, emoji: "👍", on: true })).toEqual(removed);
+    expect(await editMessage(deps, pia, { messageId: sent.id, body: " dock 3 " })).toEqual(removed);
+    expect(published).toEqual([]);
+    expect(await updatesOf(sent.id)).toHaveLength(before);
+    expect(await auditsOf(sent.id)).toHaveLength(1);
   });
 });
 
