@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, isNull, lt, ne, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/pg-core";
+import { PgTransaction, alias } from "drizzle-orm/pg-core";
 import type { Db, Tx } from "~/db/client";
 import {
   attachments,
@@ -68,7 +68,7 @@ async function loadExtras(db: Db | Tx, ids: string[]): Promise<Map<string, Extra
     if (!e) extras.set(id, (e = noExtras()));
     return e;
   };
-  const [files, mentioned, reacted] = await Promise.all([
+  const queries = [
     db
       .select({
         id: attachments.id,
@@ -101,7 +101,13 @@ async function loadExtras(db: Db | Tx, ids: string[]): Promise<Map<string, Extra
       .innerJoin(users, eq(users.id, messageReactions.userId))
       .where(inArray(messageReactions.messageId, ids))
       .orderBy(asc(messageReactions.createdAt), asc(messageReactions.userId)),
-  ]);
+  ] as const;
+  // A transaction is one connection: node-postgres would queue parallel queries on it, which it
+  // deprecates (an error in pg 9). Outside one, the pool runs them side by side.
+  const [files, mentioned, reacted] =
+    db instanceof PgTransaction
+      ? [await queries[0], await queries[1], await queries[2]]
+      : await Promise.all(queries);
   for (const f of files) {
     of(f.messageId!).attachments.push({
       id: f.id,
