@@ -12,6 +12,8 @@ const SIZES = [
 
 for (const size of SIZES) {
   test(`every screen renders at ${size.name} size (screenshots kept)`, async ({ browser }) => {
+    // A dozen screens, each loaded and photographed: on two shared cores this passes a minute.
+    test.slow();
     const context = await browser.newContext({ viewport: size.viewport, hasTouch: true });
     const page = await context.newPage();
     const shoot = (screen: string) => page.screenshot({ path: test.info().outputPath(`${screen}-${size.name}.png`) });
