@@ -23,7 +23,7 @@ export default defineConfig({
   workers: 2,
   // Generous waits: CI shares two cores between the app, two browsers and the database, and a
   // state that arrives late is not a failure (no test asserts a timing).
-  timeout: 60_000,
+  timeout: 90_000,
   expect: { timeout: 10_000 },
   reporter: [["list"]],
   forbidOnly: Boolean(process.env.CI),
