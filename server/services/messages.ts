@@ -340,11 +340,9 @@ async function change(deps: Deps, actor: Actor, input: { messageId: string; body
   const result = await settled(() => runChange(deps.db, actor, input));
   switch (result.outcome) {
     case "not_found":
-      throw new DomainError("not_found", "No such message");
     case "forbidden":
-      throw new DomainError("forbidden", "You do not have access to this chat");
     case "deleted":
-      throw new DomainError("conflict", "This message was deleted");
+      throw messageRefusal(result.outcome);
     case "not_author":
       throw new DomainError("forbidden", "Only the author can change this message");
     case "same_body":
@@ -353,6 +351,13 @@ async function change(deps: Deps, actor: Actor, input: { messageId: string; body
       publishUpdated(deps, result);
       return result.message;
   }
+}
+
+/** The refusals every change of a message shares (edit, delete, react), checked in this order. */
+export function messageRefusal(outcome: "not_found" | "forbidden" | "deleted"): DomainError {
+  if (outcome === "not_found") return new DomainError("not_found", "No such message");
+  if (outcome === "forbidden") return new DomainError("forbidden", "You do not have access to this chat");
+  return new DomainError("conflict", "This message was deleted");
 }
 
 /** Tells the chat's readers (as they were at the change's commit) of a changed message. */

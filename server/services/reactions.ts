@@ -2,7 +2,7 @@ import { type Actor, DomainError } from "~/server/domain-error";
 import type { MessageDto } from "~/server/realtime/events";
 import { runReact, settled } from "./change-statements";
 import type { Deps } from "./deps";
-import { publishUpdated } from "./messages";
+import { messageRefusal, publishUpdated } from "./messages";
 
 /** Reactions on messages (PRODUCT.md M5): one row per person and emoji, live for every reader. */
 
@@ -32,11 +32,9 @@ export async function react(deps: Deps, actor: Actor, input: ReactInput): Promis
   const result = await settled(() => runReact(deps.db, actor, input, MAX_DISTINCT_EMOJI));
   switch (result.outcome) {
     case "not_found":
-      throw new DomainError("not_found", "No such message");
     case "forbidden":
-      throw new DomainError("forbidden", "You do not have access to this chat");
     case "deleted":
-      throw new DomainError("conflict", "This message was deleted");
+      throw messageRefusal(result.outcome);
     case "too_many":
       throw new DomainError("invalid", `At most ${MAX_DISTINCT_EMOJI} different emoji on one message`, { emoji: "Too many emoji" });
     case "unchanged":
