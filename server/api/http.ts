@@ -11,6 +11,8 @@ import type { Deps } from "~/server/services/deps";
 import { appRouter } from "./root";
 import { createContext } from "./trpc";
 
+const ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS";
+
 export type TrpcHttpOptions = { deps: Deps; auth: Auth; publicUrl: string };
 
 /**
@@ -58,8 +60,14 @@ export function createTrpcHandler(options: TrpcHttpOptions): (req: IncomingMessa
   });
   return (req, res) => {
     // Queries are GETs and mutations POSTs; tRPC would answer anything else 415 for its body.
+    // OPTIONS answers 204 with what is allowed, as Next's route did: same-origin only, so no
+    // CORS headers (a cross-site preflight then fails, as it should).
+    if (req.method === "OPTIONS") {
+      res.writeHead(204, { Allow: ALLOWED_METHODS }).end();
+      return;
+    }
     if (req.method !== "GET" && req.method !== "POST" && req.method !== "HEAD") {
-      res.writeHead(405, { Allow: "GET, HEAD, POST" }).end();
+      res.writeHead(405, { Allow: ALLOWED_METHODS }).end();
       return;
     }
     gzipJsonAnswer(req, res);

@@ -40,7 +40,7 @@ export async function serveTrpc(options: TrpcHttpOptions) {
         res.on("end", () => {
           const headers = new Headers();
           for (const [name, value] of Object.entries(res.headers)) if (typeof value === "string") headers.set(name, value);
-          resolve(new Response(Buffer.concat(chunks), { status: res.statusCode, headers }));
+          resolve(new Response(res.statusCode === 204 || res.statusCode === 304 ? null : Buffer.concat(chunks), { status: res.statusCode, headers }));
         });
       });
       const body = init.body;

@@ -99,7 +99,17 @@ describe("tRPC and sign-in over HTTP: origin check and limits", () => {
     const before = await messageCount();
     const refused = await server.call("message.send", { method: "PUT", headers: { cookie, "content-type": "application/json" }, body: "{}" });
     expect(refused.status).toBe(405);
-    expect(refused.headers.get("allow")).toBe("GET, HEAD, POST");
+    expect(refused.headers.get("allow")).toBe("GET, HEAD, POST, OPTIONS");
+    expect(await messageCount()).toBe(before);
+  });
+
+  it("answers OPTIONS 204 with the allowed methods and runs no procedure", async () => {
+    const before = await messageCount();
+    const answer = await server.call("message.send", { method: "OPTIONS", headers: { cookie } });
+    expect(answer.status).toBe(204);
+    expect(answer.headers.get("allow")).toBe("GET, HEAD, POST, OPTIONS");
+    // Same-origin only: no CORS grant to another site.
+    expect(answer.headers.get("access-control-allow-origin")).toBeNull();
     expect(await messageCount()).toBe(before);
   });
 
