@@ -65,7 +65,10 @@ export function audienceOf(): SQL {
       union all select chats.created_by where chats.kind = 'room'
       union all select ca.user_id from chat_access ca where ca.chat_id = chats.id and ca.user_id is not null and ${byList}
       union all select gm.user_id from chat_access ca join group_members gm on gm.group_id = ca.group_id where ca.chat_id = chats.id and ${byList}
-    ) r join users u on u.id = r.user_id and u.deactivated_at is null
+    ) r
+    -- Driven from the access rows, one key lookup each: a join with users let the planner loop
+    -- over every user per access row (O(members²): 18 ms for a chat of 200).
+    where not exists (select 1 from users u where u.id = r.user_id and u.deactivated_at is not null)
   ) end`;
 }
 

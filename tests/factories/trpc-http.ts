@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { type TrpcHttpOptions, createTrpcHandler } from "~/server/api/http";
 
 export type HttpCall = {
-  method?: "GET" | "POST" | "PUT";
+  method?: "GET" | "POST" | "PUT" | "OPTIONS";
   headers?: Record<string, string>;
   /** Sent whole, or piece by piece (chunked) as a stream's chunks arrive; none: the headers only. */
   body?: string | ReadableStream<Uint8Array>;
