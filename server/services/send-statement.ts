@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { type SQL, sql } from "drizzle-orm";
+import type { PGlite } from "@electric-sql/pglite";
+import { type SQL, fillPlaceholders, sql } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import pg from "pg";
 import { type Db, rawRows } from "~/db/client";
@@ -35,13 +36,43 @@ export async function runStatement<T>(db: Db, query: SQL): Promise<T[]> {
   return result.rows;
 }
 
+/** A statement whose text depends only on its shape, its values bound as placeholders. */
+type Compiled = { name: string; text: string; params: unknown[] };
+const compiledStatements = new Map<string, Compiled>();
+
+/**
+ * Builds a hot statement's text once per shape (`key`) instead of on every call: assembling
+ * and rendering the send statement's SQL tree was a tenth of a send's CPU.
+ */
+function compiled(key: string, build: () => SQL): Compiled {
+  let statement = compiledStatements.get(key);
+  if (!statement) {
+    const { sql: text, params } = dialect.sqlToQuery(build());
+    statement = { name: `floorchat_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`, text, params };
+    compiledStatements.set(key, statement);
+  }
+  return statement;
+}
+
+async function runCompiled<T>(db: Db, statement: Compiled, values: Record<string, unknown>): Promise<T[]> {
+  const client = (db as unknown as { $client: unknown }).$client;
+  const filled = fillPlaceholders(statement.params, values);
+  if (client instanceof pg.Pool) {
+    const result = await client.query<T & pg.QueryResultRow>({ name: statement.name, text: statement.text, values: filled });
+    return result.rows;
+  }
+  // PGlite: the same text and values (its rows need none of drizzle's timestamp parsers: the
+  // statements return no timestamp columns, only ISO text inside JSON).
+  return (await (client as PGlite).query<T>(statement.text, filled)).rows;
+}
+
 /** The ISO form JSON.stringify gives a Date (milliseconds, UTC), so the stored event matches the stream's. */
 export function isoText(column: SQL): SQL {
   return sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 }
 
 /** hasPermission (permissions.ts) as an expression: an own boolean in the settings overrides the role's default. */
-export function permitted(actor: Actor, permission: Permission): SQL {
+export function permitted(actor: Pick<Actor, "role">, permission: Permission): SQL {
   if (actor.role === "admin") return sql`true`;
   const value = sql`(s.value -> ${actor.role}::text -> ${permission}::text)`;
   return sql`coalesce(
@@ -82,31 +113,40 @@ export type SendStatementInput = {
   mentionEntityIds: string[];
 };
 
-const jsonList = (ids: string[]) => sql`${JSON.stringify(ids)}::jsonb`;
-const uuidList = (ids: string[]) => sql`(select x::uuid from jsonb_array_elements_text(${jsonList(ids)}) x)`;
+/** The parts of a send that vary, as SQL: placeholders in the compiled statement, values in diagnoseSend. */
+type SendTerms = {
+  actorId: SQL;
+  chatId: SQL;
+  replyToId: SQL;
+  /** A jsonb array of the files' ids, and how many there are. */
+  fileIds: SQL;
+  fileCount: SQL;
+};
+
+const uuidList = (jsonIds: SQL) => sql`(select x::uuid from jsonb_array_elements_text(${jsonIds}) x)`;
 
 /** The quoted message is in the chat (`chat`: an expression for the chat's id). */
-function replyOk(input: SendStatementInput, chat: SQL): SQL {
-  if (!input.replyToId) return sql`true`;
-  return sql`exists (select 1 from messages q where q.id = ${input.replyToId}::uuid and q.chat_id = ${chat})`;
+function replyOk(t: SendTerms, hasReply: boolean, chat: SQL): SQL {
+  if (!hasReply) return sql`true`;
+  return sql`exists (select 1 from messages q where q.id = ${t.replyToId} and q.chat_id = ${chat})`;
 }
 
 /** The actor's uploads to this chat among the send's files (`free`: only those not yet sent). */
-function ownUploads(actor: Actor, input: SendStatementInput, chat: SQL, free: boolean): SQL {
+function ownUploads(t: SendTerms, chat: SQL, free: boolean): SQL {
   return sql`select a.id from attachments a
-    where a.id in ${uuidList(input.attachmentIds)} and a.uploader_id = ${actor.id} and a.chat_id = ${chat}${free ? sql` and a.message_id is null` : sql``}`;
+    where a.id in ${uuidList(t.fileIds)} and a.uploader_id = ${t.actorId} and a.chat_id = ${chat}${free ? sql` and a.message_id is null` : sql``}`;
 }
 
 /** Every file was uploaded by the actor to this chat and is not yet sent. */
-function attachmentsOk(actor: Actor, input: SendStatementInput, chat: SQL): SQL {
-  if (input.attachmentIds.length === 0) return sql`true`;
-  return sql`(select count(*) from (${ownUploads(actor, input, chat, true)}) a) = ${input.attachmentIds.length}`;
+function attachmentsOk(t: SendTerms, hasFiles: boolean, chat: SQL): SQL {
+  if (!hasFiles) return sql`true`;
+  return sql`(select count(*) from (${ownUploads(t, chat, true)}) a) = ${t.fileCount}`;
 }
 
 /** One of the files is the actor's upload to this chat but already went out with a message. */
-function attachmentsTaken(actor: Actor, input: SendStatementInput, chat: SQL): SQL {
-  if (input.attachmentIds.length === 0) return sql`false`;
-  return sql`exists (${ownUploads(actor, input, chat, false)} and a.message_id is not null)`;
+function attachmentsTaken(t: SendTerms, hasFiles: boolean, chat: SQL): SQL {
+  if (!hasFiles) return sql`false`;
+  return sql`exists (${ownUploads(t, chat, false)} and a.message_id is not null)`;
 }
 
 export type SendResult = {
@@ -120,33 +160,36 @@ export type SendResult = {
 
 type SendRow = { event_id: string | number; message: Omit<MessageDto, "createdAt"> & { createdAt: string }; audience: string[] | null; mentioned_user_ids: string[]; hooked: number };
 
-/**
- * A send as one autocommit statement: locks the files' rows, checks access, the permission,
- * the quoted message and the files in the chat row's UPDATE (which also serialises the chat's
- * senders on its row lock), then inserts the message, moves the sender's read position, binds
- * files, stores mentions, queues webhooks and appends the event. Every part is read by the `dto` row, so
- * all of them have run before `locked` takes the event-order lock: it is held for the event
- * insert and the commit only. A reused client id is a unique violation that aborts the whole
- * statement (last_seq included); the caller then returns the original. No row: refused
- * (see diagnoseSend).
- */
-export async function runSend(db: Db, actor: Actor, input: SendStatementInput): Promise<SendResult | null> {
-  const hasFiles = input.attachmentIds.length > 0;
-  const hasMentions = input.mentionUserIds.length + input.mentionEntityIds.length > 0;
-  const reply = input.replyToId ? sql`${input.replyToId}::uuid` : sql`null::uuid`;
+type SendShape = { files: boolean; mentions: boolean; reply: boolean };
+
+/** runSend's statement for one shape, every value a placeholder (runSend binds them). */
+function sendStatement(role: Actor["role"], shape: SendShape): SQL {
+  const value = (name: string) => sql`${sql.placeholder(name)}`;
+  const actorId = value("actorId");
+  const chatId = sql`${value("chatId")}::uuid`;
+  const t: SendTerms = {
+    actorId,
+    chatId,
+    replyToId: sql`${value("replyToId")}::uuid`,
+    fileIds: sql`${value("fileIds")}::jsonb`,
+    fileCount: value("fileCount"),
+  };
+  const hasFiles = shape.files;
+  const hasMentions = shape.mentions;
+  const reply = shape.reply ? t.replyToId : sql`null::uuid`;
   // The files' rows are locked before anything is written, and counted after the lock: a send
   // racing this one for a file has either bound it (committed, so FOR UPDATE re-reads the row
   // and drops it, and this send is refused whole) or waits here until this one commits. A check
   // in the chat UPDATE alone would read the statement's snapshot, where the other send's
   // binding is not yet visible, and this send would go out without the file.
   const claimed = hasFiles
-    ? sql`claimed as materialized (${ownUploads(actor, input, sql`${input.chatId}::uuid`, true)} for update of a),`
+    ? sql`claimed as materialized (${ownUploads(t, chatId, true)} for update of a),`
     : sql``;
-  const filesOk = hasFiles ? sql`(select count(*) from claimed) = ${input.attachmentIds.length}` : sql`true`;
+  const filesOk = hasFiles ? sql`(select count(*) from claimed) = ${t.fileCount}` : sql`true`;
   const bound = hasFiles
     ? sql`bound as (
         update attachments a set message_id = m.id from msg m
-        where a.id in ${uuidList(input.attachmentIds)} and a.uploader_id = ${actor.id} and a.chat_id = m.chat_id and a.message_id is null
+        where a.id in ${uuidList(t.fileIds)} and a.uploader_id = ${actorId} and a.chat_id = m.chat_id and a.message_id is null
         returning a.id, a.name, a.content_type, a.size, a.width, a.height, a.created_at
       ),`
     : sql``;
@@ -154,10 +197,10 @@ export async function runSend(db: Db, actor: Actor, input: SendStatementInput): 
     ? sql`mentioned as (
         insert into message_mentions (message_id, chat_id, seq, kind, user_id, entity_id)
         select m.id, m.chat_id, m.seq, 'user'::mention_kind, u.id, null::uuid
-          from msg m join users u on u.id in (select jsonb_array_elements_text(${jsonList(input.mentionUserIds)}))
+          from msg m join users u on u.id in (select jsonb_array_elements_text(${value("mentionUserIds")}::jsonb))
         union all
         select m.id, m.chat_id, m.seq, 'entity'::mention_kind, null::text, e.id
-          from msg m join entities e on e.id in ${uuidList(input.mentionEntityIds)}
+          from msg m join entities e on e.id in ${uuidList(sql`${value("mentionEntityIds")}::jsonb`)}
         returning id, kind, user_id, entity_id
       ),`
     : sql``;
@@ -175,34 +218,32 @@ export async function runSend(db: Db, actor: Actor, input: SendStatementInput): 
           from mentioned mm join entities e on e.id = mm.entity_id where mm.kind = 'entity'), '[]'::jsonb))`
     : sql`'{"users": [], "entities": []}'::jsonb`;
   const mentionedUsers = hasMentions ? sql`array(select mm.user_id from mentioned mm where mm.kind = 'user')` : sql`array[]::text[]`;
-  const replyJson = input.replyToId
+  const replyJson = shape.reply
     ? sql`(select jsonb_build_object('id', q.id, 'seq', q.seq,
           'senderName', coalesce(qs.name, case when q.sender_kind = 'system' then coalesce(q.sender_label, 'System') else coalesce(q.sender_label, '') end),
           'body', case when q.deleted_at is null then left(q.body, ${QUOTE_PREVIEW_LENGTH}::int) end)
         from messages q left join users qs on qs.id = q.sender_id where q.id = m.reply_to_id)`
     : sql`null::jsonb`;
 
-  const rows = await runStatement<SendRow>(
-    db,
-    sql`with
+  return sql`with
       ${claimed}
       bumped as (
         update chats set last_seq = chats.last_seq + 1, last_message_at = now()
-        where chats.id = ${input.chatId}::uuid
-          and ${canReadChat(actor.id)}
-          and ${permitted(actor, "useChat")}
-          and ${replyOk(input, sql`chats.id`)}
+        where chats.id = ${chatId}
+          and ${canReadChat(actorId)}
+          and ${permitted({ role }, "useChat")}
+          and ${replyOk(t, shape.reply, sql`chats.id`)}
           and ${filesOk}
         returning chats.id, chats.kind, chats.entity_type, chats.entity_key, chats.last_seq
       ),
       msg as (
         insert into messages (chat_id, seq, sender_kind, sender_id, client_id, body, reply_to_id)
-        select b.id, b.last_seq, 'user'::sender_kind, ${actor.id}, ${input.clientId}, ${input.body}, ${reply} from bumped b
+        select b.id, b.last_seq, 'user'::sender_kind, ${actorId}, ${value("clientId")}, ${value("body")}, ${reply} from bumped b
         returning id, chat_id, seq, kind, client_id, body, reply_to_id, created_at
       ),
       member as (
         insert into chat_members (chat_id, user_id, last_read_seq)
-        select m.chat_id, ${actor.id}, m.seq from msg m
+        select m.chat_id, ${actorId}, m.seq from msg m
         on conflict (chat_id, user_id) do update set last_read_seq = greatest(chat_members.last_read_seq, excluded.last_read_seq)
         returning 1
       ),
@@ -213,7 +254,7 @@ export async function runSend(db: Db, actor: Actor, input: SendStatementInput): 
         select w.id, 'message.created', jsonb_build_object('event', 'message.created', 'data', jsonb_build_object(
           'chat', jsonb_build_object('id', b.id, 'entity', jsonb_build_object('type', b.entity_type, 'key', b.entity_key)),
           'message', jsonb_build_object('id', m.id, 'seq', m.seq, 'body', m.body,
-            'sender', jsonb_build_object('id', ${actor.id}::text, 'username', ${actor.username}::text, 'name', ${actor.name}::text),
+            'sender', jsonb_build_object('id', ${actorId}::text, 'username', ${value("username")}::text, 'name', ${value("name")}::text),
             'createdAt', ${isoText(sql`m.created_at`)})))
         from bumped b join msg m on m.chat_id = b.id join webhooks w on w.active and 'message.created' = any(w.events)
         where b.kind = 'entity'
@@ -223,7 +264,7 @@ export async function runSend(db: Db, actor: Actor, input: SendStatementInput): 
         select m.chat_id,
           jsonb_build_object(
             'id', m.id, 'chatId', m.chat_id, 'seq', m.seq, 'kind', m.kind,
-            'sender', jsonb_build_object('kind', 'user', 'id', ${actor.id}::text, 'name', (select u.name from users u where u.id = ${actor.id})),
+            'sender', jsonb_build_object('kind', 'user', 'id', ${actorId}::text, 'name', (select u.name from users u where u.id = ${actorId})),
             'clientId', m.client_id, 'body', m.body, 'replyTo', ${replyJson},
             'data', null, 'editedAt', null, 'deletedAt', null, 'createdAt', ${isoText(sql`m.created_at`)},
             'attachments', ${attachmentsJson}, 'mentions', ${mentionsJson}, 'reactions', '[]'::jsonb
@@ -243,8 +284,39 @@ export async function runSend(db: Db, actor: Actor, input: SendStatementInput): 
         from locked l
         returning id
       )
-    select l.id as event_id, d.message, d.audience, d.mentioned_user_ids, d.hooked, d.joined from dto d, logged l`,
-  );
+    select l.id as event_id, d.message, d.audience, d.mentioned_user_ids, d.hooked, d.joined from dto d, logged l`;
+}
+
+/**
+ * A send as one autocommit statement: locks the files' rows, checks access, the permission,
+ * the quoted message and the files in the chat row's UPDATE (which also serialises the chat's
+ * senders on its row lock), then inserts the message, moves the sender's read position, binds
+ * files, stores mentions, queues webhooks and appends the event. Every part is read by the `dto` row, so
+ * all of them have run before `locked` takes the event-order lock: it is held for the event
+ * insert and the commit only. A reused client id is a unique violation that aborts the whole
+ * statement (last_seq included); the caller then returns the original. No row: refused
+ * (see diagnoseSend).
+ */
+export async function runSend(db: Db, actor: Actor, input: SendStatementInput): Promise<SendResult | null> {
+  const shape: SendShape = {
+    files: input.attachmentIds.length > 0,
+    mentions: input.mentionUserIds.length + input.mentionEntityIds.length > 0,
+    reply: input.replyToId !== null,
+  };
+  const statement = compiled(`send:${actor.role}:${+shape.files}${+shape.mentions}${+shape.reply}`, () => sendStatement(actor.role, shape));
+  const rows = await runCompiled<SendRow>(db, statement, {
+    actorId: actor.id,
+    username: actor.username,
+    name: actor.name,
+    chatId: input.chatId,
+    clientId: input.clientId,
+    body: input.body,
+    replyToId: input.replyToId,
+    fileIds: JSON.stringify(input.attachmentIds),
+    fileCount: input.attachmentIds.length,
+    mentionUserIds: JSON.stringify(input.mentionUserIds),
+    mentionEntityIds: JSON.stringify(input.mentionEntityIds),
+  });
   const row = rows[0];
   if (!row) return null;
   return {
@@ -270,15 +342,23 @@ export type SendRefusal = {
 /** Why runSend wrote nothing, in one query: an earlier message with this client id, or which check failed. */
 export async function diagnoseSend(db: Db, actor: Actor, input: SendStatementInput): Promise<SendRefusal> {
   const chat = sql`${input.chatId}::uuid`;
+  const hasFiles = input.attachmentIds.length > 0;
+  const t: SendTerms = {
+    actorId: sql`${actor.id}`,
+    chatId: chat,
+    replyToId: sql`${input.replyToId}::uuid`,
+    fileIds: sql`${JSON.stringify(input.attachmentIds)}::jsonb`,
+    fileCount: sql`${input.attachmentIds.length}`,
+  };
   const [row] = await rawRows<{ existing_id: string | null; readable: boolean | null; permitted: boolean; reply_ok: boolean; attachments_ok: boolean; attachments_taken: boolean }>(
     db,
     sql`select
       (select m.id from messages m where m.sender_id = ${actor.id} and m.client_id = ${input.clientId}) as existing_id,
       (select ${canReadChat(actor.id)} from chats where chats.id = ${chat}) as readable,
       ${permitted(actor, "useChat")} as permitted,
-      ${replyOk(input, chat)} as reply_ok,
-      ${attachmentsOk(actor, input, chat)} as attachments_ok,
-      ${attachmentsTaken(actor, input, chat)} as attachments_taken`,
+      ${replyOk(t, input.replyToId !== null, chat)} as reply_ok,
+      ${attachmentsOk(t, hasFiles, chat)} as attachments_ok,
+      ${attachmentsTaken(t, hasFiles, chat)} as attachments_taken`,
   );
   return {
     existingId: row!.existing_id,
