@@ -16,7 +16,7 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 /** Rows of a raw SQL query; both drivers return `{ rows }`, which the shared type cannot express. */
-export async function rawRows<T>(db: Db, query: SQL): Promise<T[]> {
+export async function rawRows<T>(db: Db | Tx, query: SQL): Promise<T[]> {
   const result: unknown = await db.execute(query);
   return (result as { rows: T[] }).rows;
 }

@@ -6,7 +6,7 @@ import type { Envelope } from "~/server/realtime/envelope";
 import { canReadChat, isMembersOnlyRecordChat } from "./access";
 import { type TokenRef, isTokenRef, writeAudit } from "./audit";
 import type { Deps } from "./deps";
-import { appendEvent } from "./events";
+import { type PendingEvent, appendEvents } from "./events";
 import { insertSystemMessage, updateMessageData } from "./messages";
 import { enqueueWebhooks } from "./webhooks";
 
@@ -213,17 +213,17 @@ export async function createApproval(deps: Deps, author: Actor | TokenRef, input
       targetId: approval!.id,
       after: { record: `${entity.type}:${entity.key}`, approvers: input.approvers, required, rejectionsToReject, expiresAt },
     });
-    // The chat's audience changes first (new members), so the card reaches them.
-    const changed = await appendEvent(tx, { type: "chat.changed", chatId, reason: created ? "created" : "entity" });
-    const { message, envelope } = await insertSystemMessage(tx, {
+    const card = await insertSystemMessage(tx, {
       chatId,
       body,
       kind: "approval",
       label: author.name,
       data: { type: "approval", approvalId: approval!.id },
     });
-    await tx.update(approvals).set({ messageId: message.id }).where(eq(approvals.id, approval!.id));
-    return { approvalId: approval!.id, message, envelopes: [changed, envelope] };
+    await tx.update(approvals).set({ messageId: card.message.id }).where(eq(approvals.id, approval!.id));
+    // The chat's audience changes first (new members), so the card reaches them.
+    const envelopes = await appendEvents(tx, [{ event: { type: "chat.changed", chatId, reason: created ? "created" : "entity" } }, { event: card.event }]);
+    return { approvalId: approval!.id, message: card.message, envelopes };
   });
   deps.realtime.publish(envelopes);
   // The request is for its approvers (urgent: someone waits); the others see it in the chat.
@@ -305,7 +305,8 @@ function joinNames(names: string[]): string {
 /**
  * Writes a resolution inside the caller's transaction, after the approval row was locked: the
  * state, a line in the chat, the card's update, the record's chat change (status chips) and the
- * webhook deliveries, all committing together. Returns the events to publish after commit.
+ * webhook deliveries, all committing together. Its events are appended last, in one statement,
+ * so the caller must write nothing after it. Returns the envelopes to publish after commit.
  */
 async function resolveInTx(tx: Tx, approval: Approval, state: Exclude<ApprovalState, "pending">, now: Date) {
   await tx.update(approvals).set({ state, resolvedAt: now }).where(eq(approvals.id, approval.id));
@@ -327,10 +328,12 @@ async function resolveInTx(tx: Tx, approval: Approval, state: Exclude<ApprovalSt
   const dto = (await loadApproval(tx, approval.id))!;
   const webhooks = await enqueueWebhooks(tx, "approval.resolved", approvalJson(dto));
   // The chat change goes first: it also refreshes who receives the chat's events.
-  const envelopes: Envelope[] = [await appendEvent(tx, { type: "chat.changed", chatId: approval.chatId, reason: "entity" })];
-  if (approval.messageId) envelopes.push(await updateMessageData(tx, approval.messageId, { type: "approval", approvalId: approval.id }));
-  envelopes.push((await insertSystemMessage(tx, { chatId: approval.chatId, body: line, kind: "system" })).envelope);
-  return { envelopes, webhooks };
+  const pending: PendingEvent[] = [{ event: { type: "chat.changed", chatId: approval.chatId, reason: "entity" } }];
+  if (approval.messageId) {
+    pending.push({ event: (await updateMessageData(tx, approval.messageId, { type: "approval", approvalId: approval.id })).event });
+  }
+  pending.push({ event: (await insertSystemMessage(tx, { chatId: approval.chatId, body: line, kind: "system" })).event });
+  return { envelopes: await appendEvents(tx, pending), webhooks };
 }
 
 function afterCommit(deps: Deps, result: { envelopes: Envelope[]; webhooks: number }) {
@@ -452,10 +455,12 @@ export async function vote(
 
     if (state !== "pending") return resolveInTx(tx, locked, state, now);
     // Everyone's card shows the new vote; a new member's audience is refreshed first.
-    const envelopes: Envelope[] = [];
-    if (joined) envelopes.push(await appendEvent(tx, { type: "chat.changed", chatId: locked.chatId, reason: "members" }));
-    if (locked.messageId) envelopes.push(await updateMessageData(tx, locked.messageId, { type: "approval", approvalId: locked.id }));
-    return { envelopes, webhooks: 0 };
+    const pending: PendingEvent[] = [];
+    if (joined) pending.push({ event: { type: "chat.changed", chatId: locked.chatId, reason: "members" } });
+    if (locked.messageId) {
+      pending.push({ event: (await updateMessageData(tx, locked.messageId, { type: "approval", approvalId: locked.id })).event });
+    }
+    return { envelopes: await appendEvents(tx, pending), webhooks: 0 };
   });
   afterCommit(deps, result);
   return (await loadApproval(deps.db, approval.id))!;

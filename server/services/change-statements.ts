@@ -3,7 +3,8 @@ import type { Db } from "~/db/client";
 import { type Actor, DomainError } from "~/server/domain-error";
 import type { MessageDto } from "~/server/realtime/events";
 import { canReadChat } from "./access";
-import { EVENT_LOG_LOCK, QUOTE_PREVIEW_LENGTH, audienceOf, isoText, permitted, runStatement } from "./send-statement";
+import { EVENT_LOG_LOCK } from "./events";
+import { QUOTE_PREVIEW_LENGTH, audienceOf, isoText, permitted, runStatement } from "./send-statement";
 
 /**
  * Edit, delete and react, each as one autocommit statement in the manner of runSend: the checks

@@ -3,6 +3,7 @@ import { messages } from "~/db/schema";
 import { type Actor, DomainError } from "~/server/domain-error";
 import { assertCanRead } from "./access";
 import type { Deps } from "./deps";
+import { appendEvent } from "./events";
 import { insertSystemMessage, loadMessage } from "./messages";
 import { assertPermission } from "./permissions";
 import { enqueueWebhooks } from "./webhooks";
@@ -60,13 +61,13 @@ export async function sendToRecord(deps: Deps, actor: Actor, input: { messageId:
       throw new DomainError("conflict", "No host system receives notes and tasks yet: an admin adds a webhook for “Add note or task to record”");
     }
     const quoted = (message.body ?? "").replace(/\s+/g, " ").slice(0, 80);
-    const { envelope } = await insertSystemMessage(tx, {
+    const { event } = await insertSystemMessage(tx, {
       chatId: chat.id,
       kind: "system",
       body: `${actor.name} added a message to ${chat.entityKey} as ${LABEL[input.action]}${quoted ? `: “${quoted}”` : ""}`,
       data: { type: "action", action: input.action, messageId: message.id, by: { id: actor.id, name: actor.name } },
     });
-    return { envelope };
+    return { envelope: await appendEvent(tx, event) };
   });
   deps.realtime.publish([result.envelope]);
   void deps.webhooks.kick().catch((error: unknown) => console.error("[webhooks]", error));

@@ -14,12 +14,10 @@ import {
 } from "~/db/schema";
 import { type QuickFilter, quickRange } from "~/lib/time/ranges";
 import { type Actor, DomainError } from "~/server/domain-error";
-import type { Envelope } from "~/server/realtime/envelope";
-import type { AttachmentDto, MentionsDto, MessageDto, ReactionDto } from "~/server/realtime/events";
+import type { AttachmentDto, ChatEvent, MentionsDto, MessageDto, ReactionDto } from "~/server/realtime/events";
 import { assertCanRead, canReadChat } from "./access";
 import { type Announced, runChange, settled } from "./change-statements";
 import type { Deps } from "./deps";
-import { appendEvent } from "./events";
 import { QUOTE_PREVIEW_LENGTH, type SendStatementInput, diagnoseSend, runMarkRead, runSend } from "./send-statement";
 
 export const MAX_BODY_LENGTH = 10_000;
@@ -210,10 +208,12 @@ export type SystemMessageInput = {
 
 /**
  * Appends a message not written by a person (a script's post, a status line, an approval card)
- * inside the caller's transaction, with the same seq rule as sendMessage. Publish the returned
- * envelope after commit.
+ * inside the caller's transaction, with the same seq rule as sendMessage. Its event is returned,
+ * not logged: the caller appends it with the transaction's other events in one appendEvents, as
+ * the transaction's last statement (the log's lock is held from there to commit), and publishes
+ * the envelopes after commit.
  */
-export async function insertSystemMessage(tx: Tx, input: SystemMessageInput): Promise<{ message: MessageDto; envelope: Envelope }> {
+export async function insertSystemMessage(tx: Tx, input: SystemMessageInput): Promise<{ message: MessageDto; event: ChatEvent }> {
   const [bumped] = await tx
     .update(chats)
     .set({ lastSeq: sql`${chats.lastSeq} + 1`, lastMessageAt: sql`now()` })
@@ -235,8 +235,7 @@ export async function insertSystemMessage(tx: Tx, input: SystemMessageInput): Pr
     })
     .returning({ id: messages.id });
   const message = (await loadDto(tx, inserted!.id))!;
-  const envelope = await appendEvent(tx, { type: "message.created", chatId: input.chatId, message });
-  return { message, envelope };
+  return { message, event: { type: "message.created", chatId: input.chatId, message } };
 }
 
 /** A script's earlier post with this client id in this chat (its retry returns the original). */
@@ -245,11 +244,14 @@ export async function findSystemMessage(db: Db | Tx, chatId: string, clientId: s
   return row ? (await toDtos(db, [row]))[0]! : null;
 }
 
-/** Replaces a message's structured part (a card changing state) and tells the chat. */
-export async function updateMessageData(tx: Tx, messageId: string, data: MessageData): Promise<Envelope> {
+/**
+ * Replaces a message's structured part (a card changing state). Its event is returned, not
+ * logged: the caller appends it with its transaction's other events, last (insertSystemMessage).
+ */
+export async function updateMessageData(tx: Tx, messageId: string, data: MessageData): Promise<{ message: MessageDto; event: ChatEvent }> {
   await tx.update(messages).set({ data }).where(eq(messages.id, messageId));
   const message = (await loadDto(tx, messageId))!;
-  return appendEvent(tx, { type: "message.updated", chatId: message.chatId, message });
+  return { message, event: { type: "message.updated", chatId: message.chatId, message } };
 }
 
 export { loadDto as loadMessage };

@@ -3,9 +3,9 @@ import { type SQL, and, eq, inArray, sql } from "drizzle-orm";
 import type { Db, Tx } from "~/db/client";
 import { type Entity, chats, entities } from "~/db/schema";
 import { type Actor, DomainError } from "~/server/domain-error";
-import type { Envelope } from "~/server/realtime/envelope";
 import { writeAudits } from "./audit";
 import type { Deps } from "./deps";
+import { type PendingEvent, appendEvents } from "./events";
 import { upsertRecordInTx } from "./records";
 
 /**
@@ -276,20 +276,21 @@ export async function importRecords(deps: Deps, actor: Actor, csv: string): Prom
     const message = `Nothing was imported. Line ${first.line}: ${first.problems.map((p) => p.message).join("; ")}${more}`;
     throw new DomainError("invalid", message, { csv: message });
   }
-  const envelopes: Envelope[] = [];
-  const result = await deps.db.transaction(async (tx) => {
+  const { envelopes, ...result } = await deps.db.transaction(async (tx) => {
     // A record with a chat takes the full path, which posts a status line and updates open
     // headers; the others (nearly all, usually) are written in bulk, so a large import holds
     // the database for a second or two rather than half a minute.
     const withChat = await keysWithChat(tx, rows);
     let created = 0;
+    const events: PendingEvent[] = [];
     for (const row of rows.filter((r) => withChat.has(`${r.type}\u0000${r.key}`))) {
       const upsert = await upsertRecordInTx(tx, actor, row.type, row.key, { title: row.title, status: row.status, url: row.url, fields: row.fields });
       if (upsert.created) created++;
-      envelopes.push(...upsert.envelopes);
+      events.push(...upsert.events);
     }
     created += await bulkUpsert(tx, actor, rows.filter((r) => !withChat.has(`${r.type}\u0000${r.key}`)));
-    return { created, updated: rows.length - created };
+    // Last: the log's lock is held from here to commit (appendEvents).
+    return { created, updated: rows.length - created, envelopes: await appendEvents(tx, events) };
   });
   deps.realtime.publish(envelopes);
   return result;

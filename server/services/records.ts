@@ -2,10 +2,9 @@ import { and, eq } from "drizzle-orm";
 import type { Db, Tx } from "~/db/client";
 import { chats, entities, type Entity } from "~/db/schema";
 import { DomainError } from "~/server/domain-error";
-import type { Envelope } from "~/server/realtime/envelope";
 import { type Author, isTokenRef, writeAudit } from "./audit";
 import type { Deps } from "./deps";
-import { appendEvent } from "./events";
+import { type PendingEvent, appendEvents } from "./events";
 import { insertSystemMessage } from "./messages";
 
 /** Records pushed by the host system (PRODUCT.md W2). */
@@ -52,7 +51,9 @@ async function entityChatId(db: Db | Tx, type: string, key: string): Promise<str
 
 /**
  * Creates or updates a record, inside the caller's transaction. A status change posts a system
- * line in the record's chat and tells its readers, so open headers update live.
+ * line in the record's chat and tells its readers, so open headers update live: the events are
+ * returned, not logged, for the caller to append with its others as its transaction's last
+ * statement (appendEvents).
  */
 export async function upsertRecordInTx(
   tx: Tx,
@@ -60,7 +61,7 @@ export async function upsertRecordInTx(
   type: string,
   key: string,
   input: RecordInput,
-): Promise<{ record: RecordDto; created: boolean; envelopes: Envelope[] }> {
+): Promise<{ record: RecordDto; created: boolean; events: PendingEvent[] }> {
   const [before] = await tx.select().from(entities).where(and(eq(entities.type, type), eq(entities.key, key))).for("update");
   const values = {
     title: input.title,
@@ -79,27 +80,30 @@ export async function upsertRecordInTx(
     after: { title: values.title, status: values.status, url: values.url },
   });
   const chatId = await entityChatId(tx, type, key);
-  const envelopes: Envelope[] = [];
+  const events: PendingEvent[] = [];
   if (chatId && before && (before.status !== values.status || before.title !== values.title || before.url !== values.url)) {
     if (before.status !== values.status) {
-      const { envelope } = await insertSystemMessage(tx, {
+      const { event } = await insertSystemMessage(tx, {
         chatId,
         body: `Status: ${before.status ?? "—"} → ${values.status ?? "—"}`,
         kind: "system",
         label: isTokenRef(author) ? author.name : null,
         data: { type: "status", from: before.status, to: values.status },
       });
-      envelopes.push(envelope);
+      events.push({ event });
     }
-    envelopes.push(await appendEvent(tx, { type: "chat.changed", chatId, reason: "entity" }));
+    events.push({ event: { type: "chat.changed", chatId, reason: "entity" } });
   }
-  return { record: toDto(entity!, chatId), created: !before, envelopes };
+  return { record: toDto(entity!, chatId), created: !before, events };
 }
 
 export async function upsertRecord(deps: Deps, author: Author, type: string, key: string, input: RecordInput) {
-  const result = await deps.db.transaction((tx) => upsertRecordInTx(tx, author, type, key, input));
-  deps.realtime.publish(result.envelopes);
-  return { record: result.record, created: result.created };
+  const { record, created, envelopes } = await deps.db.transaction(async (tx) => {
+    const { events, ...upsert } = await upsertRecordInTx(tx, author, type, key, input);
+    return { ...upsert, envelopes: await appendEvents(tx, events) };
+  });
+  deps.realtime.publish(envelopes);
+  return { record, created };
 }
 
 export async function getRecord(db: Db, type: string, key: string): Promise<RecordDto> {

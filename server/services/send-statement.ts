@@ -7,13 +7,11 @@ import { type Db, rawRows } from "~/db/client";
 import type { Actor } from "~/server/domain-error";
 import type { MessageDto } from "~/server/realtime/events";
 import { canReadChat, isMembersOnlyRecordChat } from "./access";
+import { EVENT_LOG_LOCK } from "./events";
 import { DEFAULT_PERMISSIONS, type Permission } from "./permissions";
 
 /** How much of a quoted message a reply carries, in characters. */
 export const QUOTE_PREVIEW_LENGTH = 280;
-
-/** The key of the advisory lock that orders the event log (events.ts). */
-export const EVENT_LOG_LOCK = 7_200_001;
 
 const dialect = new PgDialect();
 const statementNames = new Map<string, string>();

@@ -6,7 +6,7 @@ import type { MessageDto } from "~/server/realtime/events";
 import { assertCanRead } from "./access";
 import { type TokenRef, writeAudit } from "./audit";
 import type { Deps } from "./deps";
-import { appendEvent } from "./events";
+import { appendEvent, appendEvents } from "./events";
 import { findSystemMessage, insertSystemMessage, loadMessage, updateMessageData } from "./messages";
 import { onDuty } from "./rotas";
 import { assertTokenChat } from "./tokens";
@@ -53,7 +53,10 @@ export async function resolveParticipants(db: Db, specs: string[], now = new Dat
 
 export type SystemPostInput = { message: string; takeable?: boolean; clientId?: string | null };
 
-/** A script's message, labelled with its token's name; "takeable" offers "I'll take it". */
+/**
+ * A script's message, labelled with its token's name; "takeable" offers "I'll take it". Its
+ * event is the caller's to append, last (insertSystemMessage).
+ */
 function insertTokenPost(tx: Tx, token: TokenRef, chatId: string, input: SystemPostInput) {
   return insertSystemMessage(tx, {
     chatId,
@@ -92,9 +95,9 @@ export async function createSystemChat(deps: Deps, token: TokenRef, input: Syste
     const chatId = chat!.id;
     await tx.insert(chatMembers).values(userIds.map((userId) => ({ chatId, userId })));
     await writeAudit(tx, token, { action: "system_chat.create", targetType: "chat", targetId: chatId, after: { title: input.title, participants: input.participants } });
-    const created = await appendEvent(tx, { type: "chat.changed", chatId, reason: "created" });
-    const { message, envelope } = await insertTokenPost(tx, token, chatId, input);
-    return { chatId, message, envelopes: [created, envelope] };
+    const { message, event } = await insertTokenPost(tx, token, chatId, input);
+    const envelopes = await appendEvents(tx, [{ event: { type: "chat.changed", chatId, reason: "created" } }, { event }]);
+    return { chatId, message, envelopes };
   });
   deps.realtime.publish(result.envelopes);
   deps.push.notify({ message: result.message });
@@ -115,7 +118,10 @@ export async function postAsSystem(deps: Deps, token: TokenRef & { chatId: strin
     const existing = await findSystemMessage(deps.db, chatId, input.clientId);
     if (existing) return existing;
   }
-  const { message, envelope } = await deps.db.transaction((tx) => insertTokenPost(tx, token, chatId, input));
+  const { message, envelope } = await deps.db.transaction(async (tx) => {
+    const { message, event } = await insertTokenPost(tx, token, chatId, input);
+    return { message, envelope: await appendEvent(tx, event) };
+  });
   deps.realtime.publish([envelope]);
   deps.push.notify({ message });
   return message;
@@ -137,9 +143,9 @@ export async function takeRequest(deps: Deps, actor: Actor, messageId: string): 
       if (data.takenBy.id === actor.id) return null;
       throw new DomainError("conflict", `${data.takenBy.name} has already taken it`);
     }
-    const envelope = await updateMessageData(tx, messageId, { type: "take", takenBy: { id: actor.id, name: actor.name, at: new Date().toISOString() } });
+    const { event } = await updateMessageData(tx, messageId, { type: "take", takenBy: { id: actor.id, name: actor.name, at: new Date().toISOString() } });
     await writeAudit(tx, actor, { action: "request.take", targetType: "message", targetId: messageId });
-    return envelope;
+    return appendEvent(tx, event);
   });
   if (envelope) deps.realtime.publish([envelope]);
   return (await loadMessage(deps.db, messageId))!;

@@ -1,9 +1,10 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { and, eq, sql } from "drizzle-orm";
+import { and, asc, eq, gt, max, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { approvals, chatMembers, entities, groupMembers, groups, messages, webhookDeliveries } from "~/db/schema";
+import { approvals, chatMembers, entities, events, groupMembers, groups, messages, webhookDeliveries } from "~/db/schema";
 import type { Actor } from "~/server/domain-error";
+import type { ChatEvent } from "~/server/realtime/events";
 import { ROUTES, createRest } from "~/server/rest";
 import { type ApprovalDto, createApproval, expireApprovals } from "~/server/services/approvals";
 import { createRateLimiter } from "~/server/services/rate-limit";
@@ -161,6 +162,27 @@ describe("approvals (PRODUCT.md W4)", () => {
         message: "This request has expired",
       });
       expect((await c.mark.approval.get({ approvalId: approval.id })).state).toBe("expired");
+    });
+
+    it("logs the deciding vote's record chat change, card update and status line with consecutive ids, in that order", async () => {
+      const approval = await request(["mark"]);
+      const [before] = await world.deps.db.select({ last: max(events.id) }).from(events);
+      await c.mark.approval.vote({ approvalId: approval.id, vote: "approve" });
+      const logged = await world.deps.db
+        .select()
+        .from(events)
+        .where(and(eq(events.chatId, approval.chatId), gt(events.id, before!.last ?? 0)))
+        .orderBy(asc(events.id));
+      const first = logged[0]!.id;
+      const payloads = logged.map((e) => e.payload as ChatEvent);
+      expect(logged.map((e) => [e.id, e.type])).toEqual([
+        [first, "chat.changed"],
+        [first + 1, "message.updated"],
+        [first + 2, "message.created"],
+      ]);
+      expect(payloads[0]).toEqual({ type: "chat.changed", chatId: approval.chatId, reason: "entity" });
+      expect(payloads[1]).toMatchObject({ message: { id: approval.messageId, data: { type: "approval", approvalId: approval.id } } });
+      expect(payloads[2]).toMatchObject({ message: { kind: "system", body: "Approved by Mark Manager" } });
     });
 
     it("refuses an expiry in the past", async () => {
