@@ -8,7 +8,7 @@ import { DomainError } from "~/server/domain-error";
 import type { MessageDto } from "~/server/realtime/events";
 import type { ViewingStore } from "~/server/realtime/viewing-store";
 import { canReadChat } from "./access";
-import { runStatement } from "./send-statement";
+import { compiled, runCompiled } from "./send-statement";
 import { assertOutboundUrl, guardedLookup } from "./outbound-url";
 import type { OutboundPolicy } from "./webhooks";
 
@@ -114,14 +114,13 @@ export function createPushNotifier(options: PushOptions) {
     if (--busy === 0) for (const wake of waiters.splice(0)) wake();
   };
 
-  async function recipients(request: PushRequest): Promise<Target[]> {
-    const { message } = request;
-    const mentioned = request.mentionedUserIds ?? [];
-    if (request.onlyUserIds?.length === 0) return [];
-    // One text for every message (lists go in as one array parameter, never one parameter
-    // each), so on PostgreSQL it is a named prepared statement planned once per connection.
-    const anyOf = (ids: string[]) => sql`${pushSubscriptions.userId} in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`;
-    const query = db
+  /**
+   * Subscriptions of the people a message should reach, for one shape of request (built once:
+   * the values are placeholders; lists go in as one jsonb value, so the text never varies).
+   */
+  function recipientsQuery(shape: { sender: boolean; only: boolean; mentions: boolean }) {
+    const inList = (name: string) => sql`${pushSubscriptions.userId} in (select jsonb_array_elements_text(${sql.placeholder(name)}::jsonb))`;
+    return db
       .select({
         id: pushSubscriptions.id,
         endpoint: pushSubscriptions.endpoint,
@@ -132,29 +131,39 @@ export function createPushNotifier(options: PushOptions) {
       })
       .from(pushSubscriptions)
       .innerJoin(users, eq(users.id, pushSubscriptions.userId))
-      .innerJoin(chats, eq(chats.id, message.chatId))
+      .innerJoin(chats, eq(chats.id, sql.placeholder("chatId")))
       .leftJoin(chatMembers, and(eq(chatMembers.chatId, chats.id), eq(chatMembers.userId, users.id)))
       .where(
         and(
           isNull(users.deactivatedAt),
           // "Unavailable" means do not disturb, mentions included.
           ne(users.status, "unavailable"),
-          message.sender.id ? ne(pushSubscriptions.userId, message.sender.id) : undefined,
-          request.onlyUserIds ? anyOf(request.onlyUserIds) : undefined,
+          shape.sender ? ne(pushSubscriptions.userId, sql.placeholder("senderId")) : undefined,
+          shape.only ? inList("only") : undefined,
           // Members who have not muted the chat; a mention reaches past the mute.
-          or(
-            and(sql`${chatMembers.userId} is not null`, eq(chatMembers.muted, false)),
-            mentioned.length > 0 ? anyOf(mentioned) : undefined,
-          ),
+          or(and(sql`${chatMembers.userId} is not null`, eq(chatMembers.muted, false)), shape.mentions ? inList("mentioned") : undefined),
           // On the subscription's column, so it is checked only for the (few) members with a
           // subscription, not for every member of a big chat.
           canReadChat(sql`${pushSubscriptions.userId}`),
         ),
-      );
-    // Raw rows carry the columns' own names.
-    const rows = (await runStatement<{ id: string; endpoint: string; p256dh: string; auth: string; user_id: string; push_hide_text: boolean }>(db, query.getSQL())).map(
-      (r) => ({ id: r.id, endpoint: r.endpoint, p256dh: r.p256dh, auth: r.auth, userId: r.user_id, hideText: r.push_hide_text }),
-    );
+      )
+      .getSQL();
+  }
+
+  async function recipients(request: PushRequest): Promise<Target[]> {
+    const { message } = request;
+    const mentioned = request.mentionedUserIds ?? [];
+    if (request.onlyUserIds?.length === 0) return [];
+    const shape = { sender: message.sender.id !== null, only: request.onlyUserIds !== undefined, mentions: mentioned.length > 0 };
+    const statement = compiled(`push:${+shape.sender}${+shape.only}${+shape.mentions}`, () => recipientsQuery(shape));
+    const rows = (
+      await runCompiled<{ id: string; endpoint: string; p256dh: string; auth: string; user_id: string; push_hide_text: boolean }>(db, statement, {
+        chatId: message.chatId,
+        senderId: message.sender.id,
+        only: JSON.stringify(request.onlyUserIds ?? []),
+        mentioned: JSON.stringify(mentioned),
+      })
+    ).map((r) => ({ id: r.id, endpoint: r.endpoint, p256dh: r.p256dh, auth: r.auth, userId: r.user_id, hideText: r.push_hide_text }));
     if (rows.length === 0) return [];
     // Whoever is looking at this chat right now sees the message arrive.
     const viewers = await options.viewing.viewersOf(message.chatId, new Set(rows.map((r) => r.userId)));

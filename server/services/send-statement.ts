@@ -39,10 +39,10 @@ type Compiled = { name: string; text: string; params: unknown[] };
 const compiledStatements = new Map<string, Compiled>();
 
 /**
- * Builds a hot statement's text once per shape (`key`) instead of on every call: assembling
- * and rendering the send statement's SQL tree was a tenth of a send's CPU.
+ * Builds a hot statement's text once per shape (`key`, unique per statement and shape) instead
+ * of on every call: assembling and rendering the SQL tree cost as much CPU as the rest of a send.
  */
-function compiled(key: string, build: () => SQL): Compiled {
+export function compiled(key: string, build: () => SQL): Compiled {
   let statement = compiledStatements.get(key);
   if (!statement) {
     const { sql: text, params } = dialect.sqlToQuery(build());
@@ -52,7 +52,7 @@ function compiled(key: string, build: () => SQL): Compiled {
   return statement;
 }
 
-async function runCompiled<T>(db: Db, statement: Compiled, values: Record<string, unknown>): Promise<T[]> {
+export async function runCompiled<T>(db: Db, statement: Compiled, values: Record<string, unknown>): Promise<T[]> {
   const client = (db as unknown as { $client: unknown }).$client;
   const filled = fillPlaceholders(statement.params, values);
   if (client instanceof pg.Pool) {
