@@ -6,7 +6,7 @@ import { username } from "better-auth/plugins";
 import type { Db } from "~/db/client";
 import { getDatabase } from "~/db/client";
 import * as schema from "~/db/schema";
-import { type SessionCache, processSessionInvalidation } from "./auth-cache";
+import { SESSION_EXPIRES_IN_S, SESSION_UPDATE_AGE_S, type SessionCache, processSessionInvalidation } from "./auth-cache";
 import { resolveAuthSecret } from "./auth-secret";
 import { findActor } from "./services/users";
 import { type ThrottleStore, createDatabaseThrottleStore, createRedisThrottleStore, createSignInThrottle } from "./sign-in-throttle";
@@ -70,7 +70,7 @@ export function createAuth(db: Db, options: AuthOptions) {
         deactivatedAt: { type: "date", input: false, required: false },
       },
     },
-    session: { expiresIn: 60 * 60 * 24 * 30, updateAge: 60 * 60 * 24 },
+    session: { expiresIn: SESSION_EXPIRES_IN_S, updateAge: SESSION_UPDATE_AGE_S },
     databaseHooks: {
       session: {
         create: {

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { settings, users } from "~/db/schema";
+import { sessions, settings, users } from "~/db/schema";
 import type { Auth } from "~/server/auth";
-import { AUTH_CHANNEL, SESSION_TTL_MS, type SessionCache, createSessionCache } from "~/server/auth-cache";
+import { AUTH_CHANNEL, SESSION_EXPIRES_IN_S, SESSION_TTL_MS, type SessionCache, createSessionCache } from "~/server/auth-cache";
 import { type Bus, createBus, createMemoryBus } from "~/server/realtime/bus";
 import type { Deps } from "~/server/services/deps";
 import { TEST_ORIGIN, callerFor, createPersonas, createTestAuth, signIn } from "../factories/auth";
@@ -91,10 +91,57 @@ describe("sessions cached per instance, dropped everywhere over the bus", () => 
     await expect(me(deaf, cookie)).resolves.toMatchObject({ username: "mark" });
     expect((await signOut(a, cookie)).status).toBe(200);
 
-    deaf.clock.now += SESSION_TTL_MS - 1;
+    // An entry lives a random 75–100% of the TTL (so entries made together do not expire together), never longer.
+    const start = deaf.clock.now;
+    deaf.clock.now = start + SESSION_TTL_MS * 0.75 - 1;
     await expect(me(deaf, cookie)).resolves.toMatchObject({ username: "mark" });
-    deaf.clock.now += 1;
+    deaf.clock.now = start + SESSION_TTL_MS;
     await expect(me(deaf, cookie)).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+  });
+
+  it("renews an expired entry with one query by its token instead of better-auth's full check, and still sees a role changed in SQL", async () => {
+    const deaf = await instance(createMemoryBus());
+    const cookie = await signIn(deaf.auth, "olaf");
+    let checks = 0;
+    const getSession = deaf.auth.api.getSession.bind(deaf.auth.api);
+    const counting = { ...deaf.auth, api: { ...deaf.auth.api, getSession: ((...args: Parameters<typeof getSession>) => (checks++, getSession(...args))) as typeof getSession } } as Auth;
+    const actor = () => deaf.sessions.actor(counting, world.database.db, new Headers({ cookie }));
+    await expect(actor()).resolves.toMatchObject({ username: "olaf", role: "worker" });
+    expect(checks).toBe(1);
+
+    await world.database.db.update(users).set({ role: "manager" }).where(eq(users.id, ids.outsider.id));
+    try {
+      deaf.clock.now += SESSION_TTL_MS;
+      await expect(actor()).resolves.toMatchObject({ username: "olaf", role: "manager" });
+      expect(checks).toBe(1);
+    } finally {
+      await world.database.db.update(users).set({ role: "worker" }).where(eq(users.id, ids.outsider.id));
+    }
+  });
+
+  it("sends an expired entry whose session is due to be slid forward through better-auth, which slides it", async () => {
+    const deaf = await instance(createMemoryBus());
+    const cookie = await signIn(deaf.auth, "pia");
+    let checks = 0;
+    const getSession = deaf.auth.api.getSession.bind(deaf.auth.api);
+    const counting = { ...deaf.auth, api: { ...deaf.auth.api, getSession: ((...args: Parameters<typeof getSession>) => (checks++, getSession(...args))) as typeof getSession } } as Auth;
+    const actor = () => deaf.sessions.actor(counting, world.database.db, new Headers({ cookie }));
+    await actor();
+    const [{ token }] = (await world.database.db
+      .select({ token: sessions.token })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(eq(users.username, "pia"))
+      .orderBy(desc(sessions.createdAt))
+      .limit(1)) as [{ token: string }];
+    // Last slid two days ago (better-auth slides at most daily): the next full check moves it.
+    const old = new Date(Date.now() + (SESSION_EXPIRES_IN_S - 2 * 86_400) * 1000);
+    await world.database.db.update(sessions).set({ expiresAt: old }).where(eq(sessions.token, token));
+    deaf.clock.now += SESSION_TTL_MS;
+    await expect(actor()).resolves.toMatchObject({ username: "pia" });
+    expect(checks).toBe(2);
+    const [row] = await world.database.db.select({ expiresAt: sessions.expiresAt }).from(sessions).where(eq(sessions.token, token));
+    expect(row!.expiresAt.getTime()).toBeGreaterThan(old.getTime());
   });
 
   it("keeps a cached person's permissions with their session, and applies a change made in SQL within the TTL", async () => {
