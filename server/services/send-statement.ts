@@ -179,9 +179,10 @@ function sendStatement(role: Actor["role"], shape: SendShape): SQL {
   // racing this one for a file has either bound it (committed, so FOR UPDATE re-reads the row
   // and drops it, and this send is refused whole) or waits here until this one commits. A check
   // in the chat UPDATE alone would read the statement's snapshot, where the other send's
-  // binding is not yet visible, and this send would go out without the file.
+  // binding is not yet visible, and this send would go out without the file. Locked in id
+  // order, so two sends naming the same files in different orders queue instead of deadlocking.
   const claimed = hasFiles
-    ? sql`claimed as materialized (${ownUploads(t, chatId, true)} for update of a),`
+    ? sql`claimed as materialized (${ownUploads(t, chatId, true)} order by a.id for update of a),`
     : sql``;
   const filesOk = hasFiles ? sql`(select count(*) from claimed) = ${t.fileCount}` : sql`true`;
   const bound = hasFiles

@@ -244,6 +244,24 @@ describe("a send is one statement", () => {
     expect(after!.lastSeq).toBe(1);
   });
 
+  it("lets one of two sends naming the same files in opposite orders go out with both, and refuses the other whole", async () => {
+    const room = await createRoom(world.deps, mark, { title: "Dock 4", visibility: "public" });
+    const files = await world.database.db
+      .insert(attachments)
+      .values(["front.png", "back.png"].map((name) => ({ chatId: room.id, uploaderId: pia.id, storageKey: `k-${randomUUID()}`, name, contentType: "image/png", size: 2048 })))
+      .returning();
+    const ids = files.map((f) => f.id);
+    const results = await race(
+      room.id,
+      [ids, [...ids].reverse()].map((attachmentIds) => () => sendMessage(deps, pia, { chatId: room.id, clientId: `c-${randomUUID()}`, body: "both sides", attachmentIds })),
+    );
+    const sent = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+    const refused = results.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
+    expect(sent).toHaveLength(1);
+    expect(new Set(sent[0]!.attachments.map((a) => a.id))).toEqual(new Set(ids));
+    expect(refused).toEqual([expect.objectContaining({ code: "conflict", message: "This file is already attached to another message" })]);
+  });
+
   it("moves a read position in one round trip, telling only the reader and the authors it covers in a chat everyone reads", async () => {
     const room = await createRoom(world.deps, mark, { title: "Yard", visibility: "public" });
     await sendMessage(deps, mark, { chatId: room.id, clientId: `c-${randomUUID()}`, body: "gate 1" });
