@@ -110,6 +110,13 @@ export function createSessionCache(options: SessionCacheOptions): SessionCache {
   // together and be looked up again in one burst: each lives a random 75–100% of the TTL.
   const lifetime = () => ttlMs * (0.75 + Math.random() * 0.25);
 
+  /** Believed until its own lifetime or the session's expiry, whichever comes first. */
+  const entryFor = (actor: Actor, token: string, sessionExpiresAt: string | Date): Entry => ({
+    actor,
+    token,
+    expiresAt: Math.min(now() + lifetime(), new Date(sessionExpiresAt).getTime()),
+  });
+
   const keep = (key: string, entry: Entry, started: number) => {
     if (epoch !== started) return;
     entries.set(key, entry);
@@ -132,7 +139,7 @@ export function createSessionCache(options: SessionCacheOptions): SessionCache {
     if (!row?.username) return null;
     const actor = Object.freeze({ id: row.id, username: row.username, name: row.name, role: row.role });
     await loadPermissions(db, actor);
-    return { actor, token: cached.token, expiresAt: Math.min(now() + lifetime(), new Date(row.expires_at).getTime()) };
+    return entryFor(actor, cached.token, row.expires_at);
   }
 
   async function session(auth: Auth, db: Db, headers: Headers): Promise<ResolvedSession | null> {
@@ -161,7 +168,7 @@ export function createSessionCache(options: SessionCacheOptions): SessionCache {
     // Shared by every request of the session while cached: nobody may change it in passing.
     const actor = Object.freeze(resolved);
     await loadPermissions(db, actor);
-    const entry = { actor, token: found.session.token, expiresAt: Math.min(now() + lifetime(), new Date(found.session.expiresAt).getTime()) };
+    const entry = entryFor(actor, found.session.token, found.session.expiresAt);
     keep(key, entry, started);
     return entry;
   }

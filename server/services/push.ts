@@ -119,6 +119,7 @@ export function createPushNotifier(options: PushOptions) {
    * the values are placeholders; lists go in as one jsonb value, so the text never varies).
    */
   function recipientsQuery(shape: { sender: boolean; only: boolean; mentions: boolean }) {
+    // Run raw (runCompiled), so rows carry the columns' own names (user_id, push_hide_text).
     const inList = (name: string) => sql`${pushSubscriptions.userId} in (select jsonb_array_elements_text(${sql.placeholder(name)}::jsonb))`;
     return db
       .select({

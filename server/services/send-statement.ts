@@ -16,6 +16,9 @@ export const QUOTE_PREVIEW_LENGTH = 280;
 const dialect = new PgDialect();
 const statementNames = new Map<string, string>();
 
+/** A prepared statement's name on PostgreSQL: one per text, the same on every instance. */
+const statementName = (text: string) => `floorchat_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`;
+
 /**
  * Runs a hot-path statement. On PostgreSQL as a named prepared statement: each pooled
  * connection parses and plans its text once, not on every send. (PGlite is in-process: there
@@ -27,7 +30,7 @@ export async function runStatement<T>(db: Db, query: SQL): Promise<T[]> {
   const { sql: text, params } = dialect.sqlToQuery(query);
   let name = statementNames.get(text);
   if (!name) {
-    name = `floorchat_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`;
+    name = statementName(text);
     statementNames.set(text, name);
   }
   const result = await client.query<T & pg.QueryResultRow>({ name, text, values: params });
@@ -46,7 +49,7 @@ export function compiled(key: string, build: () => SQL): Compiled {
   let statement = compiledStatements.get(key);
   if (!statement) {
     const { sql: text, params } = dialect.sqlToQuery(build());
-    statement = { name: `floorchat_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`, text, params };
+    statement = { name: statementName(text), text, params };
     compiledStatements.set(key, statement);
   }
   return statement;

@@ -44,6 +44,15 @@ describe("sessions cached per instance, dropped everywhere over the bus", () => 
 
   const me = (on: Instance, cookie: string) => callerFor(on.deps, on.auth, cookie).then((caller) => caller.user.me());
 
+  /** Resolves `cookie` on `on`, counting better-auth's full session checks. */
+  function countingChecks(on: Instance, cookie: string) {
+    let checks = 0;
+    const getSession = on.auth.api.getSession.bind(on.auth.api);
+    const counted = ((...args: Parameters<typeof getSession>) => (checks++, getSession(...args))) as typeof getSession;
+    const auth = { ...on.auth, api: { ...on.auth.api, getSession: counted } } as Auth;
+    return { actor: () => on.sessions.actor(auth, world.database.db, new Headers({ cookie })), checks: () => checks };
+  }
+
   const signOut = (on: Instance, cookie: string) =>
     on.auth.handler(new Request(`${TEST_ORIGIN}/api/auth/sign-out`, { method: "POST", headers: { cookie, origin: TEST_ORIGIN } }));
 
@@ -102,18 +111,15 @@ describe("sessions cached per instance, dropped everywhere over the bus", () => 
   it("renews an expired entry with one query by its token instead of better-auth's full check, and still sees a role changed in SQL", async () => {
     const deaf = await instance(createMemoryBus());
     const cookie = await signIn(deaf.auth, "olaf");
-    let checks = 0;
-    const getSession = deaf.auth.api.getSession.bind(deaf.auth.api);
-    const counting = { ...deaf.auth, api: { ...deaf.auth.api, getSession: ((...args: Parameters<typeof getSession>) => (checks++, getSession(...args))) as typeof getSession } } as Auth;
-    const actor = () => deaf.sessions.actor(counting, world.database.db, new Headers({ cookie }));
+    const { actor, checks } = countingChecks(deaf, cookie);
     await expect(actor()).resolves.toMatchObject({ username: "olaf", role: "worker" });
-    expect(checks).toBe(1);
+    expect(checks()).toBe(1);
 
     await world.database.db.update(users).set({ role: "manager" }).where(eq(users.id, ids.outsider.id));
     try {
       deaf.clock.now += SESSION_TTL_MS;
       await expect(actor()).resolves.toMatchObject({ username: "olaf", role: "manager" });
-      expect(checks).toBe(1);
+      expect(checks()).toBe(1);
     } finally {
       await world.database.db.update(users).set({ role: "worker" }).where(eq(users.id, ids.outsider.id));
     }
@@ -122,10 +128,7 @@ describe("sessions cached per instance, dropped everywhere over the bus", () => 
   it("sends an expired entry whose session is due to be slid forward through better-auth, which slides it", async () => {
     const deaf = await instance(createMemoryBus());
     const cookie = await signIn(deaf.auth, "pia");
-    let checks = 0;
-    const getSession = deaf.auth.api.getSession.bind(deaf.auth.api);
-    const counting = { ...deaf.auth, api: { ...deaf.auth.api, getSession: ((...args: Parameters<typeof getSession>) => (checks++, getSession(...args))) as typeof getSession } } as Auth;
-    const actor = () => deaf.sessions.actor(counting, world.database.db, new Headers({ cookie }));
+    const { actor, checks } = countingChecks(deaf, cookie);
     await actor();
     const [{ token }] = (await world.database.db
       .select({ token: sessions.token })
@@ -139,7 +142,7 @@ describe("sessions cached per instance, dropped everywhere over the bus", () => 
     await world.database.db.update(sessions).set({ expiresAt: old }).where(eq(sessions.token, token));
     deaf.clock.now += SESSION_TTL_MS;
     await expect(actor()).resolves.toMatchObject({ username: "pia" });
-    expect(checks).toBe(2);
+    expect(checks()).toBe(2);
     const [row] = await world.database.db.select({ expiresAt: sessions.expiresAt }).from(sessions).where(eq(sessions.token, token));
     expect(row!.expiresAt.getTime()).toBeGreaterThan(old.getTime());
   });
