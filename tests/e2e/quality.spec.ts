@@ -34,3 +34,19 @@ test("the sign-in page fits a 360 px wide phone without horizontal scrolling", a
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBe(0);
 });
+
+test("the 48 px check names a small visible control, counts a label as its checkbox's target and skips hidden ones", async ({ page }) => {
+  await page.setContent(`
+    <button style="width:40px;height:40px">small</button>
+    <button style="width:60px;height:60px">big</button>
+    <label style="display:block;width:200px;height:48px"><input type="checkbox"> whole label</label>
+    <button style="width:10px;height:10px;visibility:hidden">hidden</button>
+    <button style="display:none">gone</button>
+    <div id="host"></div>
+    <script>document.getElementById("host").attachShadow({ mode: "open" }).innerHTML = '<button style="width:20px;height:20px">shadow</button>';</script>
+  `);
+  const small = await smallTargets(page);
+  expect(small).toHaveLength(2);
+  expect(small[0]).toMatch(/^<button[^>]*>small<\/button> is 40×40$/);
+  expect(small[1]).toMatch(/>shadow<\/button> is 20×20$/);
+});
