@@ -33,11 +33,15 @@ export default defineConfig({
     launchOptions: { executablePath: "/usr/bin/chromium", args: chromiumArgs },
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
+    // CPU is what the suite waits on (two cores for the app, two browsers and the database): no
+    // service worker unless a spec is about it (tests/e2e/test.ts), no animations to paint.
+    serviceWorkers: "block",
+    reducedMotion: "reduce",
   },
   projects: [
     {
       name: "phone",
-      use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+      use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
     },
   ],
   webServer: {

@@ -99,29 +99,34 @@ test.describe("photos and files (phone)", () => {
     expect(response.headers()["x-content-type-options"]).toBe("nosniff");
   });
 
-  test("a photo chosen offline waits in the outbox with its message and goes out, file and all, when the network returns", async ({ browser }) => {
-    const picker = await personaPage(browser, "picker");
-    const chat = await new ChatListPage(picker).open(COMPANY);
-    // Offline, the page can load only the scripts the service worker has already kept.
-    await controlledByServiceWorker(picker);
-    await picker.context().setOffline(true);
+  test.describe("offline", () => {
+    // Offline, the page loads only what the service worker kept (the config blocks it elsewhere).
+    test.use({ serviceWorkers: "allow" });
 
-    const name = `${unique("offline-photo")}.png`;
-    const photo = await sharp({ create: { width: 300, height: 200, channels: 3, background: "#1b6e3a" } }).png().toBuffer();
-    await attach(chat, { name, mimeType: "image/png", buffer: photo });
-    await expect(picker.getByRole("listitem").filter({ hasText: name })).toContainText("Sends when you are back online");
-    const caption = unique("Written in the freezer aisle");
-    await chat.composer().fill(caption);
-    await chat.sendButton().click();
-    const waiting = picker.locator("[data-pending='true']").filter({ hasText: caption });
-    await expect(waiting).toContainText(name);
-    await expect(waiting.locator("[data-receipt='pending']")).toBeAttached();
+    test("a photo chosen offline waits in the outbox with its message and goes out, file and all, when the network returns", async ({ browser }) => {
+      const picker = await personaPage(browser, "picker");
+      const chat = await new ChatListPage(picker).open(COMPANY);
+      // Offline, the page can load only the scripts the service worker has already kept.
+      await controlledByServiceWorker(picker);
+      await picker.context().setOffline(true);
 
-    await picker.context().setOffline(false);
-    const thumb = picker.getByRole("button", { name: `Open photo ${name}` });
-    await expect(thumb).toBeVisible();
-    await expect.poll(naturalWidth(picker, thumb.getByRole("img"))).toBeGreaterThan(0);
-    await expect(waiting).toHaveCount(0);
+      const name = `${unique("offline-photo")}.png`;
+      const photo = await sharp({ create: { width: 300, height: 200, channels: 3, background: "#1b6e3a" } }).png().toBuffer();
+      await attach(chat, { name, mimeType: "image/png", buffer: photo });
+      await expect(picker.getByRole("listitem").filter({ hasText: name })).toContainText("Sends when you are back online");
+      const caption = unique("Written in the freezer aisle");
+      await chat.composer().fill(caption);
+      await chat.sendButton().click();
+      const waiting = picker.locator("[data-pending='true']").filter({ hasText: caption });
+      await expect(waiting).toContainText(name);
+      await expect(waiting.locator("[data-receipt='pending']")).toBeAttached();
+
+      await picker.context().setOffline(false);
+      const thumb = picker.getByRole("button", { name: `Open photo ${name}` });
+      await expect(thumb).toBeVisible();
+      await expect.poll(naturalWidth(picker, thumb.getByRole("img"))).toBeGreaterThan(0);
+      await expect(waiting).toHaveCount(0);
+    });
   });
 
   test("files dropped on the conversation or pasted into the message box join the draft and upload, as on a desktop", async ({ browser }) => {

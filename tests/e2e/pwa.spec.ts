@@ -2,6 +2,9 @@ import { type Page, expect, test } from "./test";
 import { accessibilityViolations, controlledByServiceWorker, horizontalOverflow, keepScreenshots, smallTargets } from "./pages/checks";
 import { ChatListPage, personaPage } from "./pages/conversation-page";
 
+// About the service worker: it runs here (the config blocks it elsewhere, tests/e2e/test.ts).
+test.use({ serviceWorkers: "allow" });
+
 const unique = (text: string) => `${text} ${Math.random().toString(36).slice(2, 7)}`;
 
 /** Waits until the device keeps this chat's recent messages for offline use. */

@@ -4,6 +4,9 @@ import { ConversationPage } from "./pages/conversation-page";
 import { CHAT_URL, ScanPage } from "./pages/scan-page";
 import { SignInPage } from "./pages/sign-in-page";
 
+// About the service worker: it runs here (the config blocks it elsewhere, tests/e2e/test.ts).
+test.use({ serviceWorkers: "allow" });
+
 const unique = (text: string) => `${text} ${Math.random().toString(36).slice(2, 7)}`;
 /** An order nobody else's test opens: only the first person has its chat. */
 const ORDER = "SO-10277";
