@@ -31,11 +31,17 @@ export interface Database {
 
 const migrationsFolder = path.join(process.cwd(), "db", "migrations");
 
-/** Embedded PostgreSQL (WASM). `dataDir` undefined → in memory (tests). */
-export async function openPglite(dataDir?: string): Promise<Database> {
+/**
+ * Embedded PostgreSQL (WASM). `dataDir` undefined → in memory (tests). `template` (in memory only)
+ * starts from a copy of a database dumped with `dumpDataDir`, which skips initdb: a third of the
+ * time to open one, for test suites that open dozens.
+ */
+export async function openPglite(dataDir?: string, { template }: { template?: Blob } = {}): Promise<Database> {
   const release = dataDir ? lockDataDir(dataDir) : () => {};
   try {
-    const client = await PGlite.create(dataDir ? path.join(dataDir, "pgdata") : undefined);
+    const client = dataDir
+      ? await PGlite.create(path.join(dataDir, "pgdata"))
+      : await PGlite.create(template ? { loadDataDir: template } : {});
     const db = drizzlePglite({ client, schema }) as unknown as Db;
     await migratePglite(drizzlePglite({ client }), { migrationsFolder });
     let closed = false;
@@ -56,6 +62,17 @@ export async function openPglite(dataDir?: string): Promise<Database> {
   } catch (error) {
     release();
     throw error;
+  }
+}
+
+/** An in-memory PGlite, migrated and dumped: the `template` for `openPglite`. */
+export async function dumpMigratedPglite(): Promise<Blob> {
+  const client = await PGlite.create();
+  try {
+    await migratePglite(drizzlePglite({ client }), { migrationsFolder });
+    return await client.dumpDataDir("none");
+  } finally {
+    await client.close();
   }
 }
 

@@ -1,6 +1,9 @@
 import { randomBytes } from "node:crypto";
+import fs from "node:fs/promises";
 import pg from "pg";
+import { inject } from "vitest";
 import { type Database, openPglite, openPostgres } from "~/db/client";
+import { PGLITE_TEMPLATE } from "./pglite-template";
 
 /** A new, empty PostgreSQL database beside `serverUrl`'s: its URL, and how to drop it again. */
 export async function createScratchPostgres(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
@@ -28,7 +31,7 @@ export async function createScratchPostgres(serverUrl: string): Promise<{ url: s
  */
 export async function createTestDatabase(): Promise<Database> {
   const serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) return openPglite();
+  if (!serverUrl) return openPglite(undefined, { template: await pgliteTemplate() });
   const scratch = await createScratchPostgres(serverUrl);
   const database = await openPostgres(scratch.url);
   return {
@@ -38,4 +41,13 @@ export async function createTestDatabase(): Promise<Database> {
       await scratch.drop();
     },
   };
+}
+
+let template: Promise<Blob | undefined> | undefined;
+
+/** The migrated database tests/factories/pglite-template.ts dumped before the run, if it did. */
+function pgliteTemplate(): Promise<Blob | undefined> {
+  const file = inject(PGLITE_TEMPLATE);
+  template ??= file ? fs.readFile(file).then((bytes) => new Blob([bytes])) : Promise.resolve(undefined);
+  return template;
 }
