@@ -25,7 +25,8 @@
  * (lib/floor-server.mts: the same single SQL statement, a Redis publish and an SSE write).
  * `--sweep`: the default workload at 50, 100, 200, 400, 700, 1,000, 1,400, 2,000, … msg/s until
  * p99 passes --p99-target or anything is lost, failed or skipped; the last line names the
- * highest rate that held. `--fanout`: one chat with every user (the company chat); the rate steps
+ * highest rate that held; the floor is swept the same way after it, so the machine's own ceiling
+ * is beside ours. Both are first probed with sequential sends for the CPU one send costs. `--fanout`: one chat with every user (the company chat); the rate steps
  * up ×1.5 until p99 passes 1 s or deliveries fall behind, and the highest sustained step is reported.
  * Prints figures, never fails on them; the last line is JSON.
  */
@@ -36,7 +37,7 @@ import fs from "node:fs";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parseArgs } from "./lib/args";
 import { floorCookie, startFloor } from "./lib/floor";
-import { type Instance, cpuSeconds, cpuSecondsOf, mainThreadProfile, startInstances, stopAll, stopInstance } from "./lib/instances";
+import { type Instance, cpuSeconds, cpuSecondsOf, cpuSplit, mainThreadProfile, startInstances, stopAll, stopInstance } from "./lib/instances";
 import { monotonicUs, summariseProfile } from "./lib/profile";
 import { checkStopping, cleanup, onCleanup, runBench } from "./lib/run";
 import { type BenchUser, createEntityChats, createScratchDatabase, createUsers, randomSecret } from "./lib/setup";
@@ -121,7 +122,7 @@ type StepStats = {
 };
 
 /** Where a step's load goes: the app instances or the floor servers, each with its own streams. */
-type Target = { name: string; ports: number[]; agents: http.Agent[]; cookies: string[] };
+type Target = { name: string; ports: number[]; pids: number[]; agents: http.Agent[]; cookies: string[] };
 
 const WINDOW_MS = 5_000;
 const CLIENT_ID = /"clientId":\s*"([^"]*)"/;
@@ -217,14 +218,14 @@ async function main() {
   if (signIn.status !== 200) throw new Error(`sign-in over HTTP failed: ${signIn.status} ${await signIn.text()}`);
   users[0]!.cookie = signIn.headers.getSetCookie().map((c) => c.split(";", 1)[0]).join("; ");
 
-  const newTarget = (name: string, ports: number[], cookies: string[]): Target => {
-    const agents = ports.map(() => new http.Agent({ keepAlive: true, maxSockets: 64 }));
+  const newTarget = (name: string, servers: Instance[], cookies: string[]): Target => {
+    const agents = servers.map(() => new http.Agent({ keepAlive: true, maxSockets: 64 }));
     onCleanup(() => agents.forEach((a) => a.destroy()));
-    return { name, ports, agents, cookies };
+    return { name, ports: servers.map((i) => i.port), pids: servers.map((i) => i.pid), agents, cookies };
   };
   const app = newTarget(
     "app",
-    instances.map((i) => i.port),
+    instances,
     users.map((u) => u.cookie),
   );
 
@@ -301,17 +302,17 @@ async function main() {
   );
 
   // --- one send at a time: what a single message.send costs on an otherwise idle system ------
-  const post = (via: number, sender: number, chatId: string, clientId: string, body: string) =>
+  const post = (target: Target, via: number, sender: number, chatId: string, clientId: string, body: string) =>
     new Promise<number>((resolve) => {
       const payload = JSON.stringify({ json: { chatId, clientId, body } });
       const req = http.request(
         {
           host: "127.0.0.1",
-          port: app.ports[via]!,
+          port: target.ports[via]!,
           path: "/api/trpc/message.send",
           method: "POST",
-          agent: app.agents[via],
-          headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload), cookie: app.cookies[sender]! },
+          agent: target.agents[via],
+          headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload), cookie: target.cookies[sender]! },
         },
         (res) => {
           res.resume();
@@ -321,27 +322,42 @@ async function main() {
       req.on("error", () => resolve(-1));
       req.end(payload);
     });
-  const single = new Histogram();
-  const PROBE = 300;
+  const PROBE = 600;
   const PROBE_WARM = 100;
-  let probeCpu = { app: 0, pg: 0 };
-  for (let i = 0; i < PROBE; i++) {
-    checkStopping();
-    if (i === PROBE_WARM) probeCpu = { app: cpuSeconds(instances[0]!.pid), pg: cpuSecondsOf("postgres") };
-    // Another sender each time: the per-user send limit (10/s) must not interfere.
-    const sender = options.fanout ? i % userCount : chatMembers[i % chatMembers.length]![0]!;
-    const chatId = options.fanout ? companyId : chatIds[i % chatIds.length]!;
-    const started = performance.now();
-    const status = await post(0, sender, chatId, `probe-${RUN}${i}`, "How long does one send take?");
-    if (status !== 200) {
-      const logged = instances.flatMap((instance) => instance.errors().first).join("\n  ");
-      throw new Error(`message.send answered ${status} during the single-send probe; the instances logged:\n  ${logged}`);
+  const PROBE_SENDERS = 50;
+  type Probe = { rtt: Histogram; user: number; system: number; pg: number };
+  /** Sequential sends through the target's first server: round trip and CPU per send. */
+  const probeSends = async (target: Target): Promise<Probe> => {
+    const pid = target.pids[0]!;
+    const rtt = new Histogram();
+    let before = { cpu: cpuSplit(pid), pg: 0 };
+    for (let i = 0; i < PROBE; i++) {
+      checkStopping();
+      if (i === PROBE_WARM) before = { cpu: cpuSplit(pid), pg: cpuSecondsOf("postgres") };
+      // PROBE_SENDERS senders in turn: each sends at most every PROBE_SENDERS sends, under the
+      // per-user limit (10/s), and every session is in the cache after the warm-up, as it is
+      // for a person who is chatting; a first request of a session is not "one send".
+      const k = i % PROBE_SENDERS;
+      const sender = options.fanout ? k : chatMembers[k]![0]!;
+      const chatId = options.fanout ? companyId : chatIds[k]!;
+      const started = performance.now();
+      const status = await post(target, 0, sender, chatId, `probe-${RUN}${target.name}-${i}`, "How long does one send take?");
+      if (status !== 200) {
+        const logged = instances.flatMap((instance) => instance.errors().first).join("\n  ");
+        throw new Error(`message.send answered ${status} on ${target.name} during the single-send probe; the instances logged:\n  ${logged}`);
+      }
+      if (i >= PROBE_WARM) rtt.add(performance.now() - started);
     }
-    if (i >= PROBE_WARM) single.add(performance.now() - started);
-  }
-  const perSend = (seconds: number) => (1000 * seconds) / (PROBE - PROBE_WARM);
-  const singleCpu = { app: perSend(cpuSeconds(instances[0]!.pid) - probeCpu.app), pg: perSend(cpuSecondsOf("postgres") - probeCpu.pg) };
-  log(`single sends: round trip p50 ${ms(single.quantile(0.5))} ms; CPU per send: instance ${ms(singleCpu.app)} ms, postgres ${ms(singleCpu.pg)} ms`);
+    const after = { cpu: cpuSplit(pid), pg: cpuSecondsOf("postgres") };
+    const perSend = (seconds: number) => (1000 * seconds) / (PROBE - PROBE_WARM);
+    return { rtt, user: perSend(after.cpu.user - before.cpu.user), system: perSend(after.cpu.system - before.cpu.system), pg: perSend(after.pg - before.pg) };
+  };
+  const describeProbe = (probe: Probe) =>
+    `round trip p50 ${ms(probe.rtt.quantile(0.5))} ms; CPU per send: server ${ms(probe.user + probe.system)} ms ` +
+    `(user ${ms(probe.user)} + kernel ${ms(probe.system)}), postgres ${ms(probe.pg)} ms`;
+  const single = await probeSends(app);
+  let floorSingle: Probe | null = null;
+  log(`single sends: ${describeProbe(single)}`);
   await waitQuiet(500, 30_000);
 
   // --- load ---------------------------------------------------------------------------
@@ -405,7 +421,7 @@ async function main() {
    */
   const runStep = async (step: StepStats, target: Target) => {
     steps.push(step);
-    const instanceCpu = () => instances.reduce((sum, i) => sum + cpuSeconds(i.pid), 0);
+    const instanceCpu = () => target.pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
     const cpuAtStart = { instances: instanceCpu(), client: cpuSeconds("self") };
     const start = performance.now();
     stepTimes.set(step, { start, end: Infinity });
@@ -497,22 +513,31 @@ async function main() {
   let reported: StepStats;
   let floorStep: StepStats | null = null;
   let sweepBest: StepStats | null = null;
-  const sweepSteps: StepStats[] = [];
-  if (options.sweep) {
-    startLoadWindow();
+  let sweepSteps: StepStats[] = [];
+  let floorSweep: { steps: StepStats[]; best: StepStats | null } | null = null;
+  /** Steps the rate up (sweepRate) on the target until a step does not hold. */
+  const sweep = async (target: Target): Promise<{ steps: StepStats[]; best: StepStats | null }> => {
+    const measured: StepStats[] = [];
+    let best: StepStats | null = null;
     for (let i = 0; i < 30; i++) {
       const rate = sweepRate(i);
-      const step = await warmAndMeasure(`sweep ${rate} msg/s`, rate, options.stepSeconds, app);
-      sweepSteps.push(step);
+      const step = await warmAndMeasure(`${target.name} ${rate} msg/s`, rate, options.stepSeconds, target);
+      measured.push(step);
       const ok = held(step, options.p99Target);
       log(
-        `rate ${rate} msg/s: p50 ${ms(step.all.quantile(0.5))} ms, p99 ${ms(step.all.quantile(0.99))} ms, ` +
+        `${target.name} at ${rate} msg/s: p50 ${ms(step.all.quantile(0.5))} ms, p99 ${ms(step.all.quantile(0.99))} ms, ` +
           `skipped ${step.skipped}, failed ${step.failed}, lost ${lostOf(step)}, duplicates ${step.duplicates}${ok ? "" : " — did not hold"}`,
       );
       if (!ok) break;
-      sweepBest = step;
+      best = step;
       await waitQuiet(500, 30_000);
     }
+    return { steps: measured, best };
+  };
+
+  if (options.sweep) {
+    startLoadWindow();
+    ({ steps: sweepSteps, best: sweepBest } = await sweep(app));
     reported = sweepBest ?? sweepSteps[0]!;
   } else if (!options.fanout) {
     log(`sending ${options.rate} msg/s over ${chatIds.length} entity chats + ${options.companyRate} msg/s in the company chat for ${options.seconds} s`);
@@ -553,19 +578,24 @@ async function main() {
   ];
 
   // --- floor: the same client, workload and rate against bare servers -------------------
-  if (!options.fanout && !options.sweep && options.floor) {
+  if (!options.fanout && options.floor) {
     const floorServers = await startFloor(instanceCount, scratch.url, redisUrl);
     const floor = newTarget(
       "floor",
-      floorServers.map((f) => f.port),
+      floorServers,
       users.map((u) => floorCookie(u.id)),
     );
     const floorStreams = await openStreams(floor);
     log(`floor: ${floorServers.length} bare servers on ports ${floor.ports.join(", ")}, ${floorStreams.length} streams`);
-    floorStep = await warmAndMeasure("floor", options.rate, options.seconds, floor);
+    floorSingle = await probeSends(floor);
+    log(`floor single sends: ${describeProbe(floorSingle)}`);
+    if (options.sweep) floorSweep = await sweep(floor);
+    else {
+      floorStep = await warmAndMeasure("floor", options.rate, options.seconds, floor);
+      log(`floor at ${options.rate} msg/s: p50 ${ms(floorStep.all.quantile(0.5))} ms, p99 ${ms(floorStep.all.quantile(0.99))} ms`);
+    }
     floorStreams.forEach((s) => s.close());
     await Promise.all(floorServers.map((f) => stopInstance(f)));
-    log(`floor at ${options.rate} msg/s: p50 ${ms(floorStep.all.quantile(0.5))} ms, p99 ${ms(floorStep.all.quantile(0.99))} ms`);
   }
 
   function sustained(step: StepStats): boolean {
@@ -614,14 +644,29 @@ async function main() {
           `; each measured step after ${options.warmup} s of warm-up`,
   );
   console.log("");
-  console.log(table([["message.send one at a time (idle)", "p50 ms", "p99 ms", "max ms"], ["round trip", ms(single.quantile(0.5)), ms(single.quantile(0.99)), ms(single.max)]]));
+  const probeRow = (label: string, probe: Probe) => [
+    label,
+    ms(probe.rtt.quantile(0.5)),
+    ms(probe.rtt.quantile(0.99)),
+    ms(probe.user + probe.system),
+    ms(probe.user),
+    ms(probe.system),
+    ms(probe.pg),
+  ];
   console.log(
-    `one message.send costs ${ms(singleCpu.app)} ms of CPU on the instance it goes through + ${ms(singleCpu.pg)} ms of PostgreSQL CPU, ` +
-      `its fan-out included (${PROBE - PROBE_WARM} sequential sends after ${PROBE_WARM} warm-up; postgres machine-wide)`,
+    table([
+      ["one send at a time (idle)", "round trip p50 ms", "p99 ms", "server CPU ms", "user ms", "kernel ms", "postgres CPU ms"],
+      probeRow("message.send", single),
+      ...(floorSingle ? [probeRow("floor (bare node:http)", floorSingle)] : []),
+    ]),
+  );
+  console.log(
+    `CPU per send on the server it goes through, its fan-out to the chat's streams on that server included ` +
+      `(${PROBE - PROBE_WARM} sequential sends by ${PROBE_SENDERS} people into their chats after ${PROBE_WARM} warm-up, sessions cached; postgres machine-wide; kernel time includes loopback delivery to the peers)`,
   );
   console.log("");
   if (options.fanout || options.sweep) {
-    const measured = options.sweep ? sweepSteps : steps.filter((s) => !s.label.endsWith("warm-up"));
+    const measured = options.sweep ? [...sweepSteps, ...(floorSweep?.steps ?? [])] : steps.filter((s) => !s.label.endsWith("warm-up"));
     console.log(
       table([
         ["step", "msg/s", "accepted", "skipped", "failed", "lost", "dup", "deliv/s per inst", "p50 ms", "p99 ms", "max ms", "send p50 ms", "inst CPU", "client CPU", options.sweep ? "held" : "sustained"],
@@ -646,6 +691,7 @@ async function main() {
     );
     console.log("");
     const best = options.sweep ? sweepBest : steps.find((s) => s === reported && sustained(s));
+    if (floorSweep) console.log(`the floor held up to ${floorSweep.best?.rate ?? 0} msg/s (app: ${sweepBest?.rate ?? 0} msg/s)`);
     console.log(
       best
         ? `highest ${options.sweep ? "step that held" : "sustained step"} (${reported.rate} msg/s):`
@@ -694,6 +740,7 @@ async function main() {
     p99_ms: round(step.all.quantile(0.99)),
     max_ms: round(step.all.max),
   });
+  const sendCpu = { send_cpu_ms: round(single.user + single.system), ...(floorSingle ? { floor_send_cpu_ms: round(floorSingle.user + floorSingle.system) } : {}) };
   const result = options.sweep
     ? {
         bench: "latency-sweep",
@@ -702,6 +749,8 @@ async function main() {
         sustained_msgs_per_s: sweepBest?.rate ?? 0,
         p50_ms: sweepBest ? round(sweepBest.all.quantile(0.5)) : null,
         p99_ms: sweepBest ? round(sweepBest.all.quantile(0.99)) : null,
+        ...(floorSweep ? { floor_sustained_msgs_per_s: floorSweep.best?.rate ?? 0 } : {}),
+        ...sendCpu,
       }
     : {
         bench: "latency",
@@ -716,6 +765,7 @@ async function main() {
         ...(floorStep
           ? { floor_p50_ms: round(floorStep.all.quantile(0.5)), floor_p99_ms: round(floorStep.all.quantile(0.99)), floor_skipped: floorStep.skipped, floor_failed: floorStep.failed, floor_lost: lostOf(floorStep) }
           : {}),
+        ...sendCpu,
         pass: (options.fanout ? sustained(reported) : held(reported, options.p99Target)) && unexpected === 0,
       };
 

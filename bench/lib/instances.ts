@@ -200,9 +200,18 @@ const CLOCK_TICKS = 100;
 
 /** CPU seconds (user + system) a process has used so far. */
 export function cpuSeconds(pid: number | "self"): number {
+  const { user, system } = cpuSplit(pid);
+  return user + system;
+}
+
+/**
+ * A process's CPU seconds in user space and in the kernel. On loopback the kernel time of a
+ * sender includes delivering the packet to its peer (PostgreSQL, Redis, a stream's reader).
+ */
+export function cpuSplit(pid: number | "self"): { user: number; system: number } {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  return { user: Number(fields[11]) / CLOCK_TICKS, system: Number(fields[12]) / CLOCK_TICKS };
 }
 
 /**
