@@ -12,19 +12,32 @@ type JsonSchema = Record<string, unknown>;
 export function buildOpenApi(routes: Route[], serverUrl: string) {
   const components: Record<string, JsonSchema> = {};
 
-  function schemaOf(schema: z.ZodType, io: "input" | "output"): JsonSchema {
+  const toJson = (schema: z.ZodType, io: "input" | "output") => {
     const json = z.toJSONSchema(schema, { target: "draft-2020-12", io, unrepresentable: "any" }) as JsonSchema;
     const defs = (json.$defs ?? {}) as Record<string, JsonSchema>;
     delete json.$defs;
     delete json.$schema;
-    const text = (value: unknown) => JSON.stringify(value).replaceAll('"#/$defs/', '"#/components/schemas/');
-    for (const [name, def] of Object.entries(defs)) components[name] = JSON.parse(text(def)) as JsonSchema;
-    const id = (z.globalRegistry.get(schema) as { id?: string } | undefined)?.id;
-    if (id) {
-      components[id] = JSON.parse(text(json)) as JsonSchema;
-      return { $ref: `#/components/schemas/${id}` };
-    }
-    return JSON.parse(text(json)) as JsonSchema;
+    return { json, defs };
+  };
+
+  /**
+   * A zod schema as JSON Schema, its named parts (`.meta({ id })`) moved to components.schemas.
+   * A named schema comes back from zod as `{ $ref: "#/$defs/<id>" }` with itself among the
+   * $defs, so the component is that def, never the $ref (which would point at itself). A named
+   * part that is also an answer's, with an input shape that differs from its output (defaults,
+   * transforms), is `<name>Input` as input, so neither overwrites the other.
+   */
+  const outputNames = new Set([ZError, ...routes.map((r) => r.response)].flatMap((schema) => Object.keys(toJson(schema, "output").defs)));
+
+  function schemaOf(schema: z.ZodType, io: "input" | "output"): JsonSchema {
+    const { json, defs } = toJson(schema, io);
+    const outputDefs = io === "input" ? toJson(schema, "output").defs : defs;
+    const differs = (name: string) => outputNames.has(name) && JSON.stringify(defs[name]) !== JSON.stringify(outputDefs[name]);
+    const nameFor = (name: string) => (io === "input" && differs(name) ? `${name}Input` : name);
+    const rewrite = (value: unknown) =>
+      JSON.parse(JSON.stringify(value).replace(/"#\/\$defs\/([^"]+)"/g, (_, name: string) => `"#/components/schemas/${nameFor(name)}"`)) as JsonSchema;
+    for (const [name, def] of Object.entries(defs)) components[nameFor(name)] = rewrite(def);
+    return rewrite(json);
   }
 
   const errorRef = schemaOf(ZError, "output");

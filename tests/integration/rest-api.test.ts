@@ -1,4 +1,9 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { and, eq } from "drizzle-orm";
+import openapiTS, { astToString } from "openapi-typescript";
+import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { entities, groupMembers, groups, messages, rotaShifts, rotas } from "~/db/schema";
 import { ROUTES, createRest } from "~/server/rest";
@@ -7,6 +12,7 @@ import { localWeekMinute } from "~/server/services/rotas";
 import { type Scope, createToken, revokeToken } from "~/server/services/tokens";
 import { callerFor, createPersonas, signIn } from "../factories/auth";
 import { type TestWorld, createTestWorld } from "../factories/deps";
+import { type OpenApiDoc, refsOf, resolvePointer, responseChecker } from "../factories/openapi";
 import { openStream, serveStream } from "../factories/stream";
 
 type Caller = Awaited<ReturnType<typeof callerFor>>;
@@ -28,12 +34,19 @@ describe("REST API for scripts (PRODUCT.md W2, C5, A2)", () => {
     if (token) headers.authorization = `Bearer ${token}`;
     const body = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
     const response = await handle(new Request(`http://floorchat.test/api/v1${path}`, { method, headers, body }), { deps: world.deps, limiter });
-    return { status: response.status, json: (await response.json()) as Json };
+    const json = (await response.json()) as Json;
+    // Every answer a test sees is also checked against the served OpenAPI document.
+    expect(checkAnswer(method, path, response.status, json)).toEqual([]);
+    return { status: response.status, json };
   }
   const tokenWith = async (scopes: Scope[], chatId?: string) => (await createToken(world.deps.db, "system", { name: "Test script", scopes, chatId })).token;
 
+  let checkAnswer: ReturnType<typeof responseChecker>;
+
   beforeAll(async () => {
     world = await createTestWorld();
+    const served = await handle(new Request("http://floorchat.test/api/v1/openapi.json"), { deps: world.deps, limiter });
+    checkAnswer = responseChecker((await served.json()) as OpenApiDoc);
     const personas = await createPersonas(world.database.db);
     ids.alice = personas.admin.id;
     ids.mark = personas.manager.id;
@@ -252,6 +265,58 @@ describe("REST API for scripts (PRODUCT.md W2, C5, A2)", () => {
       const page = await handle(new Request("http://floorchat.test/api/v1/docs"), { deps: world.deps, limiter });
       expect(page.headers.get("content-type")).toContain("text/html");
       expect(await page.text()).toContain("/api/v1/system-chats");
+    });
+
+    const servedDoc = async () => (await (await handle(new Request("http://floorchat.test/api/v1/openapi.json"), { deps: world.deps, limiter })).json()) as OpenApiDoc;
+
+    it("resolves every $ref of the document, and no named schema is only a reference (to itself or another)", async () => {
+      const doc = await servedDoc();
+      const refs = refsOf(doc);
+      expect(refs.length).toBeGreaterThan(0);
+      for (const { at, ref } of refs) expect(resolvePointer(doc, ref), `${ref} at ${at}`).toBeDefined();
+      for (const [name, schema] of Object.entries(doc.components.schemas)) {
+        expect(Object.keys(schema as object), `components.schemas.${name}`).not.toEqual(["$ref"]);
+      }
+      // What the page shows: the fields, not only names.
+      const page = await (await handle(new Request("http://floorchat.test/api/v1/docs"), { deps: world.deps, limiter })).text();
+      expect(page).toContain("participants");
+      expect(page).toContain("maxLength");
+    });
+
+    it("generates TypeScript types from the served document with openapi-typescript, and a client written against them type-checks", async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "floorchat-openapi-"));
+      try {
+        fs.writeFileSync(path.join(dir, "api.d.ts"), astToString(await openapiTS((await servedDoc()) as never, { silent: true })));
+        // Wrong uses must fail too (@ts-expect-error): a document of `unknown`s or `any`s would pass the rest.
+        fs.writeFileSync(
+          path.join(dir, "client.ts"),
+          `import type { components, paths } from "./api";
+type Record = paths["/entities/{type}/{key}"]["put"]["responses"]["200"]["content"]["application/json"];
+type Body = paths["/system-chats"]["post"]["requestBody"]["content"]["application/json"];
+type Failure = components["schemas"]["Error"];
+export const title = (record: Record): string => record.title;
+export const first = (body: Body): string => body.participants[0]!;
+export const code = (failure: Failure): string => failure.error.code;
+// @ts-expect-error a record has no such field
+export const wrong = (record: Record): string => record.nope;
+// @ts-expect-error the title is text
+export const notANumber: Record["title"] = 5;
+`,
+        );
+        const program = ts.createProgram([path.join(dir, "client.ts")], {
+          strict: true,
+          noEmit: true,
+          target: ts.ScriptTarget.ES2022,
+          module: ts.ModuleKind.ESNext,
+          moduleResolution: ts.ModuleResolutionKind.Bundler,
+          skipLibCheck: true,
+          types: [],
+        });
+        const problems = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+        expect(problems).toEqual([]);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it("answers 404 for an unknown path and 405 with Allow for a wrong method", async () => {
