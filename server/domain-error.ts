@@ -1,9 +1,9 @@
-/**
- * The one error type services throw. Routers and REST handlers map it once
- * (server/api/trpc.ts, and the REST layer later) to protocol codes.
- */
-export type DomainErrorCode = "unauthorized" | "forbidden" | "not_found" | "conflict" | "invalid" | "rate_limited";
+import type { DomainErrorCode } from "~/lib/contracts/errors";
 
+/**
+ * The one error type services throw. tRPC, the REST API and the file routes answer it by one
+ * table (lib/contracts/errors.ts).
+ */
 export class DomainError extends Error {
   constructor(
     readonly code: DomainErrorCode,

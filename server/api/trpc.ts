@@ -1,8 +1,9 @@
-import { TRPCError, initTRPC, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
+import { TRPCError, initTRPC } from "@trpc/server";
 import { wire } from "~/lib/trpc/wire";
 import { ZodError } from "zod";
 import type { Deps } from "~/server/services/deps";
-import { type Actor, DomainError, type DomainErrorCode } from "~/server/domain-error";
+import { ERROR_CODES } from "~/lib/contracts/errors";
+import { type Actor, DomainError } from "~/server/domain-error";
 import type { Auth } from "~/server/auth";
 import { MAX_BODY_BYTES, bodyTooLargeMessage } from "~/server/http/body";
 import { hasUnstorableText } from "~/server/http/unstorable-text";
@@ -14,14 +15,6 @@ export async function createContext(opts: { deps: Deps; auth: Auth; headers: Hea
   return { ...opts.deps, actor: await opts.deps.sessions.actor(opts.auth, opts.deps.db, opts.headers) };
 }
 
-const codes: Record<DomainErrorCode, TRPC_ERROR_CODE_KEY> = {
-  unauthorized: "UNAUTHORIZED",
-  forbidden: "FORBIDDEN",
-  not_found: "NOT_FOUND",
-  conflict: "CONFLICT",
-  invalid: "BAD_REQUEST",
-  rate_limited: "TOO_MANY_REQUESTS",
-};
 
 const t = initTRPC.context<Context>().create({
   transformer: wire,
@@ -54,7 +47,7 @@ const domainErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok && result.error.cause instanceof DomainError) {
     const cause = result.error.cause;
-    throw new TRPCError({ code: codes[cause.code], message: cause.message, cause });
+    throw new TRPCError({ code: ERROR_CODES[cause.code].trpc, message: cause.message, cause });
   }
   return result;
 });

@@ -1,5 +1,6 @@
 import { errorResponse } from "~/server/rest/core";
-import { type Actor, DomainError, type DomainErrorCode } from "~/server/domain-error";
+import { httpStatusOf } from "~/lib/contracts/errors";
+import { type Actor, DomainError } from "~/server/domain-error";
 import { discardUpload, findReadableAttachment, storeUpload, assertCanUpload } from "~/server/services/attachments";
 import type { Deps } from "~/server/services/deps";
 import { readLimitedBody } from "~/server/http/body";
@@ -22,14 +23,6 @@ export type FileRouteContext = {
   publicUrl: string;
 };
 
-const STATUS: Record<DomainErrorCode, number> = {
-  invalid: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  rate_limited: 429,
-};
 
 const REFUSED_STATUS = { too_large: 413, unsupported_type: 415, empty: 400 } as const;
 
@@ -37,7 +30,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function failure(error: unknown, what: string): Response {
   if (error instanceof FileRefused) return errorResponse(REFUSED_STATUS[error.code], error.code, error.message);
-  if (error instanceof DomainError) return errorResponse(STATUS[error.code], error.code, error.message, error.fields);
+  if (error instanceof DomainError) return errorResponse(httpStatusOf(error.code), error.code, error.message, error.fields);
   console.error(`[files] ${what}:`, error);
   return errorResponse(500, "internal", "Something went wrong on our side");
 }

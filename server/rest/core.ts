@@ -1,5 +1,6 @@
 import { type z } from "zod";
-import { DomainError, type DomainErrorCode } from "~/server/domain-error";
+import { httpStatusOf } from "~/lib/contracts/errors";
+import { DomainError } from "~/server/domain-error";
 import { MAX_BODY_BYTES, readLimitedBody } from "~/server/http/body";
 import type { Deps } from "~/server/services/deps";
 import { type Scope, type TokenPrincipal, authenticateToken } from "~/server/services/tokens";
@@ -59,14 +60,6 @@ export function route<
   return definition;
 }
 
-const STATUS: Record<DomainErrorCode, number> = {
-  invalid: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  rate_limited: 429,
-};
 
 export function errorResponse(status: number, code: string, message: string, fields?: Record<string, string>): Response {
   return Response.json({ error: { code, message, ...(fields ? { fields } : {}) } }, { status });
@@ -166,7 +159,7 @@ export function createRestHandler(routes: Route[], publicRoutes: Record<string, 
       const result = await found.route.handle({ deps: options.deps, token, params: params.data as never, body: body as never, query: query.data as never });
       return Response.json(result, { status: found.route.status ?? 200 });
     } catch (error) {
-      if (error instanceof DomainError) return errorResponse(STATUS[error.code], error.code, error.message, error.fields);
+      if (error instanceof DomainError) return errorResponse(httpStatusOf(error.code), error.code, error.message, error.fields);
       console.error(`[rest] ${request.method} ${path}:`, error);
       return errorResponse(500, "internal", "Something went wrong on our side");
     }
