@@ -3,6 +3,7 @@
 import dynamic from "next/dynamic";
 import { useTranslations } from "next-intl";
 import { type KeyboardEvent, useEffect, useRef, useState } from "react";
+import { MESSAGE_MAX_LENGTH } from "~/lib/contracts/limits";
 import type { MessageDto } from "~/server/realtime/events";
 import styles from "./conversation.module.css";
 import { useMentions } from "./mention-suggestions";
@@ -13,7 +14,6 @@ const EmojiSheet = dynamic(() => import("./emoji-sheet").then((m) => m.EmojiShee
 import { AttachButtons, type DraftAttachment, DraftFileList, useDraftFiles, useFileDrop } from "./draft-files";
 import fileStyles from "./files.module.css";
 
-export const MAX_LENGTH = 10_000;
 const COUNTER_FROM = 9_000;
 
 /** What Send hands over: the text, and the structure beside it (mentions, files). */
@@ -78,7 +78,7 @@ export function Composer({
   }, [body]);
 
   const trimmed = body.trim();
-  const isTooLong = body.length > MAX_LENGTH;
+  const isTooLong = body.length > MESSAGE_MAX_LENGTH;
   // A photo needs no caption; Send waits until every upload has finished.
   const hasFiles = mode.kind === "new" && draft.sendableCount > 0;
   const canSend = (trimmed.length > 0 || hasFiles) && !draft.isBusy && !isTooLong && !disabledReason;
@@ -184,7 +184,7 @@ export function Composer({
       </div>
       {body.length >= COUNTER_FROM ? (
         <p className={isTooLong ? styles.counterOver : styles.counter} aria-live="polite">
-          {t("counter", { left: MAX_LENGTH - body.length })}
+          {t("counter", { left: MESSAGE_MAX_LENGTH - body.length })}
         </p>
       ) : null}
       {isPickingEmoji ? <EmojiSheet onPick={insertAtCaret} onClose={() => setPickingEmoji(false)} /> : null}

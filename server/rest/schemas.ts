@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ZEntityKey, ZEntityType, ZId } from "~/server/api/schemas/common";
-import { MAX_BODY_LENGTH } from "~/server/services/messages";
+import { MESSAGE_MAX_LENGTH } from "~/lib/contracts/limits";
 
 /** Request and response shapes of the REST API: they validate and they document (openapi.ts). */
 export const ZRecordPath = z.object({ type: ZEntityType, key: ZEntityKey });
@@ -40,7 +40,7 @@ export const ZMessageText = z
   .string()
   .trim()
   .min(1, { error: "Write something first" })
-  .max(MAX_BODY_LENGTH, { error: `At most ${MAX_BODY_LENGTH} characters` });
+  .max(MESSAGE_MAX_LENGTH, { error: `At most ${MESSAGE_MAX_LENGTH} characters` });
 
 export const ZClientId = z
   .string()

@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
+import { MESSAGE_MAX_LENGTH } from "~/lib/contracts/limits";
 import type { Db, Tx } from "~/db/client";
 import { type Approval, apiTokens, approvalVotes, approvals, chatAccess, chatMembers, chats, entities, groupMembers, groups, users } from "~/db/schema";
 import { type Actor, DomainError } from "~/server/domain-error";
@@ -124,7 +125,7 @@ function expiryFrom(input: CreateApprovalInput, now: Date): Date | null {
  */
 export async function createApproval(deps: Deps, author: Actor | TokenRef, input: CreateApprovalInput, now = new Date()): Promise<ApprovalDto> {
   const body = input.message.trim();
-  if (body.length === 0 || body.length > 10_000) invalid("message", "1 to 10,000 characters");
+  if (body.length === 0 || body.length > MESSAGE_MAX_LENGTH) invalid("message", `1 to ${MESSAGE_MAX_LENGTH.toLocaleString("en")} characters`);
   const [entity] = await deps.db
     .select()
     .from(entities)

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, isNull, lt, ne, sql } from "drizzle-orm";
 import { PgTransaction, alias } from "drizzle-orm/pg-core";
+import { MESSAGE_MAX_LENGTH } from "~/lib/contracts/limits";
 import type { Db, Tx } from "~/db/client";
 import {
   attachments,
@@ -20,7 +21,6 @@ import { type Announced, runChange, settled } from "./change-statements";
 import type { Deps } from "./deps";
 import { QUOTE_PREVIEW_LENGTH, type SendStatementInput, diagnoseSend, runMarkRead, runSend } from "./send-statement";
 
-export const MAX_BODY_LENGTH = 10_000;
 export const MAX_PAGE = 200;
 
 const sender = alias(users, "sender");
@@ -279,8 +279,8 @@ export async function sendMessage(deps: Deps, actor: Actor, input: SendInput): P
   const body = input.body.trim();
   const attachmentIds = [...new Set(input.attachmentIds ?? [])];
   // A photo needs no caption; a message without a file needs text.
-  if ((body.length === 0 && attachmentIds.length === 0) || body.length > MAX_BODY_LENGTH) {
-    throw new DomainError("invalid", `A message has 1 to ${MAX_BODY_LENGTH} characters`, { body: `1 to ${MAX_BODY_LENGTH} characters` });
+  if ((body.length === 0 && attachmentIds.length === 0) || body.length > MESSAGE_MAX_LENGTH) {
+    throw new DomainError("invalid", `A message has 1 to ${MESSAGE_MAX_LENGTH} characters`, { body: `1 to ${MESSAGE_MAX_LENGTH} characters` });
   }
   if (!deps.sendLimiter.take(actor.id)) {
     // A retry of a message already stored costs nothing new: it still gets its answer.
@@ -372,8 +372,8 @@ export function publishUpdated(deps: Deps, { message, eventId, audience }: Annou
 /** Changes the body in one statement (change-statements.ts), with an audit row of the old and new; the same body changes nothing. */
 export async function editMessage(deps: Deps, actor: Actor, input: { messageId: string; body: string }): Promise<MessageDto> {
   const body = input.body.trim();
-  if (body.length === 0 || body.length > MAX_BODY_LENGTH) {
-    throw new DomainError("invalid", `A message has 1 to ${MAX_BODY_LENGTH} characters`, { body: `1 to ${MAX_BODY_LENGTH} characters` });
+  if (body.length === 0 || body.length > MESSAGE_MAX_LENGTH) {
+    throw new DomainError("invalid", `A message has 1 to ${MESSAGE_MAX_LENGTH} characters`, { body: `1 to ${MESSAGE_MAX_LENGTH} characters` });
   }
   return change(deps, actor, { messageId: input.messageId, body });
 }

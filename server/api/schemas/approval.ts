@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { ApprovalDto } from "~/server/services/approvals";
 import { MAX_EXPIRY_MINUTES, MAX_NAMED_APPROVERS } from "~/server/services/approvals";
-import { MAX_BODY_LENGTH } from "~/server/services/messages";
+import { MESSAGE_MAX_LENGTH } from "~/lib/contracts/limits";
 import { ZEntityKey, ZEntityType, ZId } from "./common";
 
 /** Shared by tRPC (`approval.request`) and the REST API (`POST /api/v1/approvals`). */
@@ -29,7 +29,7 @@ export const ZApprovalRequestFields = {
     .string()
     .trim()
     .min(1, { error: "Write what is to be approved" })
-    .max(MAX_BODY_LENGTH, { error: `At most ${MAX_BODY_LENGTH.toLocaleString("en")} characters` }),
+    .max(MESSAGE_MAX_LENGTH, { error: `At most ${MESSAGE_MAX_LENGTH.toLocaleString("en")} characters` }),
   rejectionsToReject: z
     .number({ error: "A whole number" })
     .int({ error: "A whole number" })

@@ -1,14 +1,15 @@
 import { z } from "zod";
 import { isTimeZone } from "~/lib/time/ranges";
 import type { MessageDto } from "~/server/realtime/events";
-import { MAX_BODY_LENGTH, MAX_PAGE } from "~/server/services/messages";
+import { MESSAGE_MAX_LENGTH } from "~/lib/contracts/limits";
+import { MAX_PAGE } from "~/server/services/messages";
 import { ZChatRef, ZEntityKey, ZEntityType, ZId } from "./common";
 
 export const ZBody = z
   .string()
   .trim()
   .min(1, { error: "Write something first" })
-  .max(MAX_BODY_LENGTH, { error: `At most ${MAX_BODY_LENGTH.toLocaleString("en")} characters` });
+  .max(MESSAGE_MAX_LENGTH, { error: `At most ${MESSAGE_MAX_LENGTH.toLocaleString("en")} characters` });
 
 export const ZMessageData = z.discriminatedUnion("type", [
   z.object({ type: z.literal("status"), from: z.string().nullable(), to: z.string().nullable() }),
@@ -66,7 +67,7 @@ export const ZSendMessageInput = z.object({
   chatId: ZId,
   clientId: z.string().min(8, { error: "At least 8 characters" }).max(64).regex(/^[\w-]+$/, { error: "Letters, digits, - and _" }),
   // Empty only with attachments (a photo needs no caption); sendMessage checks that.
-  body: z.string().trim().max(MAX_BODY_LENGTH, { error: `At most ${MAX_BODY_LENGTH.toLocaleString("en")} characters` }),
+  body: z.string().trim().max(MESSAGE_MAX_LENGTH, { error: `At most ${MESSAGE_MAX_LENGTH.toLocaleString("en")} characters` }),
   replyToId: ZId.nullish(),
   /** Files uploaded to this chat by the sender (`POST /api/files`) and not yet sent. */
   attachmentIds: z.array(ZId).max(MAX_ATTACHMENTS, { error: `At most ${MAX_ATTACHMENTS} files per message` }).optional(),
