@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { TRPCError } from "@trpc/server";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import { getHTTPStatusCode } from "@trpc/server/http";
+import { getErrorShape, getTRPCErrorFromUnknown, transformTRPCResponse } from "@trpc/server/unstable-core-do-not-import";
 import { fromNodeHeaders } from "better-auth/node";
 import { MAX_BATCH_SIZE } from "~/lib/trpc/limits";
 import type { Auth } from "~/server/auth";
@@ -13,7 +15,13 @@ import { createContext } from "./trpc";
 
 const ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS";
 
-export type TrpcHttpOptions = { deps: Deps; auth: Auth; publicUrl: string };
+export type TrpcHttpOptions = {
+  deps: Deps;
+  auth: Auth;
+  publicUrl: string;
+  /** Procedures answered without the Fetch adapter when called alone; default DIRECT_PATHS (tests compare with none). */
+  directPaths?: ReadonlySet<string>;
+};
 
 /**
  * Before any procedure runs and before the body is read: mutations (POST) from another site's
@@ -33,10 +41,48 @@ function refusal(req: IncomingMessage, headers: Headers, publicUrl: string): TRP
 }
 
 /**
+ * The procedures answered without tRPC's Fetch adapter when called alone (not batched): the
+ * outbox sends each message as one `POST /api/trpc/message.send`. Turning a node request into
+ * a Fetch Request and back (AbortSignal, ReadableStream, Headers, Response) cost ~0.6 ms of
+ * CPU per send, a third of all the instance spends on it.
+ */
+const DIRECT_PATHS = new Set(["message.send"]);
+
+/** A plain JSON call: what tRPC's JSON handler takes, and no streamed answer asked for (trpc-accept, jsonl). */
+const isPlainJsonCall = (req: IncomingMessage) =>
+  req.headers["content-type"]?.split(";", 1)[0]?.trim().toLowerCase() === "application/json" &&
+  req.headers["trpc-accept"] === undefined &&
+  !(req.headers.accept ?? "").split(",").some((type) => type.trim() === "application/jsonl");
+
+/** The body, or "too-large" past `maxBytes` (reading stops there), or null if the client went away. */
+function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | "too-large" | null> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (result: Buffer | "too-large" | null) => {
+      req.off("data", onData).off("end", onEnd).off("close", onClose).off("error", onClose);
+      resolve(result);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) finish("too-large");
+      else chunks.push(chunk);
+    };
+    const onEnd = () => finish(Buffer.concat(chunks));
+    const onClose = () => finish(null);
+    req.on("data", onData).on("end", onEnd).on("close", onClose).on("error", onClose);
+  });
+}
+
+/**
  * `/api/trpc/*` on the custom server's node:http request (server/main.ts), without Next: the
  * process passes its deps, integration tests their own.
  */
 export function createTrpcHandler(options: TrpcHttpOptions): (req: IncomingMessage, res: ServerResponse) => void {
+  const directPaths = options.directPaths ?? DIRECT_PATHS;
+  const onError = ({ error, path }: { error: TRPCError; path: string | undefined }) => {
+    if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[trpc] ${path ?? "?"}:`, error.cause ?? error);
+  };
   const handle = createHTTPHandler({
     basePath: "/api/trpc/",
     router: appRouter,
@@ -54,10 +100,61 @@ export function createTrpcHandler(options: TrpcHttpOptions): (req: IncomingMessa
       }
       return createContext({ deps: options.deps, auth: options.auth, headers });
     },
-    onError({ error, path }) {
-      if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[trpc] ${path ?? "?"}:`, error.cause ?? error);
-    },
+    onError,
   });
+
+  /**
+   * One unbatched call of a DIRECT_PATHS mutation, answered as tRPC's resolveResponse answers it
+   * (same procedure, context, middlewares, error shape, status and headers), minus the Fetch
+   * objects. Anything out of the ordinary (a refusal, another content type, a body that does
+   * not parse) goes to tRPC's handler before the procedure runs, with the body already read
+   * handed over as `req.body` (the node adapter takes it from there), so those answers are
+   * tRPC's own.
+   */
+  const direct = async (req: IncomingMessage & { body?: string }, res: ServerResponse, path: string, headers: Headers): Promise<void> => {
+    const config = appRouter._def._config;
+    const body = await readBody(req, MAX_BODY_BYTES);
+    if (body === null) return;
+    let input: unknown;
+    let failure: TRPCError | null = null;
+    if (body === "too-large") {
+      failure = new TRPCError({ code: "PAYLOAD_TOO_LARGE" });
+      res.setHeader("Connection", "close");
+    } else {
+      const text = body.toString("utf8");
+      try {
+        input = config.transformer.input.deserialize(JSON.parse(text));
+      } catch {
+        req.body = text;
+        handle(req, res);
+        return;
+      }
+    }
+    let answer: Parameters<typeof getHTTPStatusCode>[0];
+    let ctx: Awaited<ReturnType<typeof createContext>> | undefined;
+    try {
+      if (failure) throw failure;
+      ctx = await createContext({ deps: options.deps, auth: options.auth, headers });
+      const procedure = appRouter._def.procedures[path as keyof typeof appRouter._def.procedures] as unknown as (opts: {
+        path: string;
+        getRawInput: () => Promise<unknown>;
+        ctx: unknown;
+        type: "mutation";
+        signal: AbortSignal | undefined;
+        batchIndex: number;
+      }) => Promise<unknown>;
+      answer = { result: { data: await procedure({ path, getRawInput: () => Promise.resolve(input), ctx, type: "mutation", signal: undefined, batchIndex: 0 }) } };
+    } catch (cause) {
+      const error = getTRPCErrorFromUnknown(cause);
+      onError({ error, path });
+      answer = { error: getErrorShape({ config, ctx, error, input, path, type: "mutation" }) };
+    }
+    res.statusCode = getHTTPStatusCode(answer);
+    res.setHeader("content-type", "application/json");
+    res.setHeader("vary", "trpc-accept, accept");
+    res.end(JSON.stringify(transformTRPCResponse(config, answer)));
+  };
+
   return (req, res) => {
     // Queries are GETs and mutations POSTs; tRPC would answer anything else 415 for its body.
     // OPTIONS answers 204 with what is allowed, as Next's route did: same-origin only, so no
@@ -71,6 +168,17 @@ export function createTrpcHandler(options: TrpcHttpOptions): (req: IncomingMessa
       return;
     }
     gzipJsonAnswer(req, res);
+    const path = req.method === "POST" && req.url?.startsWith("/api/trpc/") ? req.url.slice("/api/trpc/".length) : "";
+    if (directPaths.has(path) && isPlainJsonCall(req)) {
+      const headers = fromNodeHeaders(req.headers);
+      if (!refusal(req, headers, options.publicUrl)) {
+        direct(req, res, path, headers).catch((error: unknown) => {
+          console.error(`[trpc] ${path}:`, error);
+          if (!res.headersSent) res.writeHead(500).end();
+        });
+        return;
+      }
+    }
     handle(req, res);
   };
 }
