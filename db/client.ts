@@ -7,7 +7,7 @@ import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
-import { type DatabaseKind, type Env, databaseKind } from "~/server/env";
+import { DEFAULT_POOL_SIZE, type DatabaseKind, type Env, databaseKind } from "~/server/env";
 import { lockDataDir } from "./lock";
 import * as schema from "./schema";
 
@@ -76,8 +76,8 @@ export async function dumpMigratedPglite(): Promise<Blob> {
   }
 }
 
-export async function openPostgres(connectionString: string): Promise<Database> {
-  const pool = new pg.Pool({ connectionString, max: 10, connectionTimeoutMillis: 5_000 });
+export async function openPostgres(connectionString: string, poolSize = DEFAULT_POOL_SIZE): Promise<Database> {
+  const pool = new pg.Pool({ connectionString, max: poolSize, connectionTimeoutMillis: 5_000 });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on("error", (error) => console.error("[db] idle client error:", error.message));
   const db = drizzlePg({ client: pool, schema }) as unknown as Db;
@@ -103,7 +103,7 @@ export async function openPostgres(connectionString: string): Promise<Database> 
 }
 
 export function openDatabase(env: Env): Promise<Database> {
-  return databaseKind(env) === "postgres" ? openPostgres(env.DATABASE_URL!) : openPglite(env.DATA_DIR);
+  return databaseKind(env) === "postgres" ? openPostgres(env.DATABASE_URL!, env.DATABASE_POOL_SIZE) : openPglite(env.DATA_DIR);
 }
 
 /**

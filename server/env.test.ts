@@ -43,6 +43,12 @@ describe("parseEnv", () => {
     expect(parseEnv({ TRUSTED_PROXIES: "127.0.0.1, 10.0.0.0/8,fd00::/8" }).TRUSTED_PROXIES).toEqual(["127.0.0.1", "10.0.0.0/8", "fd00::/8"]);
   });
 
+  it("takes DATABASE_POOL_SIZE as a whole number from 2 to 200, default 5", () => {
+    expect(parseEnv({}).DATABASE_POOL_SIZE).toBe(5);
+    expect(parseEnv({ DATABASE_POOL_SIZE: "12" }).DATABASE_POOL_SIZE).toBe(12);
+    for (const bad of ["1", "0", "2.5", "many", "201"]) expect(errorOf({ DATABASE_POOL_SIZE: bad }).variable, bad).toBe("DATABASE_POOL_SIZE");
+  });
+
   it("applies defaults and treats empty values as unset", () => {
     const env = parseEnv({ PORT: "", DATA_DIR: "" });
     expect(env).toMatchObject({ PORT: 3000, DATA_DIR: "./.data", HOST: "0.0.0.0" });
