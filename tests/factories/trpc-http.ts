@@ -9,6 +9,19 @@ export type HttpCall = {
   body?: string | ReadableStream<Uint8Array>;
 };
 
+/** A body that arrives in pieces without declaring its length, as a chunked upload does. */
+export function chunkedBody(bytes: number): ReadableStream<Uint8Array> {
+  const chunk = new Uint8Array(64 * 1024).fill(0x20);
+  let sent = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (sent >= bytes) return controller.close();
+      controller.enqueue(chunk);
+      sent += chunk.byteLength;
+    },
+  });
+}
+
 /** Until the request can take more, or is gone. */
 function drained(req: http.ClientRequest): Promise<void> {
   return new Promise((resolve) => {

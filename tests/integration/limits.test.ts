@@ -7,22 +7,9 @@ import { createRateLimiter } from "~/server/services/rate-limit";
 import type { Deps } from "~/server/services/deps";
 import { TEST_ORIGIN, createPersonas, signIn } from "../factories/auth";
 import { type TestWorld, createTestWorld } from "../factories/deps";
-import { type HttpCall, serveTrpc } from "../factories/trpc-http";
+import { type HttpCall, chunkedBody, serveTrpc } from "../factories/trpc-http";
 
 type ErrorBody = { error: { json: { message: string; data: { code: string; httpStatus: number } } } };
-
-/** A body that arrives in pieces without declaring its length, as a chunked upload does. */
-function streamOf(bytes: number): ReadableStream<Uint8Array> {
-  const chunk = new Uint8Array(64 * 1024).fill(0x20);
-  let sent = 0;
-  return new ReadableStream({
-    pull(controller) {
-      if (sent >= bytes) return controller.close();
-      controller.enqueue(chunk);
-      sent += chunk.byteLength;
-    },
-  });
-}
 
 describe("tRPC and sign-in over HTTP: origin check and limits", () => {
   let world: TestWorld;
@@ -127,7 +114,7 @@ describe("tRPC and sign-in over HTTP: origin check and limits", () => {
 
     it("answers 413 when a body without a length grows past the limit, and stops reading it", async () => {
       const before = await messageCount();
-      const response = await trpc("message.send", { method: "POST", body: streamOf(MAX_BODY_BYTES * 4) });
+      const response = await trpc("message.send", { method: "POST", body: chunkedBody(MAX_BODY_BYTES * 4) });
       expect(response.status).toBe(413);
       expect(((await response.json()) as ErrorBody).error.json.message).toBe("A request body may have at most 1024 KB");
       expect(await messageCount()).toBe(before);
@@ -150,7 +137,7 @@ describe("tRPC and sign-in over HTTP: origin check and limits", () => {
       expect(refused.status).toBe(413);
       expect(await refused.json()).toEqual({ error: { code: "too_large", message: "A request body may have at most 1024 KB" } });
       const streamed = await handleAuthRequest(
-        new Request(signInAt, { method: "POST", headers, body: streamOf(MAX_BODY_BYTES * 2), duplex: "half" } as RequestInit),
+        new Request(signInAt, { method: "POST", headers, body: chunkedBody(MAX_BODY_BYTES * 2), duplex: "half" } as RequestInit),
         world.auth,
       );
       expect(streamed.status).toBe(413);

@@ -5,22 +5,9 @@ import { MAX_BODY_BYTES } from "~/server/http/body";
 import type { Deps } from "~/server/services/deps";
 import { TEST_ORIGIN, createPersonas, signIn } from "../factories/auth";
 import { type TestWorld, createTestWorld } from "../factories/deps";
-import { type HttpCall, serveTrpc } from "../factories/trpc-http";
+import { type HttpCall, chunkedBody, serveTrpc } from "../factories/trpc-http";
 
 type Server = Awaited<ReturnType<typeof serveTrpc>>;
-
-/** A body that arrives in pieces without declaring its length, as a chunked upload does. */
-function streamOf(bytes: number): ReadableStream<Uint8Array> {
-  const chunk = new Uint8Array(64 * 1024).fill(0x20);
-  let sent = 0;
-  return new ReadableStream({
-    pull(controller) {
-      if (sent >= bytes) return controller.close();
-      controller.enqueue(chunk);
-      sent += chunk.byteLength;
-    },
-  });
-}
 
 /** What a client can see of an answer. */
 async function seen(response: Response) {
@@ -105,7 +92,7 @@ describe("message.send answered directly: the same answers as tRPC's handler", (
     ["an empty body", () => "", "pia"],
     ["a date path out of the data", () => JSON.stringify({ json: { a: 1 }, dates: [["__proto__", "x"]] }), "pia"],
     ["JSON that is not an object", () => "[1,2,3]", "pia"],
-    ["a body past the limit, in pieces", () => streamOf(MAX_BODY_BYTES + 64 * 1024), "pia"],
+    ["a body past the limit, in pieces", () => chunkedBody(MAX_BODY_BYTES + 64 * 1024), "pia"],
   ];
   it.each(cases)("answers %s exactly as tRPC's handler does", async (_name, body, who) => {
     const headers: Record<string, string> = who === "pia" ? { cookie: pia } : {};
