@@ -1,4 +1,5 @@
 import type { DomainErrorCode } from "~/lib/contracts/errors";
+import { type Role, isManagerRole } from "~/lib/contracts/roles";
 
 /**
  * The one error type services throw. tRPC, the REST API and the file routes answer it by one
@@ -20,9 +21,9 @@ export type Actor = {
   id: string;
   username: string;
   name: string;
-  role: "admin" | "manager" | "worker";
+  role: Role;
 };
 
 export function isManager(actor: Actor): boolean {
-  return actor.role === "manager" || actor.role === "admin";
+  return isManagerRole(actor.role);
 }

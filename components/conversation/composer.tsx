@@ -6,7 +6,7 @@ import { type KeyboardEvent, useEffect, useRef, useState } from "react";
 import { MESSAGE_MAX_LENGTH } from "~/lib/contracts/limits";
 import type { MessageDto } from "~/server/realtime/events";
 import styles from "./conversation.module.css";
-import { useMentions } from "./mention-suggestions";
+import { type DraftMentions, useMentions } from "./mention-suggestions";
 import social from "./social.module.css";
 
 // The picker and its data load on the first tap of Emoji, not with the conversation.
@@ -19,7 +19,7 @@ const COUNTER_FROM = 9_000;
 /** What Send hands over: the text, and the structure beside it (mentions, files). */
 export type ComposerDraft = {
   body: string;
-  mentions?: { userIds: string[]; entityIds: string[] };
+  mentions?: DraftMentions;
   /** Uploaded files (id) and files the outbox will upload (blob, written offline). */
   attachments?: DraftAttachment[];
 };

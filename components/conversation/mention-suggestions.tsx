@@ -5,8 +5,10 @@ import { useTranslations } from "next-intl";
 import { type KeyboardEvent, type RefObject, useDeferredValue, useId, useState } from "react";
 import { StatusChip } from "~/components/chats/chat-list";
 import { useTRPC } from "~/lib/trpc/client";
-import type { ComposerDraft } from "./composer";
 import styles from "./social.module.css";
+
+/** Who and what a draft mentions, as ids (the text keeps the "@…" for reading). */
+export type DraftMentions = { userIds: string[]; entityIds: string[] };
 
 /** "@" and what follows it up to the caret: letters, digits and the marks keys use (SO-10042, order:104). */
 const AT_CARET = /(?:^|\s)@([\p{L}\p{N}_.:-]{0,60})$/u;
@@ -108,7 +110,7 @@ export function useMentions({
       return false;
     },
     /** The mentions whose text is still in the message, for Send. */
-    forBody(text: string): ComposerDraft["mentions"] {
+    forBody(text: string): DraftMentions | undefined {
       const kept = chosen.filter((c) => new RegExp(`${c.text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\p{L}\\p{N}])`, "u").test(text));
       if (kept.length === 0) return undefined;
       return { userIds: kept.filter((c) => c.kind === "user").map((c) => c.id), entityIds: kept.filter((c) => c.kind === "entity").map((c) => c.id) };

@@ -8,6 +8,7 @@ import { AdminEntry } from "~/components/admin/admin-entry";
 import { LocaleSwitch } from "~/components/locale-switch";
 import { InstallApp } from "~/components/pwa/install-app";
 import { useTRPC } from "~/lib/trpc/client";
+import { isManagerRole } from "~/lib/contracts/roles";
 import { PasswordForm } from "./password-form";
 import { ProfileCard, ProfileSkeleton } from "./profile-card";
 import { QuickReplies } from "./quick-replies";
@@ -24,7 +25,7 @@ export function MeScreen() {
   const t = useTranslations("me");
   const trpc = useTRPC();
   const me = useQuery(trpc.user.me.queryOptions());
-  const isManager = me.data?.role === "manager" || me.data?.role === "admin";
+  const isManager = isManagerRole(me.data?.role);
 
   return (
     <main className={`page ${styles.page}`}>

@@ -6,7 +6,8 @@ import { createContext, type ReactNode, useContext, useEffect, useRef, useState 
 import { type Timeline, contiguousUpTo, holdWhileLoading, mergeMessages, reviveMessage, timelineKey } from "~/lib/chat/timeline";
 import { useTRPC } from "~/lib/trpc/client";
 import type { ChatSummary, Member, Person } from "~/lib/trpc/types";
-import type { MessageDto, StreamEvent, StreamEventType } from "~/server/realtime/events";
+import { STREAM_EVENT_TYPES } from "~/lib/contracts/stream";
+import type { MessageDto, StreamEvent } from "~/server/realtime/events";
 import { createWatchdog } from "./stream-watchdog";
 import { noteTyping, stopTyping } from "./typing-store";
 
@@ -17,19 +18,6 @@ const StreamContext = createContext<{ subscribe: (listener: Listener) => () => v
   null,
 );
 
-const EVENT_TYPES: StreamEventType[] = [
-  "hello",
-  "ready",
-  "resync",
-  "message.created",
-  "message.updated",
-  "read",
-  "chat.changed",
-  "chat.deleted",
-  "typing",
-  "presence",
-  "status",
-];
 
 type Trpc = ReturnType<typeof useTRPC>;
 
@@ -258,7 +246,7 @@ export function StreamProvider({ userId, children }: { userId: string; children:
     };
     const open = () => {
       source = new EventSource(lastEventId ? `/api/stream?lastEventId=${encodeURIComponent(lastEventId)}` : "/api/stream");
-      for (const type of EVENT_TYPES) source.addEventListener(type, onEvent);
+      for (const type of STREAM_EVENT_TYPES) source.addEventListener(type, onEvent);
       source.addEventListener("heartbeat", () => watchdog.feed());
       source.onopen = () => {
         watchdog.feed();

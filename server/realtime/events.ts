@@ -3,6 +3,7 @@
  * Each is sent as an SSE frame: optional `id: <event log id>`, `event: <type>`, `data: <json>`.
  */
 import type { MessageData, UserStatus } from "~/db/schema";
+import type { ListenedEventType } from "~/lib/contracts/stream";
 
 export type ChatKind = "company" | "room" | "direct" | "entity" | "system" | "sms";
 
@@ -69,6 +70,10 @@ export type LiveEvent =
 
 export type StreamEvent = ChatEvent | LiveEvent;
 export type StreamEventType = StreamEvent["type"];
+
+/** An event the server sends that the browser would not listen for breaks the build here. */
+type Unlistened = Exclude<StreamEventType, ListenedEventType | "heartbeat">;
+export const EVERY_EVENT_IS_LISTENED_FOR: [Unlistened] extends [never] ? true : { unlistened: Unlistened } = true;
 
 /** The body of a frame, without its id line: serialised once, shared by every connection. */
 export function frameBody(event: StreamEvent): string {
