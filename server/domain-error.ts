@@ -1,9 +1,9 @@
-import type { DomainErrorCode } from "~/lib/contracts/errors";
-import { type Role, isManagerRole } from "~/lib/contracts/roles";
+import type { DomainErrorCode } from "~/contracts/errors";
+import { type Role, isManagerRole } from "~/contracts/roles";
 
 /**
  * The one error type services throw. tRPC, the REST API and the file routes answer it by one
- * table (lib/contracts/errors.ts).
+ * table (contracts/errors.ts).
  */
 export class DomainError extends Error {
   constructor(

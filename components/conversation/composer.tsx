@@ -3,7 +3,7 @@
 import dynamic from "next/dynamic";
 import { useTranslations } from "next-intl";
 import { type KeyboardEvent, useEffect, useRef, useState } from "react";
-import { MESSAGE_MAX_LENGTH } from "~/lib/contracts/limits";
+import { MESSAGE_MAX_LENGTH } from "~/contracts/limits";
 import type { MessageDto } from "~/server/realtime/events";
 import styles from "./conversation.module.css";
 import { type DraftMentions, useMentions } from "./mention-suggestions";

@@ -8,7 +8,7 @@ import { AdminEntry } from "~/components/admin/admin-entry";
 import { LocaleSwitch } from "~/components/locale-switch";
 import { InstallApp } from "~/components/pwa/install-app";
 import { useTRPC } from "~/lib/trpc/client";
-import { isManagerRole } from "~/lib/contracts/roles";
+import { isManagerRole } from "~/contracts/roles";
 import { PasswordForm } from "./password-form";
 import { ProfileCard, ProfileSkeleton } from "./profile-card";
 import { QuickReplies } from "./quick-replies";

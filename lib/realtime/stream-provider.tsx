@@ -6,7 +6,7 @@ import { createContext, type ReactNode, useContext, useEffect, useRef, useState 
 import { type Timeline, contiguousUpTo, holdWhileLoading, mergeMessages, reviveMessage, timelineKey } from "~/lib/chat/timeline";
 import { useTRPC } from "~/lib/trpc/client";
 import type { ChatSummary, Member, Person } from "~/lib/trpc/types";
-import { STREAM_EVENT_TYPES } from "~/lib/contracts/stream";
+import { STREAM_EVENT_TYPES } from "~/contracts/stream";
 import type { MessageDto, StreamEvent } from "~/server/realtime/events";
 import { createWatchdog } from "./stream-watchdog";
 import { noteTyping, stopTyping } from "./typing-store";

@@ -2,7 +2,7 @@ import { TRPCError, initTRPC } from "@trpc/server";
 import { wire } from "~/lib/trpc/wire";
 import { ZodError } from "zod";
 import type { Deps } from "~/server/services/deps";
-import { ERROR_CODES } from "~/lib/contracts/errors";
+import { ERROR_CODES } from "~/contracts/errors";
 import { type Actor, DomainError } from "~/server/domain-error";
 import type { Auth } from "~/server/auth";
 import { MAX_BODY_BYTES, bodyTooLargeMessage } from "~/server/http/body";

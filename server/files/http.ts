@@ -1,5 +1,5 @@
 import { errorResponse } from "~/server/rest/core";
-import { httpStatusOf } from "~/lib/contracts/errors";
+import { httpStatusOf } from "~/contracts/errors";
 import { type Actor, DomainError } from "~/server/domain-error";
 import { discardUpload, findReadableAttachment, storeUpload, assertCanUpload } from "~/server/services/attachments";
 import type { Deps } from "~/server/services/deps";

@@ -3,7 +3,7 @@
  * Each is sent as an SSE frame: optional `id: <event log id>`, `event: <type>`, `data: <json>`.
  */
 import type { MessageData, UserStatus } from "~/db/schema";
-import type { ListenedEventType } from "~/lib/contracts/stream";
+import type { ListenedEventType } from "~/contracts/stream";
 
 export type ChatKind = "company" | "room" | "direct" | "entity" | "system" | "sms";
 

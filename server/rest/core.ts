@@ -1,5 +1,5 @@
 import { type z } from "zod";
-import { httpStatusOf } from "~/lib/contracts/errors";
+import { httpStatusOf } from "~/contracts/errors";
 import { DomainError } from "~/server/domain-error";
 import { MAX_BODY_BYTES, readLimitedBody } from "~/server/http/body";
 import type { Deps } from "~/server/services/deps";

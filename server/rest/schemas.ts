@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ZEntityKey, ZEntityType, ZId } from "~/server/api/schemas/common";
-import { MESSAGE_MAX_LENGTH } from "~/lib/contracts/limits";
+import { MESSAGE_MAX_LENGTH } from "~/contracts/limits";
 
 /** Request and response shapes of the REST API: they validate and they document (openapi.ts). */
 export const ZRecordPath = z.object({ type: ZEntityType, key: ZEntityKey });

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
-import { MESSAGE_MAX_LENGTH } from "~/lib/contracts/limits";
+import { MESSAGE_MAX_LENGTH } from "~/contracts/limits";
 import type { Db, Tx } from "~/db/client";
 import { type Approval, apiTokens, approvalVotes, approvals, chatAccess, chatMembers, chats, entities, groupMembers, groups, users } from "~/db/schema";
 import { type Actor, DomainError } from "~/server/domain-error";

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, isNull, lt, ne, sql } from "drizzle-orm";
 import { PgTransaction, alias } from "drizzle-orm/pg-core";
-import { MESSAGE_MAX_LENGTH } from "~/lib/contracts/limits";
+import { MESSAGE_MAX_LENGTH } from "~/contracts/limits";
 import type { Db, Tx } from "~/db/client";
 import {
   attachments,

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { ApprovalDto } from "~/server/services/approvals";
 import { MAX_EXPIRY_MINUTES, MAX_NAMED_APPROVERS } from "~/server/services/approvals";
-import { MESSAGE_MAX_LENGTH } from "~/lib/contracts/limits";
+import { MESSAGE_MAX_LENGTH } from "~/contracts/limits";
 import { ZEntityKey, ZEntityType, ZId } from "./common";
 
 /** Shared by tRPC (`approval.request`) and the REST API (`POST /api/v1/approvals`). */

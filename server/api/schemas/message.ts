@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { isTimeZone } from "~/lib/time/ranges";
 import type { MessageDto } from "~/server/realtime/events";
-import { MESSAGE_MAX_LENGTH } from "~/lib/contracts/limits";
+import { MESSAGE_MAX_LENGTH } from "~/contracts/limits";
 import { MAX_PAGE } from "~/server/services/messages";
 import { ZChatRef, ZEntityKey, ZEntityType, ZId } from "./common";
 
