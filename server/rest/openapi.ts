@@ -20,6 +20,9 @@ export function buildOpenApi(routes: Route[], serverUrl: string) {
     return { json, defs };
   };
 
+  /** The named parts of every answer: an input part of the same name must not overwrite one. */
+  const outputNames = new Set([ZError, ...routes.map((r) => r.response)].flatMap((schema) => Object.keys(toJson(schema, "output").defs)));
+
   /**
    * A zod schema as JSON Schema, its named parts (`.meta({ id })`) moved to components.schemas.
    * A named schema comes back from zod as `{ $ref: "#/$defs/<id>" }` with itself among the
@@ -27,8 +30,6 @@ export function buildOpenApi(routes: Route[], serverUrl: string) {
    * part that is also an answer's, with an input shape that differs from its output (defaults,
    * transforms), is `<name>Input` as input, so neither overwrites the other.
    */
-  const outputNames = new Set([ZError, ...routes.map((r) => r.response)].flatMap((schema) => Object.keys(toJson(schema, "output").defs)));
-
   function schemaOf(schema: z.ZodType, io: "input" | "output"): JsonSchema {
     const { json, defs } = toJson(schema, io);
     const outputDefs = io === "input" ? toJson(schema, "output").defs : defs;
