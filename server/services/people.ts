@@ -1,4 +1,5 @@
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import type { Db } from "~/db/client";
 import { groupMembers, groups, users, type UserStatus } from "~/db/schema";
 import { type Actor, DomainError } from "~/server/domain-error";
 import type { Envelope } from "~/server/realtime/envelope";
@@ -104,4 +105,9 @@ export async function setStatus(deps: Deps, actor: Actor, input: { status: UserS
   }
   deps.realtime.publish(envelopes);
   return { status: input.status, statusText };
+}
+
+/** Every group, by name: organisation-wide knowledge (the room access picker needs them). */
+export function listGroups(db: Db) {
+  return db.select({ id: groups.id, name: groups.name, kind: groups.kind }).from(groups).orderBy(asc(groups.name));
 }

@@ -211,4 +211,20 @@ describe("people and presence (PRODUCT.md P1–P3)", () => {
       await expect(callers.mark.people.get({ userId: "nobody" })).rejects.toMatchObject({ code: "NOT_FOUND" });
     });
   });
+
+  describe("groups", () => {
+    it("lists every group by name to any signed-in worker (the room access picker), none to nobody", async () => {
+      await world.database.db.insert(groups).values([
+        { name: "Zulu shift", kind: "team" },
+        { name: "Alpha yard", kind: "site" },
+      ]);
+      const listed = await callers.pia.group.list();
+      const names = listed.map((g) => g.name);
+      expect(names).toEqual(expect.arrayContaining(["Alpha yard", "Zulu shift"]));
+      expect(names).toEqual([...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+      expect(listed.find((g) => g.name === "Alpha yard")).toMatchObject({ kind: "site" });
+      const anonymous = await callerFor(world.deps, world.auth, null);
+      await expect(anonymous.group.list()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    });
+  });
 });
