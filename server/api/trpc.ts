@@ -3,7 +3,7 @@ import { wire } from "~/lib/trpc/wire";
 import { ZodError } from "zod";
 import type { Deps } from "~/server/services/deps";
 import { ERROR_CODES } from "~/contracts/errors";
-import { type Actor, DomainError } from "~/server/domain-error";
+import { type Actor, DomainError, isManager } from "~/server/domain-error";
 import type { Auth } from "~/server/auth";
 import { MAX_BODY_BYTES, bodyTooLargeMessage } from "~/server/http/body";
 import { hasUnstorableText } from "~/server/http/unstorable-text";
@@ -80,9 +80,7 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
 });
 
 export const managerProcedure = authedProcedure.use(({ ctx, next }) => {
-  if (ctx.actor.role !== "manager" && ctx.actor.role !== "admin") {
-    throw new TRPCError({ code: "FORBIDDEN", message: "Managers only" });
-  }
+  if (!isManager(ctx.actor)) throw new TRPCError({ code: "FORBIDDEN", message: "Managers only" });
   return next();
 });
 
