@@ -6,7 +6,7 @@ import { getErrorShape, getTRPCErrorFromUnknown, transformTRPCResponse } from "@
 import { fromNodeHeaders } from "better-auth/node";
 import { MAX_BATCH_SIZE } from "~/lib/trpc/limits";
 import type { Auth } from "~/server/auth";
-import { MAX_BODY_BYTES, bodyTooLargeMessage } from "~/server/http/body";
+import { MAX_BODY_BYTES, bodyTooLargeMessage, readNodeBody } from "~/server/http/body";
 import { gzipJsonAnswer } from "~/server/http/compress";
 import { FOREIGN_ORIGIN_MESSAGE, isForeignOrigin } from "~/server/http/origin";
 import type { Deps } from "~/server/services/deps";
@@ -54,26 +54,6 @@ const isPlainJsonCall = (req: IncomingMessage) =>
   req.headers["trpc-accept"] === undefined &&
   !(req.headers.accept ?? "").split(",").some((type) => type.trim() === "application/jsonl");
 
-/** The body, or "too-large" past `maxBytes` (reading stops there), or null if the client went away. */
-function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | "too-large" | null> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const finish = (result: Buffer | "too-large" | null) => {
-      req.off("data", onData).off("end", onEnd).off("close", onClose).off("error", onClose);
-      resolve(result);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) finish("too-large");
-      else chunks.push(chunk);
-    };
-    const onEnd = () => finish(Buffer.concat(chunks));
-    const onClose = () => finish(null);
-    req.on("data", onData).on("end", onEnd).on("close", onClose).on("error", onClose);
-  });
-}
-
 /**
  * `/api/trpc/*` on the custom server's node:http request (server/main.ts), without Next: the
  * process passes its deps, integration tests their own.
@@ -113,7 +93,7 @@ export function createTrpcHandler(options: TrpcHttpOptions): (req: IncomingMessa
    */
   const direct = async (req: IncomingMessage & { body?: string }, res: ServerResponse, path: string, headers: Headers): Promise<void> => {
     const config = appRouter._def._config;
-    const body = await readBody(req, MAX_BODY_BYTES);
+    const body = await readNodeBody(req, MAX_BODY_BYTES);
     if (body === null) return;
     let input: unknown;
     let failure: TRPCError | null = null;

@@ -1,3 +1,5 @@
+import type { IncomingMessage } from "node:http";
+
 /** What tRPC and sign-in accept in a request body: far more than any message (10,000 characters). */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -35,4 +37,27 @@ export async function withLimitedBody(request: Request, maxBytes: number): Promi
   const bytes = await readLimitedBody(request, maxBytes);
   if (!bytes) return null;
   return new Request(request, { body: bytes });
+}
+
+/**
+ * readLimitedBody for a node:http request (the direct tRPC path, server/api/http.ts): the
+ * body, or "too-large" past `maxBytes` (reading stops there), or null if the client went away.
+ */
+export function readNodeBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | "too-large" | null> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (result: Buffer | "too-large" | null) => {
+      req.off("data", onData).off("end", onEnd).off("close", onClose).off("error", onClose);
+      resolve(result);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) finish("too-large");
+      else chunks.push(chunk);
+    };
+    const onEnd = () => finish(Buffer.concat(chunks));
+    const onClose = () => finish(null);
+    req.on("data", onData).on("end", onEnd).on("close", onClose).on("error", onClose);
+  });
 }
