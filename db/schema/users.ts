@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import { boolean, index, integer, pgEnum, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { ROLES } from "../../contracts/roles";
 
-export const userRole = pgEnum("user_role", ["admin", "manager", "worker"]);
+export const userRole = pgEnum("user_role", ROLES);
 export const userStatus = pgEnum("user_status", ["available", "busy", "away", "invisible", "unavailable"]);
 
 const timestamps = {

@@ -18,7 +18,6 @@ const StreamContext = createContext<{ subscribe: (listener: Listener) => () => v
   null,
 );
 
-
 type Trpc = ReturnType<typeof useTRPC>;
 
 const CHAT_PATH = /^\/chats\/([0-9a-f-]{36})(?:\/|$)/;

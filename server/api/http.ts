@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { TRPCError } from "@trpc/server";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { getHTTPStatusCode } from "@trpc/server/http";
-import { getErrorShape, getTRPCErrorFromUnknown, transformTRPCResponse } from "@trpc/server/unstable-core-do-not-import";
+import { type AnyProcedure, getErrorShape, getTRPCErrorFromUnknown, transformTRPCResponse } from "@trpc/server/unstable-core-do-not-import";
 import { fromNodeHeaders } from "better-auth/node";
 import { MAX_BATCH_SIZE } from "~/lib/trpc/limits";
 import type { Auth } from "~/server/auth";
@@ -11,7 +11,7 @@ import { gzipJsonAnswer } from "~/server/http/compress";
 import { FOREIGN_ORIGIN_MESSAGE, isForeignOrigin } from "~/server/http/origin";
 import type { Deps } from "~/server/services/deps";
 import { appRouter } from "./root";
-import { createContext } from "./trpc";
+import { type Context, createContext } from "./trpc";
 
 const ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS";
 
@@ -93,46 +93,40 @@ export function createTrpcHandler(options: TrpcHttpOptions): (req: IncomingMessa
    */
   const direct = async (req: IncomingMessage & { body?: string }, res: ServerResponse, path: string, headers: Headers): Promise<void> => {
     const config = appRouter._def._config;
-    const body = await readNodeBody(req, MAX_BODY_BYTES);
-    if (body === null) return;
-    let input: unknown;
-    let failure: TRPCError | null = null;
-    if (body === "too-large") {
-      failure = new TRPCError({ code: "PAYLOAD_TOO_LARGE" });
-      res.setHeader("Connection", "close");
-    } else {
-      const text = body.toString("utf8");
-      try {
-        input = config.transformer.input.deserialize(JSON.parse(text));
-      } catch {
-        req.body = text;
-        handle(req, res);
-        return;
-      }
-    }
-    let answer: Parameters<typeof getHTTPStatusCode>[0];
-    let ctx: Awaited<ReturnType<typeof createContext>> | undefined;
-    try {
-      if (failure) throw failure;
-      ctx = await createContext({ deps: options.deps, auth: options.auth, headers });
-      const procedure = appRouter._def.procedures[path as keyof typeof appRouter._def.procedures] as unknown as (opts: {
-        path: string;
-        getRawInput: () => Promise<unknown>;
-        ctx: unknown;
-        type: "mutation";
-        signal: AbortSignal | undefined;
-        batchIndex: number;
-      }) => Promise<unknown>;
-      answer = { result: { data: await procedure({ path, getRawInput: () => Promise.resolve(input), ctx, type: "mutation", signal: undefined, batchIndex: 0 }) } };
-    } catch (cause) {
+    const answer = (json: Parameters<typeof getHTTPStatusCode>[0]) => {
+      res.statusCode = getHTTPStatusCode(json);
+      res.setHeader("content-type", "application/json");
+      res.setHeader("vary", "trpc-accept, accept");
+      res.end(JSON.stringify(transformTRPCResponse(config, json)));
+    };
+    const fail = (cause: unknown, ctx: Context | undefined, input: unknown) => {
       const error = getTRPCErrorFromUnknown(cause);
       onError({ error, path });
-      answer = { error: getErrorShape({ config, ctx, error, input, path, type: "mutation" }) };
+      answer({ error: getErrorShape({ config, ctx, error, input, path, type: "mutation" }) });
+    };
+
+    const body = await readNodeBody(req, MAX_BODY_BYTES);
+    if (body === null) return;
+    if (body === "too-large") {
+      res.setHeader("Connection", "close");
+      return fail(new TRPCError({ code: "PAYLOAD_TOO_LARGE" }), undefined, undefined);
     }
-    res.statusCode = getHTTPStatusCode(answer);
-    res.setHeader("content-type", "application/json");
-    res.setHeader("vary", "trpc-accept, accept");
-    res.end(JSON.stringify(transformTRPCResponse(config, answer)));
+    const text = body.toString("utf8");
+    let input: unknown;
+    try {
+      input = config.transformer.input.deserialize(JSON.parse(text));
+    } catch {
+      req.body = text;
+      return handle(req, res);
+    }
+    let ctx: Context | undefined;
+    try {
+      ctx = await createContext({ deps: options.deps, auth: options.auth, headers });
+      const procedure = appRouter._def.procedures[path as keyof typeof appRouter._def.procedures] as unknown as AnyProcedure;
+      answer({ result: { data: await procedure({ path, getRawInput: () => Promise.resolve(input), ctx, type: "mutation", signal: undefined, batchIndex: 0 }) } });
+    } catch (cause) {
+      fail(cause, ctx, input);
+    }
   };
 
   return (req, res) => {

@@ -15,7 +15,6 @@ export async function createContext(opts: { deps: Deps; auth: Auth; headers: Hea
   return { ...opts.deps, actor: await opts.deps.sessions.actor(opts.auth, opts.deps.db, opts.headers) };
 }
 
-
 const t = initTRPC.context<Context>().create({
   transformer: wire,
   errorFormatter({ shape, error }) {

@@ -23,7 +23,6 @@ export type FileRouteContext = {
   publicUrl: string;
 };
 
-
 const REFUSED_STATUS = { too_large: 413, unsupported_type: 415, empty: 400 } as const;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -60,7 +60,6 @@ export function route<
   return definition;
 }
 
-
 export function errorResponse(status: number, code: string, message: string, fields?: Record<string, string>): Response {
   return Response.json({ error: { code, message, ...(fields ? { fields } : {}) } }, { status });
 }

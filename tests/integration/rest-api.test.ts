@@ -41,12 +41,15 @@ describe("REST API for scripts (PRODUCT.md W2, C5, A2)", () => {
   }
   const tokenWith = async (scopes: Scope[], chatId?: string) => (await createToken(world.deps.db, "system", { name: "Test script", scopes, chatId })).token;
 
+  /** The document `/api/v1/openapi.json` serves, read once. */
+  let servedDoc: OpenApiDoc;
   let checkAnswer: ReturnType<typeof responseChecker>;
 
   beforeAll(async () => {
     world = await createTestWorld();
     const served = await handle(new Request("http://floorchat.test/api/v1/openapi.json"), { deps: world.deps, limiter });
-    checkAnswer = responseChecker((await served.json()) as OpenApiDoc);
+    servedDoc = (await served.json()) as OpenApiDoc;
+    checkAnswer = responseChecker(servedDoc);
     const personas = await createPersonas(world.database.db);
     ids.alice = personas.admin.id;
     ids.mark = personas.manager.id;
@@ -267,10 +270,8 @@ describe("REST API for scripts (PRODUCT.md W2, C5, A2)", () => {
       expect(await page.text()).toContain("/api/v1/system-chats");
     });
 
-    const servedDoc = async () => (await (await handle(new Request("http://floorchat.test/api/v1/openapi.json"), { deps: world.deps, limiter })).json()) as OpenApiDoc;
-
     it("resolves every $ref of the document, and no named schema is only a reference (to itself or another)", async () => {
-      const doc = await servedDoc();
+      const doc = servedDoc;
       const refs = refsOf(doc);
       expect(refs.length).toBeGreaterThan(0);
       for (const { at, ref } of refs) expect(resolvePointer(doc, ref), `${ref} at ${at}`).toBeDefined();
@@ -286,7 +287,7 @@ describe("REST API for scripts (PRODUCT.md W2, C5, A2)", () => {
     it("generates TypeScript types from the served document with openapi-typescript, and a client written against them type-checks", async () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "floorchat-openapi-"));
       try {
-        fs.writeFileSync(path.join(dir, "api.d.ts"), astToString(await openapiTS((await servedDoc()) as never, { silent: true })));
+        fs.writeFileSync(path.join(dir, "api.d.ts"), astToString(await openapiTS(servedDoc as never, { silent: true })));
         // Wrong uses must fail too (@ts-expect-error): a document of `unknown`s or `any`s would pass the rest.
         fs.writeFileSync(
           path.join(dir, "client.ts"),

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { MAX_DIRECT_MEMBERS } from "~/server/services/chats";
 import { ZChatRef, ZEntityKey, ZEntityType, ZId, ZUserId } from "./common";
+import { ZRole } from "./user";
 
 export const ZChatSummary = z.object({
   id: z.string(),
@@ -64,6 +65,6 @@ export const ZMember = z.object({
   id: z.string(),
   name: z.string(),
   username: z.string(),
-  role: z.enum(["admin", "manager", "worker"]),
+  role: ZRole,
   lastReadSeq: z.number(),
 });

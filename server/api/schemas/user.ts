@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { ROLES } from "~/contracts/roles";
 import { ZId } from "./common";
 
-export const ZRole = z.enum(["admin", "manager", "worker"]);
+export const ZRole = z.enum(ROLES);
 export const ZUserStatus = z.enum(["available", "busy", "away", "invisible", "unavailable"]);
 
 export const ZProfile = z.object({
