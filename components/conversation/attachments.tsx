@@ -4,7 +4,7 @@ import dynamic from "next/dynamic";
 import { useFormatter, useTranslations } from "next-intl";
 import { useMemo, useState } from "react";
 import type { OutboxAttachment } from "~/lib/outbox/store";
-import type { AttachmentDto } from "~/server/realtime/events";
+import type { AttachmentDto } from "~/contracts/messages";
 import styles from "./files.module.css";
 
 // The viewer loads when a photo is first opened.

@@ -4,7 +4,7 @@ import dynamic from "next/dynamic";
 import { useTranslations } from "next-intl";
 import { type KeyboardEvent, useEffect, useRef, useState } from "react";
 import { MESSAGE_MAX_LENGTH } from "~/contracts/limits";
-import type { MessageDto } from "~/server/realtime/events";
+import type { MessageDto } from "~/contracts/messages";
 import styles from "./conversation.module.css";
 import { type DraftMentions, useMentions } from "./mention-suggestions";
 import social from "./social.module.css";

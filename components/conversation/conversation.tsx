@@ -18,7 +18,7 @@ import { useCurrentUserId, useStreamStatus } from "~/lib/realtime/stream-provide
 import { subscribeTyping, typistsIn } from "~/lib/realtime/typing-store";
 import type { QuickFilter } from "~/lib/time/ranges";
 import { useTRPC, useTRPCClient } from "~/lib/trpc/client";
-import type { MessageDto } from "~/server/realtime/events";
+import type { MessageDto } from "~/contracts/messages";
 import { MessageAttachments, PendingAttachments } from "./attachments";
 import { Composer, type ComposerDraft, type ComposerMode } from "./composer";
 import styles from "./conversation.module.css";

@@ -2,7 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState } from "react";
-import type { AttachmentDto } from "~/server/realtime/events";
+import type { AttachmentDto } from "~/contracts/messages";
 import styles from "./files.module.css";
 
 /**

@@ -6,7 +6,7 @@ import { useOnline } from "~/components/pwa/offline-banner";
 import { useState } from "react";
 import { Sheet } from "~/components/ui/sheet";
 import { useTRPC } from "~/lib/trpc/client";
-import type { MessageDto } from "~/server/realtime/events";
+import type { MessageDto } from "~/contracts/messages";
 import styles from "./conversation.module.css";
 import { ReactWithAny, ReactionActions } from "./reaction-actions";
 import { WhoReacted } from "./reactions";

@@ -4,7 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useCurrentUserId } from "~/lib/realtime/stream-provider";
 import { useTRPC } from "~/lib/trpc/client";
-import type { MessageDto } from "~/server/realtime/events";
+import type { MessageDto } from "~/contracts/messages";
 import { ApprovalCard } from "./approval-card";
 import styles from "./conversation.module.css";
 

@@ -6,7 +6,7 @@ import { useTranslations } from "next-intl";
 import { type ReactNode, useState } from "react";
 import { StatusChip } from "~/components/chats/chat-list";
 import { useTRPC } from "~/lib/trpc/client";
-import type { MentionsDto, MessageDto } from "~/server/realtime/events";
+import type { MentionsDto, MessageDto } from "~/contracts/messages";
 import styles from "./social.module.css";
 
 function escapeRegExp(text: string): string {

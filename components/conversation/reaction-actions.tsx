@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useCurrentUserId } from "~/lib/realtime/stream-provider";
 import { useTRPC } from "~/lib/trpc/client";
-import type { MessageDto } from "~/server/realtime/events";
+import type { MessageDto } from "~/contracts/messages";
 import { EmojiPicker } from "./emoji-picker";
 import { QUICK_REACTIONS, hasReacted, useReact } from "./reactions";
 import styles from "./social.module.css";

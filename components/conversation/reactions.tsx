@@ -4,7 +4,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { type Timeline, mergeMessages, timelineKey } from "~/lib/chat/timeline";
 import { useTRPC } from "~/lib/trpc/client";
-import type { MessageDto, ReactionDto } from "~/server/realtime/events";
+import type { MessageDto, ReactionDto } from "~/contracts/messages";
 import styles from "./social.module.css";
 
 export const QUICK_REACTIONS = ["👍", "✅", "👀", "❤️", "😂", "🙏"] as const;

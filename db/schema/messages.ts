@@ -1,3 +1,4 @@
+import type { MessageData } from "../../contracts/messages";
 import { sql } from "drizzle-orm";
 import {
   type AnyPgColumn,
@@ -64,10 +65,4 @@ export const messages = pgTable(
 
 export type Message = typeof messages.$inferSelect;
 
-/** The structured part of a message (`messages.data`). */
-export type MessageData =
-  | { type: "status"; from: string | null; to: string | null }
-  | { type: "approval"; approvalId: string }
-  | { type: "take"; takenBy: { id: string; name: string; at: string } | null }
-  /** The confirmation that a message went to the host system as a note or a task (PRODUCT.md M9). */
-  | { type: "action"; action: "note" | "task"; messageId: string; by: { id: string; name: string } };
+export type { MessageData };

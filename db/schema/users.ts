@@ -1,9 +1,10 @@
 import { sql } from "drizzle-orm";
 import { boolean, index, integer, pgEnum, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { USER_STATUSES } from "../../contracts/people";
 import { ROLES } from "../../contracts/roles";
 
 export const userRole = pgEnum("user_role", ROLES);
-export const userStatus = pgEnum("user_status", ["available", "busy", "away", "invisible", "unavailable"]);
+export const userStatus = pgEnum("user_status", USER_STATUSES);
 
 const timestamps = {
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { MessageDto } from "~/server/realtime/events";
+import type { MessageDto } from "~/contracts/messages";
 import { contiguousUpTo, mergeMessages, reviveMessage } from "./timeline";
 
 const message = (seq: number, body = `m${seq}`): MessageDto => ({

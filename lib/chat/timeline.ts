@@ -1,4 +1,4 @@
-import type { MessageDto } from "~/server/realtime/events";
+import type { MessageDto } from "~/contracts/messages";
 
 /** A chat's loaded messages, ascending by seq, without duplicates. */
 export type Timeline = { messages: MessageDto[]; hasOlder: boolean };

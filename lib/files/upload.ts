@@ -1,4 +1,4 @@
-import type { AttachmentDto } from "~/server/realtime/events";
+import type { AttachmentDto } from "~/contracts/messages";
 
 /** As the server counts (server/files/sniff.ts); checked here too so a refusal needs no upload. */
 export const MAX_FILE_BYTES = 25 * 1024 * 1024;

@@ -1,6 +1,6 @@
 "use client";
 
-import type { MessageDto } from "~/server/realtime/events";
+import type { MessageDto } from "~/contracts/messages";
 import { flushOutbox } from "./send";
 
 /**

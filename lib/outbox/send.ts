@@ -1,4 +1,4 @@
-import type { MessageDto } from "~/server/realtime/events";
+import type { MessageDto } from "~/contracts/messages";
 import { type Wire, deserialize, serialize } from "~/lib/trpc/wire";
 import { uploadOutboxFiles } from "./attachments";
 import { type OutboxItem, listOutbox, removeFromOutbox, setOutboxState } from "./store";

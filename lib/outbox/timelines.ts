@@ -1,4 +1,4 @@
-import type { MessageDto } from "~/server/realtime/events";
+import type { MessageDto } from "~/contracts/messages";
 import { othersItems } from "~/lib/pwa/ownership";
 import { TIMELINES, done, open } from "./store";
 

@@ -7,7 +7,8 @@ import { type Timeline, contiguousUpTo, holdWhileLoading, mergeMessages, reviveM
 import { useTRPC } from "~/lib/trpc/client";
 import type { ChatSummary, Member, Person } from "~/lib/trpc/types";
 import { STREAM_EVENT_TYPES } from "~/contracts/stream";
-import type { MessageDto, StreamEvent } from "~/server/realtime/events";
+import type { MessageDto } from "~/contracts/messages";
+import type { StreamEvent } from "~/contracts/stream";
 import { createWatchdog } from "./stream-watchdog";
 import { noteTyping, stopTyping } from "./typing-store";
 

@@ -6,7 +6,7 @@ import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { type ReactNode, useState } from "react";
 import { MAX_BATCH_SIZE } from "~/lib/trpc/limits";
 import { wire } from "~/lib/trpc/wire";
-import type { AppRouter } from "~/server/api/root";
+import type { AppRouter } from "~/contracts/api";
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 

@@ -1,8 +1,6 @@
-import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
-import type { AppRouter } from "~/server/api/root";
+import type { RouterOutputs } from "~/contracts/api";
 
-export type RouterOutputs = inferRouterOutputs<AppRouter>;
-export type RouterInputs = inferRouterInputs<AppRouter>;
+export type { RouterInputs, RouterOutputs } from "~/contracts/api";
 export type ChatSummary = RouterOutputs["chat"]["list"][number];
 export type Person = RouterOutputs["people"]["list"][number];
 export type Member = RouterOutputs["chat"]["members"][number];

@@ -1,4 +1,4 @@
-import type { StreamEvent } from "./events";
+import type { StreamEvent } from "~/contracts/stream";
 
 /**
  * Tells every instance's hub to do something rather than deliver something: never written to a

@@ -6,7 +6,8 @@ import { HEARTBEAT_MS } from "~/lib/realtime/stream-watchdog";
 import { chats, events, users } from "~/db/schema";
 import { type Audience, canReadChat, chatAudience } from "~/server/services/access";
 import type { Delivery } from "./envelope";
-import { type StreamEvent, frameBody, toFrame } from "./events";
+import type { StreamEvent } from "~/contracts/stream";
+import { frameBody, toFrame } from "./events";
 
 /** One event's frame, built once per instance; every connection is written the same bytes. */
 class Frame {

@@ -2,7 +2,7 @@ import { entityHistory } from "~/server/services/messages";
 import { getRecord, upsertRecord } from "~/server/services/records";
 import { createSystemChat, postAsSystem } from "~/server/services/system-chats";
 import { assertUnbound } from "~/server/services/tokens";
-import type { MessageDto } from "~/server/realtime/events";
+import type { MessageDto } from "~/contracts/messages";
 import { type Route, route } from "./core";
 import {
   ZChatPath,

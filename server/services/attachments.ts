@@ -6,7 +6,7 @@ import { type Attachment, attachments, chats, messages } from "~/db/schema";
 import { type Actor, DomainError } from "~/server/domain-error";
 import { cleanFileName, safeFileName } from "~/server/files/name";
 import { FileRefused, MAX_ATTACHMENT_BYTES, sniff } from "~/server/files/sniff";
-import type { AttachmentDto } from "~/server/realtime/events";
+import type { AttachmentDto } from "~/contracts/messages";
 import type { FileStorage } from "~/server/storage";
 import { assertCanRead, canReadChat } from "./access";
 import type { Deps } from "./deps";

@@ -1,7 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "~/db/client";
 import { type Actor, DomainError } from "~/server/domain-error";
-import type { MessageDto } from "~/server/realtime/events";
+import type { MessageDto } from "~/contracts/messages";
 import { canReadChat } from "./access";
 import { EVENT_LOG_LOCK } from "./events";
 import { QUOTE_PREVIEW_LENGTH, audienceOf, isoText, permitted, runStatement } from "./send-statement";

@@ -2,7 +2,7 @@ import { lt, sql } from "drizzle-orm";
 import { type Db, type Tx, rawRows } from "~/db/client";
 import { events } from "~/db/schema";
 import type { Envelope } from "~/server/realtime/envelope";
-import type { ChatEvent } from "~/server/realtime/events";
+import type { ChatEvent } from "~/contracts/stream";
 
 export const EVENT_RETENTION_DAYS = 7;
 

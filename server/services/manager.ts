@@ -2,7 +2,7 @@ import { and, asc, count, eq, isNull, or, sql } from "drizzle-orm";
 import type { Db } from "~/db/client";
 import { chatMembers, chats, messages, quickReplies, users } from "~/db/schema";
 import { type Actor, DomainError, isManager } from "~/server/domain-error";
-import type { MessageDto } from "~/server/realtime/events";
+import type { MessageDto } from "~/contracts/messages";
 import { canReadChat } from "./access";
 import { type ChatSummary, getChat } from "./chats";
 import { listMessages } from "./messages";

@@ -15,7 +15,8 @@ import {
 } from "~/db/schema";
 import { type QuickFilter, quickRange } from "~/lib/time/ranges";
 import { type Actor, DomainError } from "~/server/domain-error";
-import type { AttachmentDto, ChatEvent, MentionsDto, MessageDto, ReactionDto } from "~/server/realtime/events";
+import type { AttachmentDto, MentionsDto, MessageDto, ReactionDto } from "~/contracts/messages";
+import type { ChatEvent } from "~/contracts/stream";
 import { assertCanRead, canReadChat } from "./access";
 import { type Announced, runChange, settled } from "./change-statements";
 import type { Deps } from "./deps";

@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { Db } from "~/db/client";
 import { chatMembers, chats, entities, pushSubscriptions, settings, users } from "~/db/schema";
 import { DomainError } from "~/server/domain-error";
-import type { MessageDto } from "~/server/realtime/events";
+import type { MessageDto } from "~/contracts/messages";
 import type { ViewingStore } from "~/server/realtime/viewing-store";
 import { canReadChat } from "./access";
 import { compiled, runCompiled } from "./send-statement";

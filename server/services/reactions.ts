@@ -1,5 +1,5 @@
 import { type Actor, DomainError } from "~/server/domain-error";
-import type { MessageDto } from "~/server/realtime/events";
+import type { MessageDto } from "~/contracts/messages";
 import { runReact, settled } from "./change-statements";
 import type { Deps } from "./deps";
 import { messageRefusal, publishUpdated } from "./messages";

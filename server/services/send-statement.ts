@@ -5,7 +5,7 @@ import { PgDialect } from "drizzle-orm/pg-core";
 import pg from "pg";
 import { type Db, rawRows } from "~/db/client";
 import type { Actor } from "~/server/domain-error";
-import type { MessageDto } from "~/server/realtime/events";
+import type { MessageDto } from "~/contracts/messages";
 import { canReadChat, isMembersOnlyRecordChat } from "./access";
 import { EVENT_LOG_LOCK } from "./events";
 import { DEFAULT_PERMISSIONS, type Permission } from "./permissions";

@@ -2,7 +2,7 @@ import { and, eq, isNull, or } from "drizzle-orm";
 import type { Db, Tx } from "~/db/client";
 import { chatMembers, chats, entities, groupMembers, groups, messages, users } from "~/db/schema";
 import { type Actor, DomainError } from "~/server/domain-error";
-import type { MessageDto } from "~/server/realtime/events";
+import type { MessageDto } from "~/contracts/messages";
 import { assertCanRead } from "./access";
 import { type TokenRef, writeAudit } from "./audit";
 import type { Deps } from "./deps";

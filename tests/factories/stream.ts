@@ -4,7 +4,7 @@ import type { Auth } from "~/server/auth";
 import type { Hub } from "~/server/realtime/hub";
 import type { Deps } from "~/server/services/deps";
 import { createStreamHandler } from "~/server/realtime/stream";
-import type { StreamEvent } from "~/server/realtime/events";
+import type { StreamEvent } from "~/contracts/stream";
 
 export type ReceivedEvent = { id: number | null; event: StreamEvent };
 

@@ -4,7 +4,7 @@ import { and, asc, eq, gt, max, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { approvals, chatMembers, entities, events, groupMembers, groups, messages, webhookDeliveries } from "~/db/schema";
 import type { Actor } from "~/server/domain-error";
-import type { ChatEvent } from "~/server/realtime/events";
+import type { ChatEvent } from "~/contracts/stream";
 import { ROUTES, createRest } from "~/server/rest";
 import { type ApprovalDto, createApproval, expireApprovals } from "~/server/services/approvals";
 import { createRateLimiter } from "~/server/services/rate-limit";

@@ -16,7 +16,7 @@ import { findActor } from "~/server/services/users";
 import type { FileStorage } from "~/server/storage";
 import { createDiskStorage } from "~/server/storage/disk";
 import { createS3Storage } from "~/server/storage/s3";
-import type { AttachmentDto } from "~/server/realtime/events";
+import type { AttachmentDto } from "~/contracts/messages";
 import { callerFor, createPersonas, signIn } from "../factories/auth";
 import { type TestWorld, createTestWorld } from "../factories/deps";
 

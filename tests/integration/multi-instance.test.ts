@@ -5,7 +5,7 @@ import pg from "pg";
 import { type Wire, deserialize, serialize } from "~/lib/trpc/wire";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, openPostgres } from "~/db/client";
-import type { MessageDto } from "~/server/realtime/events";
+import type { MessageDto } from "~/contracts/messages";
 import { createUser } from "~/server/services/users";
 import { openStream } from "../factories/stream";
 

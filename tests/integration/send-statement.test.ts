@@ -5,7 +5,7 @@ import { type Db, rawRows } from "~/db/client";
 import { attachments, auditLog, chats, entities, events, groupMembers, groups, messageReactions, messages, users } from "~/db/schema";
 import type { Actor } from "~/server/domain-error";
 import type { Envelope } from "~/server/realtime/envelope";
-import type { MessageDto } from "~/server/realtime/events";
+import type { MessageDto } from "~/contracts/messages";
 import { chatAudience } from "~/server/services/access";
 import { createRoom, updateRoom } from "~/server/services/chats";
 import type { Deps } from "~/server/services/deps";

@@ -2,7 +2,7 @@ import { and, desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { entities, events, messageMentions, messageReactions } from "~/db/schema";
 import type { Actor } from "~/server/domain-error";
-import type { ChatEvent } from "~/server/realtime/events";
+import type { ChatEvent } from "~/contracts/stream";
 import { findActor } from "~/server/services/users";
 import { callerFor, createPersonas, signIn } from "../factories/auth";
 import { type TestWorld, createTestWorld } from "../factories/deps";

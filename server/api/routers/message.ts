@@ -1,3 +1,4 @@
+import { ZMessage } from "~/contracts/messages";
 import { z } from "zod";
 import { deleteMessage, editMessage, listMessages, markRead, readBy, sendMessage, unreadCounts } from "~/server/services/messages";
 import { ZMessageRef } from "../schemas/common";
@@ -5,7 +6,6 @@ import {
   ZEditMessageInput,
   ZListMessagesInput,
   ZMarkReadInput,
-  ZMessage,
   ZMessagePage,
   ZReader,
   ZRecordActionInput,

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { MAX_QUICK_REPLY_LENGTH } from "~/server/services/manager";
 import { ZChatSummary } from "./chat";
 import { ZId } from "./common";
-import { ZMessage } from "./message";
+import { ZMessage } from "~/contracts/messages";
 
 export const ZQuickReply = z.object({ id: z.string(), body: z.string(), shared: z.boolean() });
 

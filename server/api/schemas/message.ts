@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { isTimeZone } from "~/lib/time/ranges";
-import type { MessageDto } from "~/server/realtime/events";
 import { MESSAGE_MAX_LENGTH } from "~/contracts/limits";
+import { ZMessage } from "~/contracts/messages";
 import { MAX_PAGE } from "~/server/services/messages";
 import { ZChatRef, ZEntityKey, ZEntityType, ZId } from "./common";
 
@@ -11,57 +11,11 @@ export const ZBody = z
   .min(1, { error: "Write something first" })
   .max(MESSAGE_MAX_LENGTH, { error: `At most ${MESSAGE_MAX_LENGTH.toLocaleString("en")} characters` });
 
-export const ZMessageData = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("status"), from: z.string().nullable(), to: z.string().nullable() }),
-  z.object({ type: z.literal("approval"), approvalId: z.string() }),
-  z.object({ type: z.literal("take"), takenBy: z.object({ id: z.string(), name: z.string(), at: z.string() }).nullable() }),
-  z.object({
-    type: z.literal("action"),
-    action: z.enum(["note", "task"]),
-    messageId: z.string(),
-    by: z.object({ id: z.string(), name: z.string() }),
-  }),
-]);
-
 export const ZRecordActionInput = z.object({ messageId: ZId, action: z.enum(["note", "task"]) });
-
-export const ZAttachment = z.object({
-  id: z.string(),
-  name: z.string(),
-  contentType: z.string(),
-  size: z.number(),
-  kind: z.enum(["image", "file"]),
-  width: z.number().nullable(),
-  height: z.number().nullable(),
-});
-
-export const ZMentions = z.object({
-  users: z.array(z.object({ id: z.string(), name: z.string() })),
-  entities: z.array(z.object({ id: z.string(), type: z.string(), key: z.string(), title: z.string(), status: z.string().nullable() })),
-});
-
-export const ZReaction = z.object({ emoji: z.string(), count: z.number(), users: z.array(z.object({ id: z.string(), name: z.string() })) });
 
 export const MAX_ATTACHMENTS = 10;
 export const MAX_MENTIONS = 50;
 
-export const ZMessage = z.object({
-  id: z.string(),
-  chatId: z.string(),
-  seq: z.number(),
-  kind: z.enum(["text", "system", "approval", "sms_in", "sms_out"]),
-  sender: z.object({ kind: z.enum(["user", "system", "contact"]), id: z.string().nullable(), name: z.string() }),
-  clientId: z.string().nullable(),
-  body: z.string().nullable(),
-  replyTo: z.object({ id: z.string(), seq: z.number(), senderName: z.string(), body: z.string().nullable() }).nullable(),
-  data: ZMessageData.nullable(),
-  editedAt: z.date().nullable(),
-  deletedAt: z.date().nullable(),
-  createdAt: z.date(),
-  attachments: z.array(ZAttachment),
-  mentions: ZMentions,
-  reactions: z.array(ZReaction),
-}) satisfies z.ZodType<MessageDto>;
 
 export const ZSendMessageInput = z.object({
   chatId: ZId,

@@ -1,9 +1,10 @@
+import { USER_STATUSES } from "~/contracts/people";
 import { z } from "zod";
 import { ROLES } from "~/contracts/roles";
 import { ZId } from "./common";
 
 export const ZRole = z.enum(ROLES);
-export const ZUserStatus = z.enum(["available", "busy", "away", "invisible", "unavailable"]);
+export const ZUserStatus = z.enum(USER_STATUSES);
 
 export const ZProfile = z.object({
   id: z.string(),
