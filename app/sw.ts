@@ -5,9 +5,8 @@
  * app/serwist/[path]/route.ts; it is not part of the Next bundle.
  */
 import { CacheFirst, ExpirationPlugin, NetworkFirst, type PrecacheEntry, Serwist, type SerwistGlobalConfig, StaleWhileRevalidate } from "serwist";
-import { flushOutbox } from "~/lib/outbox/send";
+import { flushOutbox, outboxClient } from "~/lib/outbox/send";
 import { API_CACHE as API, FILES_CACHE as FILES, PAGES_CACHE as PAGES } from "~/lib/pwa/caches";
-import { type Wire, deserialize } from "~/lib/trpc/wire";
 import type { PushPayload } from "~/server/services/push";
 
 declare global {
@@ -90,10 +89,7 @@ serwist.addEventListeners();
 /** The signed-in user, asked of the server: only their own outbox items may go out on this session. */
 async function currentUserId(): Promise<string | null> {
   try {
-    const response = await fetch("/api/trpc/user.me", { credentials: "same-origin", cache: "no-store" });
-    if (!response.ok) return null;
-    const answer = (await response.json()) as { result?: { data: Wire } };
-    return answer.result ? ((deserialize(answer.result.data) as { id: string }).id ?? null) : null;
+    return (await outboxClient().user.me.query()).id;
   } catch {
     return null;
   }

@@ -1,5 +1,7 @@
+import { TRPCClientError, createTRPCClient, httpLink } from "@trpc/client";
+import type { AppRouter } from "~/contracts/api";
 import type { MessageDto } from "~/contracts/messages";
-import { type Wire, deserialize, serialize } from "~/lib/trpc/wire";
+import { wire } from "~/lib/trpc/wire";
 import { uploadOutboxFiles } from "./attachments";
 import { type OutboxItem, listOutbox, removeFromOutbox, setOutboxState } from "./store";
 
@@ -10,51 +12,62 @@ import { type OutboxItem, listOutbox, removeFromOutbox, setOutboxState } from ".
  */
 export type Attempt = { kind: "sent"; message: MessageDto } | { kind: "refused"; reason: string } | { kind: "wait" };
 
-type TrpcAnswer = { result?: { data: Wire }; error?: Wire | Record<string, unknown> };
-
 /**
- * Sends one item with a plain fetch to the tRPC endpoint rather than the tRPC client, so the
- * service worker (Background Sync) and the pages share this one code path.
+ * The outbox's own tRPC client: typed like the pages' one, plain (no React), so the service
+ * worker (Background Sync) and the pages share one code path. One request per message, never
+ * batched: a send is not held back by, or failed with, anything else.
  */
-export async function sendItem(item: OutboxItem): Promise<Attempt> {
+export function createOutboxClient(url = "/api/trpc", headers?: () => Record<string, string>) {
+  return createTRPCClient<AppRouter>({
+    links: [
+      httpLink({
+        url,
+        transformer: wire,
+        headers,
+        // Who is signed in, and whether a send landed, must come from the server, never a cache.
+        fetch: (input, init) => fetch(input, { ...(init as RequestInit), cache: "no-store" }),
+      }),
+    ],
+  });
+}
+
+export type OutboxClient = ReturnType<typeof createOutboxClient>;
+
+let sameOrigin: OutboxClient | null = null;
+
+/** The client for this page's or service worker's own origin. */
+export const outboxClient = (): OutboxClient => (sameOrigin ??= createOutboxClient());
+
+/** What a failed call means for the message: wait and retry, or give up with the reason. */
+function failedAttempt(error: unknown): Attempt {
+  const data = error instanceof TRPCClientError ? (error.data as { httpStatus?: number; fields?: Record<string, string> | null } | undefined) : undefined;
+  const status = data?.httpStatus;
+  // No tRPC answer at all (offline, a cut connection, a proxy's error page), server trouble, a
+  // rate limit, a lost session: none of these is the message's fault.
+  if (status === undefined || status >= 500 || status === 429 || status === 401) return { kind: "wait" };
+  // A field's own message ("At most 10,000 characters") says more than the validation summary.
+  const field = Object.values(data?.fields ?? {})[0];
+  return { kind: "refused", reason: field ?? (error as Error).message };
+}
+
+export async function sendItem(item: OutboxItem, client: OutboxClient = outboxClient()): Promise<Attempt> {
   // Files first: the message may name only uploads the server has.
   const files = await uploadOutboxFiles(item);
   if (files.kind !== "ready") return files;
-  let response: Response;
   try {
-    response = await fetch("/api/trpc/message.send", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      credentials: "same-origin",
-      body: JSON.stringify(
-        serialize({
-          chatId: item.chatId,
-          clientId: item.clientId,
-          body: item.body,
-          replyToId: item.replyTo?.id ?? null,
-          senderId: item.userId,
-          mentions: item.mentions,
-          attachmentIds: files.ids.length > 0 ? files.ids : undefined,
-        }),
-      ),
+    const message = await client.message.send.mutate({
+      chatId: item.chatId,
+      clientId: item.clientId,
+      body: item.body,
+      replyToId: item.replyTo?.id ?? null,
+      senderId: item.userId,
+      mentions: item.mentions,
+      attachmentIds: files.ids.length > 0 ? files.ids : undefined,
     });
-  } catch {
-    return { kind: "wait" };
+    return { kind: "sent", message };
+  } catch (error) {
+    return failedAttempt(error);
   }
-  // Server trouble, rate limit, lost session: none of these is the message's fault.
-  if (response.status >= 500 || response.status === 429 || response.status === 401) return { kind: "wait" };
-  let answer: TrpcAnswer;
-  try {
-    answer = (await response.json()) as TrpcAnswer;
-  } catch {
-    return { kind: "wait" };
-  }
-  if (response.ok && answer.result) return { kind: "sent", message: deserialize(answer.result.data) as MessageDto };
-  type Refusal = { message?: string; data?: { fields?: Record<string, string> | null } };
-  const error = (answer.error && "json" in answer.error ? deserialize(answer.error as Wire) : answer.error) as Refusal | undefined;
-  // A field's own message ("At most 10,000 characters") says more than the validation summary.
-  const field = Object.values(error?.data?.fields ?? {})[0];
-  return { kind: "refused", reason: field ?? error?.message ?? `HTTP ${response.status}` };
 }
 
 /**

@@ -80,6 +80,8 @@ export async function serveTrpc(options: TrpcHttpOptions) {
 
   return {
     call,
+    /** The endpoint's address, for a tRPC client. */
+    url: `http://127.0.0.1:${port}/api/trpc`,
     close: () => {
       server.closeAllConnections();
       return new Promise<void>((resolve) => server.close(() => resolve()));
