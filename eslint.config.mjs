@@ -1,6 +1,7 @@
 import nextPlugin from "@next/eslint-plugin-next";
 import reactHooks from "eslint-plugin-react-hooks";
 import tseslint from "typescript-eslint";
+import { architecture } from "./eslint.architecture.config.mjs";
 
 export default tseslint.config(
   { ignores: [".next/**", "dist/**", "node_modules/**", ".data/**", ".data-*/**", "db/migrations/**", "test-results/**", "playwright-report/**", "next-env.d.ts", "*.config.mjs"] },
@@ -14,14 +15,7 @@ export default tseslint.config(
       ...reactHooks.configs.recommended.rules,
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
-      // Services are meant to stay free of Next and tRPC (STYLE.md: layers point one way).
-      "no-restricted-imports": "off",
     },
   },
-  {
-    files: ["server/services/**", "db/**"],
-    rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: ["next", "next/*", "@trpc/*"], message: "Services and db code stay framework-free." }] }],
-    },
-  },
+  ...architecture,
 );

@@ -21,7 +21,7 @@ import path from "node:path";
 import fc from "fast-check";
 import type { z } from "zod";
 import { wire } from "~/lib/trpc/wire";
-import { DEMO_PASSWORD } from "~/db/seed";
+import { DEMO_PASSWORD } from "~/server/seed";
 import { appRouter } from "~/server/api/root";
 import { ZEnv } from "~/server/env";
 import { ROUTES } from "~/server/rest";

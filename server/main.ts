@@ -6,7 +6,7 @@ import http from "node:http";
 import next from "next";
 import { getDatabase } from "~/db/client";
 import { DataDirLockedError } from "~/db/lock";
-import { DEMO_PASSWORD, seedAdmin, seedDemo } from "~/db/seed";
+import { DEMO_PASSWORD, seedAdmin, seedDemo } from "~/server/seed";
 import { createTrpcHandler } from "./api/http";
 import { getAuth } from "./auth";
 import { createSessionCache, setProcessSessionCache } from "./auth-cache";

@@ -1,3 +1,5 @@
+// Rendered on the server only: it calls the server directly (eslint.architecture.config.mjs lets it).
+import "server-only";
 import { headers } from "next/headers";
 import Link from "next/link";
 import { redirect } from "next/navigation";

@@ -1,3 +1,5 @@
+// Rendered on the server only: it calls the server directly (eslint.architecture.config.mjs lets it).
+import "server-only";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { headers } from "next/headers";
 import Link from "next/link";

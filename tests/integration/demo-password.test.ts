@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog, sessions, users } from "~/db/schema";
-import { DEMO_PASSWORD, seedDemo } from "~/db/seed";
+import { DEMO_PASSWORD, seedDemo } from "~/server/seed";
 import { demoPasswordAccounts } from "~/server/services/demo-password";
 import { setPassword } from "~/server/services/set-password";
 import { createUser } from "~/server/services/users";

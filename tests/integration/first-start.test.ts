@@ -8,7 +8,7 @@ import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Database, openPglite, openPostgres } from "~/db/client";
 import { chatMembers, chats, entities, users } from "~/db/schema";
-import { seedDemo } from "~/db/seed";
+import { seedDemo } from "~/server/seed";
 import { setPassword } from "~/server/services/set-password";
 import { createScratchPostgres } from "../factories/db";
 import { spawnTs, waitForOutput } from "../factories/process";

@@ -2,7 +2,7 @@ import { count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "~/db/client";
 import { entities, groups, users } from "~/db/schema";
-import { DEMO_PASSWORD, ORDER_STATUSES, seedDemo } from "~/db/seed";
+import { DEMO_PASSWORD, ORDER_STATUSES, seedDemo } from "~/server/seed";
 import { onDuty } from "~/server/services/rotas";
 import { callerFor, signIn } from "../factories/auth";
 import { type TestWorld, createTestWorld } from "../factories/deps";

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Database, openPglite, openPostgres } from "~/db/client";
-import { DEMO_PASSWORD, seedDemo } from "~/db/seed";
+import { DEMO_PASSWORD, seedDemo } from "~/server/seed";
 import { demoPasswordAccounts } from "~/server/services/demo-password";
 import { createSessionCache } from "~/server/auth-cache";
 import { type Bus, createBus } from "~/server/realtime/bus";

@@ -4,8 +4,8 @@ import { count } from "drizzle-orm";
 import { DEFAULT_QUICK_REPLIES } from "~/server/services/manager";
 import { randomPassword } from "~/server/services/set-password";
 import { createUser, placeholderEmail } from "~/server/services/users";
-import type { Db } from "./client";
-import { accounts, entities, groupMembers, groups, quickReplies, rotaShifts, rotas, settings, users, type GroupKind, type Role } from "./schema";
+import type { Db } from "~/db/client";
+import { accounts, entities, groupMembers, groups, quickReplies, rotaShifts, rotas, settings, users, type GroupKind, type Role } from "~/db/schema";
 
 export const DEMO_PASSWORD = "floorchat";
 
