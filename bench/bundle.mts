@@ -46,12 +46,12 @@ const browser = await chromium.launch({
   args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
 });
 
-async function firstLoad(route: string, signedIn: boolean): Promise<{ kb: number; files: number; sizes: [string, number][] }> {
+async function firstLoad(route: string, user: string | null): Promise<{ kb: number; files: number; sizes: [string, number][] }> {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
-  if (signedIn) {
+  if (user) {
     const page = await context.newPage();
     await page.goto(`${base}/sign-in`);
-    await page.locator("input[name=username]").fill("manager");
+    await page.locator("input[name=username]").fill(user);
     await page.locator("input[name=password]").fill("floorchat");
     await page.locator("button[type=submit]").click();
     await page.waitForURL(/\/chats$/);
@@ -85,20 +85,28 @@ await probePage.waitForURL(/\/chats$/);
 const companyHref = await probePage.locator("a[href^='/chats/']").first().getAttribute("href");
 await probe.close();
 
-const routes: [key: string, url: string, signedIn: boolean][] = [
-  ["/sign-in", "/sign-in", false],
-  ["/chats", "/chats", true],
-  ["/chats/[chatId]", companyHref ?? "/chats", true],
-  ["/people", "/people", true],
-  ["/settings", "/settings", true],
-  ["/manager", "/manager", true],
-  ["/scan", "/scan", true],
+// Every page route: the admin screens as the admin, the rest as a manager (the demo users).
+const routes: [key: string, url: string, user: string | null][] = [
+  ["/sign-in", "/sign-in", null],
+  ["/chats", "/chats", "manager"],
+  ["/chats/[chatId]", companyHref ?? "/chats", "manager"],
+  ["/people", "/people", "manager"],
+  ["/search", "/search?q=pallet", "manager"],
+  ["/settings", "/settings", "manager"],
+  ["/manager", "/manager", "manager"],
+  ["/scan", "/scan", "manager"],
+  ["/admin", "/admin", "admin"],
+  ["/admin/tokens", "/admin/tokens", "admin"],
+  ["/admin/webhooks", "/admin/webhooks", "admin"],
+  ["/admin/rotas", "/admin/rotas", "admin"],
+  ["/admin/import", "/admin/import", "admin"],
+  ["/admin/qr", "/admin/qr", "admin"],
 ];
 
 const results: Record<string, { gzip_kb: number }> = {};
 console.log("route               first-load JS (gzip)   scripts");
-for (const [key, url, signedIn] of routes) {
-  const { kb, files, sizes } = await firstLoad(url, signedIn);
+for (const [key, url, user] of routes) {
+  const { kb, files, sizes } = await firstLoad(url, user);
   results[key] = { gzip_kb: kb };
   console.log(`${key.padEnd(20)}${`${kb} kB`.padStart(12)}${String(files).padStart(18)}`);
   if (listFiles) for (const [file, size] of sizes) console.log(`    ${(size / 1024).toFixed(1).padStart(7)} kB  ${file}`);
