@@ -74,10 +74,14 @@ cameraTest.describe("scanning with the camera", () => {
     const wasm = isNative ? null : page.waitForResponse((response) => response.url().includes("/wasm/zxing_reader.wasm"));
 
     // In-app navigation keeps the instrumented window.
+    const tapped = Date.now();
     await page.getByRole("link", { name: "Scan", exact: true }).click();
     // Camera start, the reader's first load and the look-up: give a busy machine time.
     await expect(page).toHaveURL(CHAT_URL, { timeout: 20_000 });
     await expect(conversationTitle(page)).toHaveText(new RegExp(`^${CAMERA_ORDER} · `));
+    // Printed, never asserted (issue 13's target is 1 s on a phone viewport): a figure for the
+    // closing note, measured with everything else the suite runs beside it.
+    console.log(`[figure] Scan tab to the scanned record's chat on screen: ${Date.now() - tapped} ms (${isNative ? "native" : "WASM"} reader)`);
 
     if (wasm) expect((await wasm).status()).toBe(200);
     await expect
