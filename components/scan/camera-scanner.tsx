@@ -26,9 +26,10 @@ function problemOf(error: unknown): Problem {
 /**
  * Live camera preview that reports each barcode it sees (PRODUCT.md W1): the rear camera where
  * there is one, the torch switch where the camera has a torch. The camera is released when the
- * screen is left or hidden (another app, a locked phone), and taken again when it comes back.
+ * screen is left or hidden (another app, a locked phone) or the scan is `paused`, and taken again
+ * when it comes back.
  */
-export function CameraScanner({ onCode }: { onCode: (code: string) => void }) {
+export function CameraScanner({ onCode, paused = false }: { onCode: (code: string) => void; paused?: boolean }) {
   const t = useTranslations("scan.camera");
   const videoRef = useRef<HTMLVideoElement>(null);
   const trackRef = useRef<MediaStreamTrack | null>(null);
@@ -51,7 +52,9 @@ export function CameraScanner({ onCode }: { onCode: (code: string) => void }) {
 
   useEffect(() => {
     const element = videoRef.current;
-    if (isHidden || !element) return;
+    // Paused once a code is being opened: the reader runs on the main thread, and every frame it
+    // decodes then is time taken from rendering the chat the scan is opening.
+    if (isHidden || paused || !element) return;
     const video: HTMLVideoElement = element;
     let stopped = false;
     let stream: MediaStream | null = null;
@@ -83,6 +86,11 @@ export function CameraScanner({ onCode }: { onCode: (code: string) => void }) {
         if (!stopped) setState({ kind: "problem", problem: window.isSecureContext ? "noCamera" : "insecure" });
         return;
       }
+      // The reader loads while the camera starts, not after: on a browser without a native
+      // detector its WASM takes as long to arrive as the camera takes to open. A denied camera
+      // has then fetched it for nothing, which is the rarer case on the Scan tab.
+      const reader = createCodeDetector();
+      reader.catch(() => undefined);
       try {
         const media = await navigator.mediaDevices.getUserMedia({
           audio: false,
@@ -103,8 +111,7 @@ export function CameraScanner({ onCode }: { onCode: (code: string) => void }) {
         setHasTorch(capabilities.torch === true);
         setTorchOn(false);
         setState({ kind: "running" });
-        // Only now, with a camera to read from: a denied or missing camera never loads the reader.
-        const { detector } = await createCodeDetector();
+        const { detector } = await reader;
         if (stopped) return;
         await scanLoop(detector);
       } catch (error) {
@@ -120,7 +127,7 @@ export function CameraScanner({ onCode }: { onCode: (code: string) => void }) {
       trackRef.current = null;
       video.srcObject = null;
     };
-  }, [attempt, isHidden]);
+  }, [attempt, isHidden, paused]);
 
   async function toggleTorch() {
     const track = trackRef.current;

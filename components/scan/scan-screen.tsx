@@ -1,6 +1,6 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState } from "react";
@@ -24,6 +24,7 @@ export function ScanScreen({ initialCode }: { initialCode: string | null }) {
   const t = useTranslations("scan");
   const trpc = useTRPC();
   const router = useRouter();
+  const queryClient = useQueryClient();
   const resolve = useMutation(trpc.entity.resolve.mutationOptions());
   const open = useMutation(trpc.chat.openForEntity.mutationOptions());
   const create = useMutation(trpc.entity.create.mutationOptions());
@@ -35,6 +36,11 @@ export function ScanScreen({ initialCode }: { initialCode: string | null }) {
 
   function openChat(chatId: string, code: string) {
     setLeavingFor(code);
+    // The chat's header, members and the signed-in person load while the route's code does,
+    // instead of after the conversation first renders: the scan is on screen sooner.
+    void queryClient.prefetchQuery(trpc.chat.get.queryOptions({ chatId }));
+    void queryClient.prefetchQuery(trpc.chat.members.queryOptions({ chatId }));
+    void queryClient.prefetchQuery(trpc.user.me.queryOptions());
     router.push(`/chats/${chatId}`);
   }
 
@@ -117,7 +123,7 @@ export function ScanScreen({ initialCode }: { initialCode: string | null }) {
       <h1 className={styles.title}>{t("title")}</h1>
       <p className={styles.intro}>{t("intro")}</p>
       <div className={styles.layout}>
-        <CameraScanner onCode={(code) => lookUp(code, "camera")} />
+        <CameraScanner onCode={(code) => lookUp(code, "camera")} paused={leavingFor !== null} />
         <div className={styles.side}>
           <p className={status ? styles.status : "sr-only"} role="status">
             {status}
