@@ -1,4 +1,4 @@
-import { entityHistory } from "~/server/services/messages";
+import { entityHistory } from "~/server/services/message/history";
 import { getRecord, upsertRecord } from "~/server/services/records";
 import { createSystemChat, postAsSystem } from "~/server/services/system-chats";
 import { assertUnbound } from "~/server/services/tokens";

@@ -8,7 +8,7 @@ import { canReadChat, isMembersOnlyRecordChat } from "./access";
 import { type TokenRef, isTokenRef, writeAudit } from "./audit";
 import type { Deps } from "./deps";
 import { type PendingEvent, appendEvents } from "./events";
-import { insertSystemMessage, updateMessageData } from "./messages";
+import { insertSystemMessage, updateMessageData } from "~/server/services/message/system";
 import { enqueueWebhooks } from "./webhooks";
 
 /**

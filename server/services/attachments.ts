@@ -10,7 +10,7 @@ import type { AttachmentDto } from "~/contracts/messages";
 import type { FileStorage } from "~/server/storage";
 import { assertCanRead, canReadChat } from "./access";
 import type { Deps } from "./deps";
-import { attachmentKind } from "./messages";
+import { attachmentKind } from "~/server/services/message/dto";
 import { assertPermission } from "./permissions";
 import { createSemaphore } from "./semaphore";
 

@@ -5,7 +5,7 @@ import { type Actor, DomainError, isManager } from "~/server/domain-error";
 import type { MessageDto } from "~/contracts/messages";
 import { canReadChat } from "./access";
 import { type ChatSummary, getChat } from "./chats";
-import { listMessages } from "./messages";
+import { listMessages } from "~/server/services/message/history";
 
 export const MAX_QUICK_REPLY_LENGTH = 200;
 export const MAX_QUICK_REPLIES = 20;

@@ -8,7 +8,7 @@ import { DomainError } from "~/server/domain-error";
 import type { MessageDto } from "~/contracts/messages";
 import type { ViewingStore } from "~/server/realtime/viewing-store";
 import { canReadChat } from "./access";
-import { compiled, runCompiled } from "./send-statement";
+import { compiled, runCompiled } from "~/server/services/message/statement";
 import { assertOutboundUrl, guardedLookup } from "./outbound-url";
 import type { OutboundPolicy } from "./webhooks";
 

@@ -5,7 +5,7 @@ import { DomainError } from "~/server/domain-error";
 import { type Author, isTokenRef, writeAudit } from "./audit";
 import type { Deps } from "./deps";
 import { type PendingEvent, appendEvents } from "./events";
-import { insertSystemMessage } from "./messages";
+import { insertSystemMessage } from "~/server/services/message/system";
 
 /** Records pushed by the host system (PRODUCT.md W2). */
 export type RecordInput = {

@@ -7,7 +7,8 @@ import { assertCanRead } from "./access";
 import { type TokenRef, writeAudit } from "./audit";
 import type { Deps } from "./deps";
 import { appendEvent, appendEvents } from "./events";
-import { findSystemMessage, insertSystemMessage, loadMessage, updateMessageData } from "./messages";
+import { findSystemMessage, insertSystemMessage, updateMessageData } from "~/server/services/message/system";
+import { loadMessage } from "~/server/services/message/dto";
 import { onDuty } from "./rotas";
 import { assertTokenChat } from "./tokens";
 

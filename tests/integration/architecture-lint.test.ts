@@ -48,7 +48,7 @@ describe("the layer rules refuse wrong-way imports", () => {
   });
 
   it.each([
-    ['import { x } from "~/server/services/messages";'],
+    ['import { x } from "~/server/services/message/send";'],
     ['import { useState } from "react";'],
     ['import { readFile } from "node:fs/promises";'],
     ['import { wire } from "~/lib/trpc/wire";'],
@@ -69,7 +69,7 @@ describe("the layer rules refuse wrong-way imports", () => {
     },
   );
 
-  it.each([['import { sendMessage } from "~/server/services/messages";'], ['import { appRouter } from "~/server/api/root";']])(
+  it.each([['import { sendMessage } from "~/server/services/message/send";'], ['import { appRouter } from "~/server/api/root";']])(
     "the database layer never calls up into the server: %s",
     async (code) => {
       expect(await fired("db/x.ts", code)).toContain(RESTRICTED);

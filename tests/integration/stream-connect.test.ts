@@ -7,7 +7,7 @@ import { createRealtime } from "~/server/realtime";
 import { createMemoryBus } from "~/server/realtime/bus";
 import { parseLastEventId } from "~/server/realtime/stream";
 import type { Hub } from "~/server/realtime/hub";
-import { sendMessage } from "~/server/services/messages";
+import { sendMessage } from "~/server/services/message/send";
 import { findActor } from "~/server/services/users";
 import { createPersonas, signIn } from "../factories/auth";
 import { createTestDatabase } from "../factories/db";

@@ -5,7 +5,7 @@ import type { Actor } from "~/server/domain-error";
 import { type Realtime, createRealtime } from "~/server/realtime";
 import type { Bus } from "~/server/realtime/bus";
 import { openDirect } from "~/server/services/chats";
-import { sendMessage } from "~/server/services/messages";
+import { sendMessage } from "~/server/services/message/send";
 import { findActor } from "~/server/services/users";
 import { createPersonas, signIn } from "../factories/auth";
 import { type TestWorld, createTestWorld } from "../factories/deps";

@@ -4,7 +4,7 @@ import type { Actor } from "~/server/domain-error";
 import type * as Access from "~/server/services/access";
 import type { Audience } from "~/server/services/access";
 import { createRoom } from "~/server/services/chats";
-import { sendMessage } from "~/server/services/messages";
+import { sendMessage } from "~/server/services/message/send";
 import { findActor } from "~/server/services/users";
 import { createPersonas } from "../factories/auth";
 import { type TestWorld, createTestWorld } from "../factories/deps";

@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chats } from "~/db/schema";
 import { GZIP_MIN_BYTES } from "~/server/http/compress";
-import { sendMessage } from "~/server/services/messages";
+import { sendMessage } from "~/server/services/message/send";
 import { findActor } from "~/server/services/users";
 import { TEST_ORIGIN, createPersonas, signIn } from "../factories/auth";
 import { type TestWorld, createTestWorld } from "../factories/deps";

@@ -14,7 +14,7 @@ import {
   setMuted,
   updateRoom,
 } from "~/server/services/chats";
-import { typing } from "~/server/services/messages";
+import { typing } from "~/server/services/message/typing";
 import {
   ZChatSummary,
   ZCreateRoomInput,

@@ -1,5 +1,5 @@
 import { createRecord, listRecordTypes, listRecordsForLabels, resolveCode } from "~/server/services/entities";
-import { entityHistory } from "~/server/services/messages";
+import { entityHistory } from "~/server/services/message/history";
 import { ZCreateRecordInput, ZCreatedRecord, ZLabels, ZLabelsInput, ZResolution, ZResolveInput } from "../schemas/entity";
 import { ZEntityHistory, ZEntityHistoryInput } from "../schemas/message";
 import { authedProcedure, managerProcedure, router } from "../trpc";

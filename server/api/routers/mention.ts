@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { mentionedRecords, suggestMentions } from "~/server/services/mentions";
+import { mentionedRecords, suggestMentions } from "~/server/services/message/mentions";
 import { ZMentionSuggestions, ZMentionedRecord, ZMentionedRecordsInput, ZSuggestMentionsInput } from "../schemas/mention";
 import { authedProcedure, router } from "../trpc";
 

@@ -1,6 +1,9 @@
 import { ZMessage } from "~/contracts/messages";
 import { z } from "zod";
-import { deleteMessage, editMessage, listMessages, markRead, readBy, sendMessage, unreadCounts } from "~/server/services/messages";
+import { deleteMessage, editMessage } from "~/server/services/message/change";
+import { listMessages } from "~/server/services/message/history";
+import { markRead, readBy, unreadCounts } from "~/server/services/message/receipts";
+import { sendMessage } from "~/server/services/message/send";
 import { ZMessageRef } from "../schemas/common";
 import {
   ZEditMessageInput,
@@ -12,9 +15,9 @@ import {
   ZSendMessageInput,
   ZUnread,
 } from "../schemas/message";
-import { sendToRecord } from "~/server/services/message-actions";
+import { sendToRecord } from "~/server/services/message/record-actions";
 import { takeRequest } from "~/server/services/system-chats";
-import { react } from "~/server/services/reactions";
+import { react } from "~/server/services/message/reactions";
 import { ZReactInput } from "../schemas/reaction";
 import { authedProcedure, router } from "../trpc";
 

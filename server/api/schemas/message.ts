@@ -2,7 +2,7 @@ import { z } from "zod";
 import { isTimeZone } from "~/lib/time/ranges";
 import { MESSAGE_MAX_LENGTH } from "~/contracts/limits";
 import { ZMessage } from "~/contracts/messages";
-import { MAX_PAGE } from "~/server/services/messages";
+import { MAX_PAGE } from "~/server/services/message/history";
 import { ZChatRef, ZEntityKey, ZEntityType, ZId } from "./common";
 
 export const ZBody = z

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MAX_EMOJI_LENGTH } from "~/server/services/reactions";
+import { MAX_EMOJI_LENGTH } from "~/server/services/message/reactions";
 import { ZId } from "./common";
 
 /** Tap a reaction on (add) or off (remove); the service checks it is one emoji. */

@@ -1,8 +1,8 @@
 import { type Actor, DomainError } from "~/server/domain-error";
 import type { MessageDto } from "~/contracts/messages";
 import { runReact, settled } from "./change-statements";
-import type { Deps } from "./deps";
-import { messageRefusal, publishUpdated } from "./messages";
+import type { Deps } from "~/server/services/deps";
+import { messageRefusal, publishUpdated } from "~/server/services/message/change";
 
 /** Reactions on messages (PRODUCT.md M5): one row per person and emoji, live for every reader. */
 

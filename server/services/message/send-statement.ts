@@ -1,108 +1,13 @@
-import { createHash } from "node:crypto";
-import type { PGlite } from "@electric-sql/pglite";
-import { type SQL, fillPlaceholders, sql } from "drizzle-orm";
-import { PgDialect } from "drizzle-orm/pg-core";
-import pg from "pg";
+import { type SQL, sql } from "drizzle-orm";
 import { type Db, rawRows } from "~/db/client";
 import type { Actor } from "~/server/domain-error";
 import type { MessageDto } from "~/contracts/messages";
-import { canReadChat, isMembersOnlyRecordChat } from "./access";
-import { EVENT_LOG_LOCK } from "./events";
-import { DEFAULT_PERMISSIONS, type Permission } from "./permissions";
+import { canReadChat } from "~/server/services/access";
+import { EVENT_LOG_LOCK } from "~/server/services/events";
+import { audienceOf, compiled, isoText, permitted, runCompiled } from "./statement";
 
 /** How much of a quoted message a reply carries, in characters. */
 export const QUOTE_PREVIEW_LENGTH = 280;
-
-const dialect = new PgDialect();
-const statementNames = new Map<string, string>();
-
-/** A prepared statement's name on PostgreSQL: one per text, the same on every instance. */
-const statementName = (text: string) => `floorchat_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`;
-
-/**
- * Runs a hot-path statement. On PostgreSQL as a named prepared statement: each pooled
- * connection parses and plans its text once, not on every send. (PGlite is in-process: there
- * is no round trip to save and its driver has no named statements.)
- */
-export async function runStatement<T>(db: Db, query: SQL): Promise<T[]> {
-  const client = (db as unknown as { $client: unknown }).$client;
-  if (!(client instanceof pg.Pool)) return rawRows<T>(db, query);
-  const { sql: text, params } = dialect.sqlToQuery(query);
-  let name = statementNames.get(text);
-  if (!name) {
-    name = statementName(text);
-    statementNames.set(text, name);
-  }
-  const result = await client.query<T & pg.QueryResultRow>({ name, text, values: params });
-  return result.rows;
-}
-
-/** A statement whose text depends only on its shape, its values bound as placeholders. */
-type Compiled = { name: string; text: string; params: unknown[] };
-const compiledStatements = new Map<string, Compiled>();
-
-/**
- * Builds a hot statement's text once per shape (`key`, unique per statement and shape) instead
- * of on every call: assembling and rendering the SQL tree cost as much CPU as the rest of a send.
- */
-export function compiled(key: string, build: () => SQL): Compiled {
-  let statement = compiledStatements.get(key);
-  if (!statement) {
-    const { sql: text, params } = dialect.sqlToQuery(build());
-    statement = { name: statementName(text), text, params };
-    compiledStatements.set(key, statement);
-  }
-  return statement;
-}
-
-export async function runCompiled<T>(db: Db, statement: Compiled, values: Record<string, unknown>): Promise<T[]> {
-  const client = (db as unknown as { $client: unknown }).$client;
-  const filled = fillPlaceholders(statement.params, values);
-  if (client instanceof pg.Pool) {
-    const result = await client.query<T & pg.QueryResultRow>({ name: statement.name, text: statement.text, values: filled });
-    return result.rows;
-  }
-  // PGlite: the same text and values (its rows need none of drizzle's timestamp parsers: the
-  // statements return no timestamp columns, only ISO text inside JSON).
-  return (await (client as PGlite).query<T>(statement.text, filled)).rows;
-}
-
-/** The ISO form JSON.stringify gives a Date (milliseconds, UTC), so the stored event matches the stream's. */
-export function isoText(column: SQL): SQL {
-  return sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-}
-
-/** hasPermission (permissions.ts) as an expression: an own boolean in the settings overrides the role's default. */
-export function permitted(actor: Pick<Actor, "role">, permission: Permission): SQL {
-  if (actor.role === "admin") return sql`true`;
-  const value = sql`(s.value -> ${actor.role}::text -> ${permission}::text)`;
-  return sql`coalesce(
-    (select case when jsonb_typeof(${value}) = 'boolean' then (${value})::text::boolean end from settings s where s.key = 'permissions'),
-    ${DEFAULT_PERMISSIONS[actor.role][permission]}::boolean
-  )`;
-}
-
-/**
- * Everyone who may read the chat `chats` (canReadChat's rule turned around, from the access
- * tables only), deactivated people left out; null when everyone may. Read in the writing
- * statement's snapshot, so it is the audience at the event's commit.
- */
-export function audienceOf(): SQL {
-  const membersOnly = isMembersOnlyRecordChat();
-  const byList = sql`(chats.kind = 'room' or (chats.kind = 'entity' and ${membersOnly}))`;
-  return sql`case when chats.kind = 'company' or (chats.kind = 'room' and chats.visibility = 'public') then null else array(
-    select distinct r.user_id from (
-      select cm.user_id from chat_members cm
-        where cm.chat_id = chats.id and (chats.kind in ('direct', 'system', 'sms') or (chats.kind = 'entity' and not ${membersOnly}))
-      union all select chats.created_by where chats.kind = 'room'
-      union all select ca.user_id from chat_access ca where ca.chat_id = chats.id and ca.user_id is not null and ${byList}
-      union all select gm.user_id from chat_access ca join group_members gm on gm.group_id = ca.group_id where ca.chat_id = chats.id and ${byList}
-    ) r
-    -- Driven from the access rows, one key lookup each: a join with users let the planner loop
-    -- over every user per access row (O(members²): 18 ms for a chat of 200).
-    where not exists (select 1 from users u where u.id = r.user_id and u.deactivated_at is not null)
-  ) end`;
-}
 
 export type SendStatementInput = {
   chatId: string;
@@ -370,68 +275,4 @@ export async function diagnoseSend(db: Db, actor: Actor, input: SendStatementInp
     attachmentsOk: row!.attachments_ok,
     attachmentsTaken: row!.attachments_taken,
   };
-}
-
-export type MarkReadResult =
-  | { outcome: "not_found" }
-  | { outcome: "forbidden" }
-  | { outcome: "unchanged"; lastReadSeq: number }
-  | { outcome: "moved"; lastReadSeq: number; eventId: number; only: string[] | null; audience: string[] | null };
-
-/**
- * Moves the actor's read position forward (never back) and appends the `read` event, in one
- * statement, the event-order lock taken last as in runSend. In a chat everyone reads, the event
- * goes only to the reader and the authors whose messages it newly covers (their ✓✓).
- */
-export async function runMarkRead(db: Db, actor: Actor, input: { chatId: string; seq: number }): Promise<MarkReadResult> {
-  const [row] = await runStatement<{ found: boolean; readable: boolean; previous: string | number | null; moved: string | number | null; event_id: string | number | null; only: string[] | null; audience: string[] | null }>(
-    db,
-    sql`with
-      chat as (
-        select chats.id, chats.kind, chats.visibility, least(${input.seq}::bigint, chats.last_seq) as target,
-          (select ${audienceOf()}) as audience
-        from chats where chats.id = ${input.chatId}::uuid and ${canReadChat(actor.id)}
-      ),
-      before as (
-        select cm.last_read_seq from chat_members cm join chat c on c.id = cm.chat_id where cm.user_id = ${actor.id}
-      ),
-      moved as (
-        insert into chat_members (chat_id, user_id, last_read_seq)
-        select c.id, ${actor.id}, c.target from chat c
-        on conflict (chat_id, user_id) do update set last_read_seq = excluded.last_read_seq
-          where chat_members.last_read_seq < excluded.last_read_seq
-        returning chat_id, last_read_seq
-      ),
-      prep as (
-        select c.id, m.last_read_seq as target, c.audience,
-          case when c.kind = 'company' or (c.kind = 'room' and c.visibility = 'public') then array(
-            select ${actor.id}::text
-            union
-            select ms.sender_id from messages ms
-            where ms.chat_id = c.id and ms.seq > coalesce((select b.last_read_seq from before b), 0) and ms.seq <= m.last_read_seq and ms.sender_id is not null
-          ) end as only
-        from chat c join moved m on m.chat_id = c.id
-      ),
-      locked as (
-        select p.*, pg_advisory_xact_lock(${EVENT_LOG_LOCK})::text as lock from prep p
-      ),
-      logged as (
-        insert into events (chat_id, only_user_ids, type, payload)
-        select l.id, l.only, 'read', jsonb_build_object('type', 'read', 'chatId', l.id, 'userId', ${actor.id}::text, 'seq', l.target)
-        from locked l
-        returning id
-      )
-    select
-      exists (select 1 from chats where chats.id = ${input.chatId}::uuid) as found,
-      exists (select 1 from chat) as readable,
-      (select b.last_read_seq from before b) as previous,
-      (select p.target from prep p) as moved,
-      (select l.id from logged l) as event_id,
-      (select p.only from prep p) as only,
-      (select p.audience from prep p) as audience`,
-  );
-  if (!row!.found) return { outcome: "not_found" };
-  if (!row!.readable) return { outcome: "forbidden" };
-  if (row!.moved === null || row!.event_id === null) return { outcome: "unchanged", lastReadSeq: Number(row!.previous ?? 0) };
-  return { outcome: "moved", lastReadSeq: Number(row!.moved), eventId: Number(row!.event_id), only: row!.only, audience: row!.audience };
 }

@@ -2,9 +2,10 @@ import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "~/db/client";
 import { type Actor, DomainError } from "~/server/domain-error";
 import type { MessageDto } from "~/contracts/messages";
-import { canReadChat } from "./access";
-import { EVENT_LOG_LOCK } from "./events";
-import { QUOTE_PREVIEW_LENGTH, audienceOf, isoText, permitted, runStatement } from "./send-statement";
+import { canReadChat } from "~/server/services/access";
+import { EVENT_LOG_LOCK } from "~/server/services/events";
+import { QUOTE_PREVIEW_LENGTH } from "./send-statement";
+import { audienceOf, isoText, permitted, runStatement } from "./statement";
 
 /**
  * Edit, delete and react, each as one autocommit statement in the manner of runSend: the checks

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, ilike, inArray, isNull, ne, or, sql } from "drizzle
 import type { Db } from "~/db/client";
 import { chatMembers, chats, entities, users } from "~/db/schema";
 import type { Actor } from "~/server/domain-error";
-import { assertCanRead, canReadChat } from "./access";
+import { assertCanRead, canReadChat } from "~/server/services/access";
 
 /** Mentions (PRODUCT.md M4): what "@…" in the composer suggests, and records' current state for chips. */
 

@@ -1,12 +1,13 @@
 import { and, eq, sql } from "drizzle-orm";
 import { messages } from "~/db/schema";
 import { type Actor, DomainError } from "~/server/domain-error";
-import { assertCanRead } from "./access";
-import type { Deps } from "./deps";
-import { appendEvent } from "./events";
-import { insertSystemMessage, loadMessage } from "./messages";
-import { assertPermission } from "./permissions";
-import { enqueueWebhooks } from "./webhooks";
+import { assertCanRead } from "~/server/services/access";
+import type { Deps } from "~/server/services/deps";
+import { appendEvent } from "~/server/services/events";
+import { insertSystemMessage } from "~/server/services/message/system";
+import { loadMessage } from "~/server/services/message/dto";
+import { assertPermission } from "~/server/services/permissions";
+import { enqueueWebhooks } from "~/server/services/webhooks";
 
 export type RecordAction = "note" | "task";
 
