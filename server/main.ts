@@ -24,7 +24,8 @@ import { ensureCompanyChat } from "./services/chats";
 import { demoPasswordAccounts } from "./services/demo-password";
 import { pruneEvents } from "./services/events";
 import { closeLastActive, getProcessDeps, startWebhookWorker } from "./process-deps";
-import { EXPIRY_SWEEP_MS, expireApprovals } from "./services/approvals";
+import { EXPIRY_SWEEP_MS } from "~/server/services/approval/request";
+import { expireApprovals } from "~/server/services/approval/decide";
 import { sweepAttachments } from "./services/attachments";
 import { getProcessStorage } from "./storage";
 

@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { ZApprovalRequestFields } from "~/server/api/schemas/approval";
 import { ZId } from "~/server/api/schemas/common";
-import { approvalJson, createApproval, getApprovalForToken } from "~/server/services/approvals";
+import { approvalJson } from "~/server/services/approval/dto";
+import { createApproval } from "~/server/services/approval/request";
+import { getApprovalForToken } from "~/server/services/approval/read";
 import { assertUnbound } from "~/server/services/tokens";
 import { type Route, route } from "./core";
 

@@ -6,7 +6,9 @@ import { approvals, chatMembers, entities, events, groupMembers, groups, message
 import type { Actor } from "~/server/domain-error";
 import type { ChatEvent } from "~/contracts/stream";
 import { ROUTES, createRest } from "~/server/rest";
-import { type ApprovalDto, createApproval, expireApprovals } from "~/server/services/approvals";
+import type { ApprovalDto } from "~/server/services/approval/dto";
+import { createApproval } from "~/server/services/approval/request";
+import { expireApprovals } from "~/server/services/approval/decide";
 import { createRateLimiter } from "~/server/services/rate-limit";
 import { createToken } from "~/server/services/tokens";
 import { createUser } from "~/server/services/users";

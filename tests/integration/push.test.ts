@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chatMembers, entities, pushSubscriptions, settings } from "~/db/schema";
 import type { Actor } from "~/server/domain-error";
-import { createApproval } from "~/server/services/approvals";
+import { createApproval } from "~/server/services/approval/request";
 import { createPushNotifier } from "~/server/services/push";
 import { subscribePush } from "~/server/services/push-subscriptions";
 import { findActor } from "~/server/services/users";

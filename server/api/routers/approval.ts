@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { createApproval, getApproval, pendingForMe, vote } from "~/server/services/approvals";
+import { createApproval } from "~/server/services/approval/request";
+import { getApproval, pendingForMe } from "~/server/services/approval/read";
+import { vote } from "~/server/services/approval/decide";
 import { ZApproval, ZApprovalRef, ZRequestApprovalInput, ZVoteInput } from "../schemas/approval";
 import { authedProcedure, managerProcedure, router } from "../trpc";
 

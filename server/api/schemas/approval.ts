@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { ApprovalDto } from "~/server/services/approvals";
-import { MAX_EXPIRY_MINUTES, MAX_NAMED_APPROVERS } from "~/server/services/approvals";
+import type { ApprovalDto } from "~/server/services/approval/dto";
+import { MAX_EXPIRY_MINUTES, MAX_NAMED_APPROVERS } from "~/server/services/approval/request";
 import { MESSAGE_MAX_LENGTH } from "~/contracts/limits";
 import { ZEntityKey, ZEntityType, ZId } from "./common";
 
