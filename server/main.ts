@@ -20,7 +20,7 @@ import { refuseMalformedRequest } from "./http/request-guard";
 import { createRealtime, setProcessRealtime } from "./realtime";
 import { createBus } from "./realtime/bus";
 import { createStreamHandler } from "./realtime/stream";
-import { ensureCompanyChat } from "./services/chats";
+import { ensureCompanyChat } from "~/server/services/chat/open";
 import { demoPasswordAccounts } from "./services/demo-password";
 import { pruneEvents } from "./services/events";
 import { closeLastActive, getProcessDeps, startWebhookWorker } from "./process-deps";

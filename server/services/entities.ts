@@ -5,7 +5,8 @@ import { entities, settings } from "~/db/schema";
 import { type Actor, DomainError, isManager } from "~/server/domain-error";
 import { writeAudit } from "./audit";
 import { enqueueWebhooks } from "./webhooks";
-import { type ChatSummary, openForEntity } from "./chats";
+import type { ChatSummary } from "~/server/services/chat/list";
+import { openForEntity } from "~/server/services/chat/open";
 import type { Deps } from "./deps";
 import { assertPermission, hasPermission } from "./permissions";
 

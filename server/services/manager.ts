@@ -4,7 +4,7 @@ import { chatMembers, chats, messages, quickReplies, users } from "~/db/schema";
 import { type Actor, DomainError, isManager } from "~/server/domain-error";
 import type { MessageDto } from "~/contracts/messages";
 import { canReadChat } from "./access";
-import { type ChatSummary, getChat } from "./chats";
+import { type ChatSummary, getChat } from "~/server/services/chat/list";
 import { listMessages } from "~/server/services/message/history";
 
 export const MAX_QUICK_REPLY_LENGTH = 200;

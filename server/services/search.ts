@@ -4,7 +4,7 @@ import { attachments, chats, entities, messages, users } from "~/db/schema";
 import { type SnippetPart, prefixTsquery, searchTerms, snippet } from "~/lib/search/terms";
 import type { Actor } from "~/server/domain-error";
 import { assertCanRead, canReadChat } from "./access";
-import { chatTitleSql } from "./chats";
+import { chatTitleSql } from "~/server/services/chat/list";
 
 export const MAX_QUERY_LENGTH = 200;
 export const MAX_SEARCH_PAGE = 50;

@@ -4,7 +4,7 @@ import type { Auth } from "~/server/auth";
 import { createSessionCache } from "~/server/auth-cache";
 import { type Realtime, createRealtime } from "~/server/realtime";
 import { type Bus, createBus } from "~/server/realtime/bus";
-import { ensureCompanyChat } from "~/server/services/chats";
+import { ensureCompanyChat } from "~/server/services/chat/open";
 import type { Deps } from "~/server/services/deps";
 import { type LastActive, createLastActive } from "~/server/services/last-active";
 import { type PushNotifier, type PushOptions, createPushNotifier } from "~/server/services/push";

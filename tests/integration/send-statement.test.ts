@@ -7,7 +7,7 @@ import type { Actor } from "~/server/domain-error";
 import type { Envelope } from "~/server/realtime/envelope";
 import type { MessageDto } from "~/contracts/messages";
 import { chatAudience } from "~/server/services/access";
-import { createRoom, updateRoom } from "~/server/services/chats";
+import { createRoom, updateRoom } from "~/server/services/chat/rooms";
 import type { Deps } from "~/server/services/deps";
 import { createLastActive } from "~/server/services/last-active";
 import { deleteMessage, editMessage } from "~/server/services/message/change";

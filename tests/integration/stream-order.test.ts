@@ -4,7 +4,7 @@ import { rawRows } from "~/db/client";
 import type { Actor } from "~/server/domain-error";
 import { type Realtime, createRealtime } from "~/server/realtime";
 import type { Bus } from "~/server/realtime/bus";
-import { openDirect } from "~/server/services/chats";
+import { openDirect } from "~/server/services/chat/open";
 import { sendMessage } from "~/server/services/message/send";
 import { findActor } from "~/server/services/users";
 import { createPersonas, signIn } from "../factories/auth";

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Actor } from "~/server/domain-error";
 import type * as Access from "~/server/services/access";
 import type { Audience } from "~/server/services/access";
-import { createRoom } from "~/server/services/chats";
+import { createRoom } from "~/server/services/chat/rooms";
 import { sendMessage } from "~/server/services/message/send";
 import { findActor } from "~/server/services/users";
 import { createPersonas } from "../factories/auth";

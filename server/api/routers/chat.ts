@@ -1,19 +1,8 @@
 import { z } from "zod";
-import {
-  createRoom,
-  deleteRoom,
-  getChat,
-  getRoomAccess,
-  inviteToChat,
-  joinChat,
-  leaveChat,
-  listChats,
-  listMembers,
-  openDirect,
-  openForEntity,
-  setMuted,
-  updateRoom,
-} from "~/server/services/chats";
+import { createRoom, deleteRoom, getRoomAccess, updateRoom } from "~/server/services/chat/rooms";
+import { getChat, listChats } from "~/server/services/chat/list";
+import { inviteToChat, joinChat, leaveChat, listMembers, setMuted } from "~/server/services/chat/members";
+import { openDirect, openForEntity } from "~/server/services/chat/open";
 import { typing } from "~/server/services/message/typing";
 import {
   ZChatSummary,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MAX_DIRECT_MEMBERS } from "~/server/services/chats";
+import { MAX_DIRECT_MEMBERS } from "~/server/services/chat/open";
 import { ZChatRef, ZEntityKey, ZEntityType, ZId, ZUserId } from "./common";
 import { ZRole } from "./user";
 
