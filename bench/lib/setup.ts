@@ -9,7 +9,7 @@ import { hashPassword } from "better-auth/crypto";
 import pg from "pg";
 import { type Db, openPostgres, type Database } from "~/db/client";
 import { accounts, chatMembers, chats, entities, sessions, users } from "~/db/schema";
-import { ensureCompanyChat } from "~/server/services/chats";
+import { ensureCompanyChat } from "~/server/services/chat/open";
 import { placeholderEmail } from "~/server/services/users";
 
 export const BENCH_PASSWORD = "bench-password-1";
