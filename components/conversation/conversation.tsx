@@ -1,28 +1,27 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useFormatter, useTranslations } from "next-intl";
-import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from "react";
+import { Fragment, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from "react";
 import { ChatKindIcon } from "~/components/chats/chat-kind-icon";
 import { ApprovalChip, StatusChip } from "~/components/chats/chat-list";
 import { chatTitle } from "~/components/chats/chat-title";
-import { type Timeline, mergeMessages, takeHeld, timelineKey } from "~/lib/chat/timeline";
 import { newClientId } from "~/lib/client-id";
 import { requestFlush } from "~/lib/outbox/runner";
 import { addToOutbox, removeFromOutbox, setOutboxState } from "~/lib/outbox/store";
-import { loadTimeline, saveTimeline } from "~/lib/outbox/timelines";
 import { useOutbox } from "~/lib/outbox/use-outbox";
 import { useCurrentUserId, useStreamStatus } from "~/lib/realtime/stream-provider";
 import { subscribeTyping, typistsIn } from "~/lib/realtime/typing-store";
 import type { QuickFilter } from "~/lib/time/ranges";
-import { useTRPC, useTRPCClient } from "~/lib/trpc/client";
+import { useTRPC } from "~/lib/trpc/client";
 import type { MessageDto } from "~/contracts/messages";
 import { MessageAttachments, PendingAttachments } from "./attachments";
 import { Composer, type ComposerDraft, type ComposerMode } from "./composer";
 import styles from "./conversation.module.css";
 import { useJumpToMessage } from "./jump-to-message";
+import { useTimeline } from "./use-timeline";
 import { MessageText, RecordChips } from "./message-text";
 import { Reactions } from "./reactions";
 
@@ -35,13 +34,7 @@ const MessageCard = dynamic(() => import("./message-card").then((m) => m.Message
 // Shown once, after a first message is sent here.
 const PushPrompt = dynamic(() => import("~/components/pwa/push-prompt").then((m) => m.PushPrompt));
 
-const PAGE = 50;
 const FILTERS: QuickFilter[] = ["all", "yesterday", "7d", "30d"];
-
-/** A request that never reached the server (tRPC gives no HTTP status then). */
-function isNetworkError(error: unknown): boolean {
-  return (error as { data?: { httpStatus?: number } } | null)?.data?.httpStatus === undefined;
-}
 
 function sameDay(a: Date, b: Date) {
   return a.toDateString() === b.toDateString();
@@ -63,38 +56,15 @@ export function Conversation({ chatId, at }: { chatId: string; at?: number }) {
   const tChats = useTranslations("chats");
   const format = useFormatter();
   const trpc = useTRPC();
-  const trpcClient = useTRPCClient();
-  const queryClient = useQueryClient();
   const me = useCurrentUserId();
   const streamStatus = useStreamStatus();
   const chat = useQuery(trpc.chat.get.queryOptions({ chatId }));
   const profile = useQuery(trpc.user.me.queryOptions());
   const members = useQuery(trpc.chat.members.queryOptions({ chatId }));
+  const { timeline, mergeIntoTimeline, loadOlder: loadOlderInto, loadingOlder } = useTimeline(chatId, me);
   const [filter, setFilter] = useState<QuickFilter>("all");
   const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
-  const timeline = useQuery({
-    queryKey: timelineKey(chatId),
-    queryFn: async ({ signal }): Promise<Timeline> => {
-      try {
-        // Straight from the server, never a shared in-flight read: a refresh (stream-provider.tsx)
-        // cancels this fetch because it may predate an event, and the next one must read afresh.
-        // No retries here: the query's own retries wrap this function, and offline must fall
-        // back to the saved copy at once.
-        const page = await trpcClient.message.list.query({ chatId, limit: PAGE }, { signal });
-        return { messages: mergeMessages(page.messages, takeHeld(chatId)), hasOlder: page.hasMore };
-      } catch (error) {
-        // Cancelled is not offline: the saved copy would stand in for the fresh read as if current.
-        if (signal.aborted) throw error;
-        // No network: what this device saw last of the chat, if it ever opened it.
-        const saved = isNetworkError(error) ? await loadTimeline(me, chatId).catch(() => null) : null;
-        if (!saved) throw error;
-        return { messages: mergeMessages(saved, takeHeld(chatId)), hasOlder: false };
-      }
-    },
-    // The live stream keeps it current (lib/realtime/stream-provider.tsx).
-    staleTime: Infinity,
-  });
   const filtered = useQuery({ ...trpc.message.list.queryOptions({ chatId, filter, timeZone, limit: 200 }), enabled: filter !== "all" });
 
   // Messages not yet accepted by the server live in the outbox (IndexedDB): they survive a reload
@@ -117,14 +87,6 @@ export function Conversation({ chatId, at }: { chatId: string; at?: number }) {
   const remove = useMutation(trpc.message.delete.mutationOptions());
   const markRead = useMutation(trpc.message.markRead.mutationOptions());
   const typing = useMutation(trpc.chat.typing.mutationOptions());
-
-  const mergeIntoTimeline = useCallback(
-    (messages: MessageDto[]) =>
-      queryClient.setQueryData<Timeline>(timelineKey(chatId), (current) =>
-        current ? { ...current, messages: mergeMessages(current.messages, messages) } : current,
-      ),
-    [chatId, queryClient],
-  );
 
   // The same clientId on a retry: the server returns the original if an earlier try arrived.
   function retry(clientId: string) {
@@ -160,14 +122,6 @@ export function Conversation({ chatId, at }: { chatId: string; at?: number }) {
       .catch((error: unknown) => setActionError((error as Error).message));
   }
 
-  // Kept on the device for the next time this chat is opened without a network.
-  useEffect(() => {
-    const messages = timeline.data?.messages;
-    if (!messages) return;
-    const timer = setTimeout(() => void saveTimeline(me, chatId, messages.slice(-PAGE)).catch(() => undefined), 500);
-    return () => clearTimeout(timer);
-  }, [me, chatId, timeline.data?.messages]);
-
   // Read up to the newest loaded message while the chat is on screen.
   const newestSeq = timeline.data?.messages.at(-1)?.seq ?? 0;
   const lastMarked = useRef(0);
@@ -190,27 +144,9 @@ export function Conversation({ chatId, at }: { chatId: string; at?: number }) {
     const element = scroller.current;
     if (element && atBottom.current) element.scrollTop = element.scrollHeight;
   }, [count, filter]);
+  const loadOlder = () => loadOlderInto(scroller.current);
   const jump = useJumpToMessage({ chatId, at, isLoaded: timeline.isSuccess, scroller, onLeaveBottom: () => (atBottom.current = false) });
 
-  const [loadingOlder, setLoadingOlder] = useState(false);
-  async function loadOlder() {
-    const oldest = timeline.data?.messages[0]?.seq;
-    if (!oldest || !timeline.data?.hasOlder || loadingOlder) return;
-    setLoadingOlder(true);
-    const element = scroller.current;
-    const before = element?.scrollHeight ?? 0;
-    try {
-      const page = await queryClient.fetchQuery(trpc.message.list.queryOptions({ chatId, before: oldest, limit: PAGE }));
-      queryClient.setQueryData<Timeline>(timelineKey(chatId), (current) =>
-        current ? { messages: mergeMessages(current.messages, page.messages), hasOlder: page.hasMore } : current,
-      );
-      requestAnimationFrame(() => {
-        if (element) element.scrollTop += element.scrollHeight - before;
-      });
-    } finally {
-      setLoadingOlder(false);
-    }
-  }
 
   const sentinel = useRef<HTMLDivElement>(null);
   useEffect(() => {

@@ -1,0 +1,88 @@
+"use client";
+
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useCallback, useEffect, useState } from "react";
+import type { MessageDto } from "~/contracts/messages";
+import { type Timeline, mergeMessages, takeHeld, timelineKey } from "~/lib/chat/timeline";
+import { loadTimeline, saveTimeline } from "~/lib/outbox/timelines";
+import { useTRPC, useTRPCClient } from "~/lib/trpc/client";
+
+/** Messages per page of history. */
+export const PAGE = 50;
+
+/** A request that never reached the server (tRPC gives no HTTP status then). */
+function isNetworkError(error: unknown): boolean {
+  return (error as { data?: { httpStatus?: number } } | null)?.data?.httpStatus === undefined;
+}
+
+/**
+ * A chat's timeline as the conversation shows it: the newest page from the server (or, offline,
+ * what this device saw last), kept current by the live stream, saved on the device for the next
+ * offline opening, and older pages loaded on request.
+ */
+export function useTimeline(chatId: string, me: string) {
+  const trpc = useTRPC();
+  const trpcClient = useTRPCClient();
+  const queryClient = useQueryClient();
+
+  const timeline = useQuery({
+    queryKey: timelineKey(chatId),
+    queryFn: async ({ signal }): Promise<Timeline> => {
+      try {
+        // Straight from the server, never a shared in-flight read: a refresh (stream-provider.tsx)
+        // cancels this fetch because it may predate an event, and the next one must read afresh.
+        // No retries here: the query's own retries wrap this function, and offline must fall
+        // back to the saved copy at once.
+        const page = await trpcClient.message.list.query({ chatId, limit: PAGE }, { signal });
+        return { messages: mergeMessages(page.messages, takeHeld(chatId)), hasOlder: page.hasMore };
+      } catch (error) {
+        // Cancelled is not offline: the saved copy would stand in for the fresh read as if current.
+        if (signal.aborted) throw error;
+        // No network: what this device saw last of the chat, if it ever opened it.
+        const saved = isNetworkError(error) ? await loadTimeline(me, chatId).catch(() => null) : null;
+        if (!saved) throw error;
+        return { messages: mergeMessages(saved, takeHeld(chatId)), hasOlder: false };
+      }
+    },
+    // The live stream keeps it current (lib/realtime/stream-provider.tsx).
+    staleTime: Infinity,
+  });
+
+  const mergeIntoTimeline = useCallback(
+    (messages: MessageDto[]) =>
+      queryClient.setQueryData<Timeline>(timelineKey(chatId), (current) =>
+        current ? { ...current, messages: mergeMessages(current.messages, messages) } : current,
+      ),
+    [chatId, queryClient],
+  );
+
+  // Kept on the device for the next time this chat is opened without a network.
+  useEffect(() => {
+    const messages = timeline.data?.messages;
+    if (!messages) return;
+    const timer = setTimeout(() => void saveTimeline(me, chatId, messages.slice(-PAGE)).catch(() => undefined), 500);
+    return () => clearTimeout(timer);
+  }, [me, chatId, timeline.data?.messages]);
+
+  const [loadingOlder, setLoadingOlder] = useState(false);
+  /** Loads the page before the oldest message, keeping `element`'s view where it was. */
+  async function loadOlder(element: HTMLDivElement | null) {
+    const oldest = timeline.data?.messages[0]?.seq;
+    if (!oldest || !timeline.data?.hasOlder || loadingOlder) return;
+    setLoadingOlder(true);
+    const before = element?.scrollHeight ?? 0;
+    try {
+      const page = await queryClient.fetchQuery(trpc.message.list.queryOptions({ chatId, before: oldest, limit: PAGE }));
+      queryClient.setQueryData<Timeline>(timelineKey(chatId), (current) =>
+        current ? { messages: mergeMessages(current.messages, page.messages), hasOlder: page.hasMore } : current,
+      );
+      requestAnimationFrame(() => {
+        if (element) element.scrollTop += element.scrollHeight - before;
+      });
+    } finally {
+      setLoadingOlder(false);
+    }
+  }
+
+  return { timeline, mergeIntoTimeline, loadOlder, loadingOlder };
+}
