@@ -80,3 +80,14 @@ export function parseEnvelope(payload: string): Delivery | null {
   if (header.except !== undefined && typeof header.except !== "string") return null;
   return { ...(header as Omit<Delivery, "json">), json };
 }
+
+/** Whose streams a `user.deactivated` envelope ends; null when it is malformed. */
+export function deactivatedUserId(delivery: Delivery): string | null {
+  // The event is not parsed on the way in (parseEnvelope): this rare one is, here.
+  try {
+    const userId = (JSON.parse(delivery.json) as { userId?: unknown }).userId;
+    return typeof userId === "string" ? userId : null;
+  } catch {
+    return null;
+  }
+}

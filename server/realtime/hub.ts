@@ -1,68 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { ServerResponse } from "node:http";
-import { and, eq, gt, inArray, isNull, lte, or, sql } from "drizzle-orm";
-import type { Db } from "~/db/client";
 import { HEARTBEAT_MS } from "~/lib/realtime/stream-watchdog";
-import { chats, events, users } from "~/db/schema";
-import { type Audience, canReadChat, chatAudience } from "~/server/services/access";
-import type { Delivery } from "./envelope";
+import { type Delivery, deactivatedUserId } from "./envelope";
 import type { StreamEvent } from "~/contracts/stream";
 import { frameBody, toFrame } from "./events";
-
-/** One event's frame, built once per instance; every connection is written the same bytes. */
-class Frame {
-  private plain: Buffer | undefined;
-  private labelled: Buffer | undefined;
-  constructor(
-    private readonly body: string,
-    readonly id: number | undefined,
-  ) {}
-
-  bytes(withId: boolean): Buffer {
-    if (withId) return (this.labelled ??= Buffer.from(`id: ${this.id}\n${this.body}`));
-    return (this.plain ??= Buffer.from(this.body));
-  }
-}
-
-/** Who an envelope's chat reaches: everyone, these users, or (the chat is gone) nobody. */
-type Readers = "all" | Iterable<string>;
-
-const AUDIENCE_TTL_MS = 60_000;
-const MAX_CACHED_AUDIENCES = 20_000;
-
-export type Connection = {
-  /** Told to the client in `hello`, so it can say what this connection's page shows. */
-  id: string;
-  userId: string;
-  res: ServerResponse;
-  /** False while backfilling: live frames wait in `pending`. */
-  live: boolean;
-  pending: Frame[];
-  /** Events up to here were covered by the backfill (or predate the connection's state). */
-  cursor: number;
-  /** Highest id written: an `id:` line only ever moves the browser's Last-Event-ID forward. */
-  maxSentId: number;
-  /** Highest event written without its `id:` line (above the hub's watermark then); 0 if none. */
-  unlabelled: number;
-  /** Takes the connection out of the hub (idempotent). */
-  remove: () => void;
-};
-
-export type HubOptions = {
-  db: Db;
-  heartbeatMs?: number;
-  /** A client whose unsent data passes this is cut off; it reconnects and backfills. */
-  maxBufferedBytes?: number;
-  /** Past this many missed events a reconnecting client is told to reload instead. */
-  backfillLimit?: number;
-  /** How long an event id may stay missing before the hub reads it from the log. */
-  holeWaitMs?: number;
-  onUserOnline?: (userId: string) => void;
-  onUserOffline?: (userId: string) => void;
-  /** Awaited before the connection's `hello`, so the client's first report finds it registered. */
-  onConnectionOpen?: (connectionId: string, userId: string) => Promise<void>;
-  onConnectionClose?: (connectionId: string, userId: string) => void;
-};
+import { AudienceCache } from "./audience-cache";
+import { type Connection, Frame, type HubOptions, type Readers, recipientsOf, toReaders } from "./connection";
+import { logBounds, logHead, readBackfill, readDeliveries } from "./event-log";
 
 /**
  * The live connections of this instance and the routing of events to them. Each envelope
@@ -80,7 +24,7 @@ export type HubOptions = {
 export class Hub {
   private readonly byUser = new Map<string, Set<Connection>>();
   /** Who reads each chat, as last looked up; cleared by the chat's changes, and aged out. */
-  private readonly audiences = new Map<string, { audience: Promise<Audience | null>; settled?: Audience | null; at: number }>();
+  private readonly audiences: AudienceCache;
   /**
    * Envelopes of a chat whose audience is being looked up wait here, in arrival order, so every
    * connection gets a chat's events in order; other chats' events do not wait for them.
@@ -112,6 +56,7 @@ export class Hub {
     this.maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
     this.backfillLimit = options.backfillLimit ?? 5_000;
     this.holeWaitMs = options.holeWaitMs ?? 250;
+    this.audiences = new AudienceCache(options.db);
     // Proxies and mobile networks drop idle streams; a heartbeat keeps them open and lets the
     // client notice a dead one (lib/realtime/stream-watchdog.ts).
     this.heartbeat = setInterval(() => this.broadcastLocal({ type: "heartbeat", serverTime: new Date().toISOString() }), options.heartbeatMs ?? HEARTBEAT_MS);
@@ -151,7 +96,7 @@ export class Hub {
     }
     if (chatId === undefined) return this.routeNow(delivery, "all");
     // A change of a chat may change who reads it: forget the cached audience first.
-    if (delivery.type === "chat.changed" || delivery.type === "chat.deleted") this.audiences.delete(chatId);
+    if (delivery.type === "chat.changed" || delivery.type === "chat.deleted") this.audiences.forget(chatId);
     const before = this.chains.get(chatId);
     if (!before) {
       const readers = this.readersNow(delivery);
@@ -199,7 +144,7 @@ export class Hub {
     set.add(connection);
     this.connections++;
     let removed = false;
-    const remove = () => {
+    const remove = (connection.remove = () => {
       if (removed) return;
       removed = true;
       this.connections--;
@@ -211,13 +156,11 @@ export class Hub {
         this.options.onUserOffline?.(userId);
       }
       this.options.onConnectionClose?.(connection.id, userId);
-    };
-    connection.remove = remove;
+    });
     try {
       await this.open(connection, lastEventId);
     } catch (error) {
-      // A connection that never went live would hold its `pending` frames without bound and
-      // keep its user looking online: drop it and let the client reconnect and backfill.
+      // Never live, it would hold `pending` without bound: drop it; the client reconnects.
       remove();
       res.end();
       throw error;
@@ -233,15 +176,8 @@ export class Hub {
     // Before the head is read: every connection's cursor is then at or above the watermark's start.
     await this.initWatermark();
 
-    const [bounds] = await this.options.db
-      .select({
-        head: sql<number>`coalesce(max(${events.id}), 0)`.mapWith(Number),
-        oldest: sql<number>`coalesce(min(${events.id}), 0)`.mapWith(Number),
-        // Read after registering: a deactivation that committed before this read is seen here,
-        // one that commits after it reaches this connection as a `user.deactivated` envelope.
-        isActive: sql<boolean>`exists (select 1 from ${users} where ${users.id} = ${userId} and ${users.deactivatedAt} is null)`,
-      })
-      .from(events);
+    // After registering: a deactivation committed before is seen here, a later one arrives live.
+    const bounds = await logBounds(this.options.db, userId);
     if (!bounds?.isActive) {
       connection.remove();
       res.end();
@@ -256,7 +192,7 @@ export class Hub {
     if (lastEventId !== null && lastEventId < headId) {
       // Events after the cursor may have been pruned (pruneEvents): then the log cannot fill the gap.
       const pruned = (bounds?.oldest ?? 0) > lastEventId + 1;
-      const missed = pruned ? [] : await this.backfill(userId, lastEventId, headId);
+      const missed = pruned ? [] : await readBackfill(this.options.db, userId, lastEventId, headId, this.backfillLimit + 1);
       if (pruned || missed.length > this.backfillLimit) {
         res.write(toFrame({ type: "resync", reason: pruned ? "missed events expired" : "too many missed events" }));
       } else {
@@ -274,8 +210,7 @@ export class Hub {
   private initWatermark(): Promise<void> {
     if (this.watermark !== null) return Promise.resolve();
     this.initialising ??= (async () => {
-      const [row] = await this.options.db.select({ head: sql<number>`coalesce(max(${events.id}), 0)`.mapWith(Number) }).from(events);
-      const head = row?.head ?? 0;
+      const head = await logHead(this.options.db);
       this.watermark = head;
       // Arrived meanwhile: at or below the head they concern no connection (all open later).
       for (const id of this.received) if (id <= head) this.received.delete(id);
@@ -289,56 +224,16 @@ export class Hub {
     return this.initialising;
   }
 
-  private backfill(userId: string, after: number, head: number) {
-    return this.options.db
-      .select({ id: events.id, payload: events.payload })
-      .from(events)
-      // Left join: a deleted chat's last event outlives the chat.
-      .leftJoin(chats, eq(chats.id, events.chatId))
-      .where(
-        and(
-          gt(events.id, after),
-          lte(events.id, head),
-          or(
-            and(isNull(events.onlyUserIds), canReadChat(userId)),
-            sql`${userId} = any(${events.onlyUserIds})`,
-            sql`${userId} = any(${events.alsoUserIds})`,
-            eq(events.alsoEveryone, true),
-          ),
-        ),
-      )
-      .orderBy(events.id)
-      .limit(this.backfillLimit + 1);
-  }
-
   /** The readers at hand without waiting (given by the writer, or cached); undefined if not. */
   private readersNow(delivery: Delivery): Readers | undefined {
     if (delivery.only) return [];
     if (delivery.audience !== undefined) return delivery.audience;
-    const cached = this.audiences.get(delivery.chatId!);
-    if (cached && "settled" in cached && Date.now() - cached.at < AUDIENCE_TTL_MS) return toReaders(cached.settled ?? null);
-    return undefined;
+    const cached = this.audiences.settled(delivery.chatId!);
+    return cached === undefined ? undefined : toReaders(cached);
   }
 
   private async readers(delivery: Delivery): Promise<Readers> {
-    return this.readersNow(delivery) ?? toReaders(await this.audience(delivery.chatId!));
-  }
-
-  private audience(chatId: string): Promise<Audience | null> {
-    const now = Date.now();
-    const cached = this.audiences.get(chatId);
-    // The age limit bounds staleness from changes that carry no chat event (group membership).
-    if (cached && now - cached.at < AUDIENCE_TTL_MS) return cached.audience;
-    const audience = chatAudience(this.options.db, chatId);
-    const entry: { audience: Promise<Audience | null>; settled?: Audience | null; at: number } = { audience, at: now };
-    this.audiences.delete(chatId);
-    this.audiences.set(chatId, entry);
-    audience.then(
-      (value) => (entry.settled = value),
-      () => this.audiences.get(chatId) === entry && this.audiences.delete(chatId),
-    );
-    if (this.audiences.size > MAX_CACHED_AUDIENCES) this.audiences.delete(this.audiences.keys().next().value!);
-    return audience;
+    return this.readersNow(delivery) ?? toReaders(await this.audiences.get(delivery.chatId!));
   }
 
   /**
@@ -366,22 +261,12 @@ export class Hub {
     // First, so that the event's own frame may carry its id when it closes the gap.
     if (delivery.id !== undefined) this.markRouted(delivery.id);
     if (delivery.type === "user.deactivated") {
-      // The event is not parsed on the way in (parseEnvelope): this rare one is, here.
-      let userId: unknown;
-      try {
-        userId = (JSON.parse(delivery.json) as { userId?: unknown }).userId;
-      } catch {
-        userId = undefined;
-      }
-      if (typeof userId === "string") this.disconnectUser(userId);
+      const userId = deactivatedUserId(delivery);
+      if (userId) this.disconnectUser(userId);
       else console.error(`[hub] skipped a malformed user.deactivated: ${delivery.json.slice(0, 200)}`);
       return;
     }
-    let recipients: Iterable<string> | "all";
-    if (delivery.only) recipients = new Set(delivery.only);
-    else if (delivery.also === "all" || readers === "all") recipients = "all";
-    else if (delivery.also) recipients = new Set([...readers, ...delivery.also]);
-    else recipients = readers;
+    const recipients = recipientsOf(delivery, readers);
     const frame = new Frame(`event: ${delivery.type}\ndata: ${delivery.json}\n\n`, delivery.id);
     const deliver = (userId: string, set: Set<Connection>) => {
       if (userId === delivery.except) return;
@@ -449,24 +334,12 @@ export class Hub {
     const holes: number[] = [];
     for (let id = this.watermark! + 1; id <= this.top && holes.length < 1_000; id++) if (!this.received.has(id)) holes.push(id);
     try {
-      const rows = await this.options.db
-        .select({
-          id: events.id,
-          chatId: events.chatId,
-          type: events.type,
-          json: sql<string>`${events.payload}::text`,
-          only: events.onlyUserIds,
-          also: events.alsoUserIds,
-          alsoEveryone: events.alsoEveryone,
-        })
-        .from(events)
-        .where(inArray(events.id, holes));
-      const found = new Map(rows.map((row) => [row.id, row]));
+      const found = await readDeliveries(this.options.db, holes);
       for (const id of holes) {
         // It may have come over the bus while the log was read.
         if (this.received.has(id) || id <= this.watermark!) continue;
-        const row = found.get(id);
-        if (!row) {
+        const delivery = found.get(id);
+        if (!delivery) {
           // A rolled-back insert: the id will never exist.
           this.skipped.add(id);
           if (this.skipped.size > 5_000) this.skipped.delete(this.skipped.values().next().value!);
@@ -474,14 +347,7 @@ export class Hub {
           this.markRouted(id);
           continue;
         }
-        this.receive({
-          id,
-          type: row.type,
-          json: row.json,
-          ...(row.chatId ? { chatId: row.chatId } : {}),
-          ...(row.only ? { only: row.only } : {}),
-          ...(row.alsoEveryone ? { also: "all" as const } : row.also ? { also: row.also } : {}),
-        });
+        this.receive(delivery);
       }
     } catch (error) {
       if (!this.closed) console.error("[hub] reading missing events failed:", error);
@@ -531,7 +397,3 @@ export class Hub {
   }
 }
 
-function toReaders(audience: Audience | null): Readers {
-  if (!audience) return [];
-  return audience.all ? "all" : audience.userIds;
-}

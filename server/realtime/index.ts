@@ -4,7 +4,8 @@ import type { Db } from "~/db/client";
 import { users } from "~/db/schema";
 import type { Bus } from "./bus";
 import { EVENTS_CHANNEL, type Envelope, type Publisher, encodeEnvelope, parseEnvelope } from "./envelope";
-import { Hub, type HubOptions } from "./hub";
+import type { HubOptions } from "./connection";
+import { Hub } from "./hub";
 import { type PresenceStore, createMemoryPresence, createRedisPresence } from "./presence-store";
 import { type ViewingStore, createMemoryViewing, createRedisViewing } from "./viewing-store";
 
