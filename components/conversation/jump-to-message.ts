@@ -1,8 +1,9 @@
 "use client";
 
+import { putHistory } from "~/lib/chat/timeline-cache";
 import { type QueryClient, useQueryClient } from "@tanstack/react-query";
 import { type RefObject, useEffect, useRef, useState } from "react";
-import { type Timeline, mergeMessages, timelineKey } from "~/lib/chat/timeline";
+import { type Timeline, timelineKey } from "~/lib/chat/timeline";
 import { useTRPC } from "~/lib/trpc/client";
 import styles from "./jump-to-message.module.css";
 
@@ -25,12 +26,7 @@ async function loadDownTo(queryClient: QueryClient, trpc: Trpc, chatId: string, 
     if (!timeline || oldest === undefined || oldest <= seq || !timeline.hasOlder) return;
     const after = Math.max(0, seq - CONTEXT - 1);
     const page = await queryClient.fetchQuery(trpc.message.list.queryOptions({ chatId, before: oldest, after, limit: PAGE }));
-    queryClient.setQueryData<Timeline>(timelineKey(chatId), (current) => {
-      if (!current) return current;
-      const messages = mergeMessages(current.messages, page.messages);
-      // Seqs are gap-free from 1, so the oldest loaded one says whether anything is older.
-      return { messages, hasOlder: (messages[0]?.seq ?? 1) > 1 };
-    });
+    putHistory(queryClient, chatId, page.messages);
     if (page.messages.length === 0) return;
   }
 }

@@ -1,8 +1,8 @@
 "use client";
 
+import { putMessages } from "~/lib/chat/timeline-cache";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
-import { type Timeline, mergeMessages, timelineKey } from "~/lib/chat/timeline";
 import { useTRPC } from "~/lib/trpc/client";
 import type { MessageDto, ReactionDto } from "~/contracts/messages";
 import styles from "./social.module.css";
@@ -34,10 +34,7 @@ function toggled(message: MessageDto, me: { id: string; name: string }, emoji: s
 export function useReact(me: { id: string; name: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const put = (message: MessageDto) =>
-    queryClient.setQueryData<Timeline>(timelineKey(message.chatId), (timeline) =>
-      timeline ? { ...timeline, messages: mergeMessages(timeline.messages, [message]) } : timeline,
-    );
+  const put = (message: MessageDto) => putMessages(queryClient, message.chatId, [message]);
   const mutation = useMutation(trpc.message.react.mutationOptions({ onSuccess: put }));
   return (message: MessageDto, emoji: string, on: boolean) => {
     put(toggled(message, me, emoji, on));

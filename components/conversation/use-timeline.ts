@@ -1,5 +1,6 @@
 "use client";
 
+import { putMessages, putOlderPage } from "~/lib/chat/timeline-cache";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useState } from "react";
 import type { MessageDto } from "~/contracts/messages";
@@ -48,13 +49,7 @@ export function useTimeline(chatId: string, me: string) {
     staleTime: Infinity,
   });
 
-  const mergeIntoTimeline = useCallback(
-    (messages: MessageDto[]) =>
-      queryClient.setQueryData<Timeline>(timelineKey(chatId), (current) =>
-        current ? { ...current, messages: mergeMessages(current.messages, messages) } : current,
-      ),
-    [chatId, queryClient],
-  );
+  const mergeIntoTimeline = useCallback((messages: MessageDto[]) => putMessages(queryClient, chatId, messages), [chatId, queryClient]);
 
   // Kept on the device for the next time this chat is opened without a network.
   useEffect(() => {
@@ -73,9 +68,7 @@ export function useTimeline(chatId: string, me: string) {
     const before = element?.scrollHeight ?? 0;
     try {
       const page = await queryClient.fetchQuery(trpc.message.list.queryOptions({ chatId, before: oldest, limit: PAGE }));
-      queryClient.setQueryData<Timeline>(timelineKey(chatId), (current) =>
-        current ? { messages: mergeMessages(current.messages, page.messages), hasOlder: page.hasMore } : current,
-      );
+      putOlderPage(queryClient, chatId, page);
       requestAnimationFrame(() => {
         if (element) element.scrollTop += element.scrollHeight - before;
       });

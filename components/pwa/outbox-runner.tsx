@@ -1,8 +1,8 @@
 "use client";
 
+import { putMessages } from "~/lib/chat/timeline-cache";
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
-import { type Timeline, mergeMessages, timelineKey } from "~/lib/chat/timeline";
 import { startOutbox } from "~/lib/outbox/runner";
 
 /**
@@ -16,10 +16,7 @@ export function OutboxRunner({ userId }: { userId: string }) {
       startOutbox({
         userId,
         // Into the open timeline before the outbox item goes, so the message never blinks out.
-        onSent: (message) =>
-          queryClient.setQueryData<Timeline>(timelineKey(message.chatId), (current) =>
-            current ? { ...current, messages: mergeMessages(current.messages, [message]) } : current,
-          ),
+        onSent: (message) => putMessages(queryClient, message.chatId, [message]),
       }),
     [userId, queryClient],
   );

@@ -1,11 +1,13 @@
 "use client";
 
+import { listMessage, listOwnRead, listWithout } from "~/lib/chat/chat-list-cache";
+import { putMessages, receiveLive } from "~/lib/chat/timeline-cache";
 import { type QueryClient, type QueryFilters, useMutation, useQueryClient } from "@tanstack/react-query";
 import { usePathname } from "next/navigation";
 import { createContext, type ReactNode, useContext, useEffect, useRef, useState } from "react";
-import { type Timeline, contiguousUpTo, holdWhileLoading, mergeMessages, reviveMessage, timelineKey } from "~/lib/chat/timeline";
+import { reviveMessage, timelineKey } from "~/lib/chat/timeline";
 import { useTRPC } from "~/lib/trpc/client";
-import type { ChatSummary, Member, Person } from "~/lib/trpc/types";
+import type { Member, Person } from "~/lib/trpc/types";
 import { STREAM_EVENT_TYPES } from "~/contracts/stream";
 import type { MessageDto } from "~/contracts/messages";
 import type { StreamEvent } from "~/contracts/stream";
@@ -95,16 +97,9 @@ function applyEvent(queryClient: QueryClient, trpc: Trpc, userId: string, event:
     case "message.created":
     case "message.updated": {
       const message: MessageDto = reviveMessage(event.message);
-      const loading = queryClient.getQueryState(timelineKey(event.chatId));
-      if (loading?.data === undefined && loading?.fetchStatus === "fetching") holdWhileLoading(event.chatId, message);
-      queryClient.setQueryData<Timeline>(timelineKey(event.chatId), (timeline) => {
-        if (!timeline) return timeline;
-        const merged = mergeMessages(timeline.messages, [message]);
-        const known = contiguousUpTo(merged);
-        // A live event was lost on the way (Redis pub/sub is at-most-once): fetch the gap.
-        if (known < message.seq) fillGap(event.chatId, known);
-        return { ...timeline, messages: merged };
-      });
+      const known = receiveLive(queryClient, message);
+      // A live event was lost on the way (Redis pub/sub is at-most-once): fetch the gap.
+      if (known !== null && known < message.seq) fillGap(event.chatId, known);
       // An approval card changed (a vote, a resolution) or a new request arrived: its card and
       // the Manager view's "waiting for you" read it again.
       // A record's status changed: chips of mentions show it (components/conversation/message-text.tsx).
@@ -119,49 +114,14 @@ function applyEvent(queryClient: QueryClient, trpc: Trpc, userId: string, event:
         const senderId = message.sender.id;
         updateMembers(queryClient, trpc, event.chatId, (m) => (m.id === senderId ? { ...m, lastReadSeq: Math.max(m.lastReadSeq, message.seq) } : m));
       }
-      let found = false;
-      queryClient.setQueryData<ChatSummary[]>(trpc.chat.list.queryKey(), (chats) => {
-        if (!chats) return chats;
-        const updated = chats.map((chat) => {
-          if (chat.id !== event.chatId) return chat;
-          found = true;
-          const isNewer = message.seq >= chat.lastSeq;
-          const preview = { seq: message.seq, senderName: message.sender.name, body: message.body };
-          if (event.type === "message.updated") return chat.lastMessage?.seq === message.seq ? { ...chat, lastMessage: preview } : chat;
-          const isOwn = message.sender.id === userId;
-          const mentionsMe = !isOwn && message.seq > chat.lastSeq && message.mentions.users.some((u) => u.id === userId);
-          return {
-            ...chat,
-            lastSeq: Math.max(chat.lastSeq, message.seq),
-            lastMessageAt: isNewer ? message.createdAt : chat.lastMessageAt,
-            lastMessage: isNewer ? preview : chat.lastMessage,
-            lastReadSeq: isOwn ? Math.max(chat.lastReadSeq, message.seq) : chat.lastReadSeq,
-            unread: isOwn ? 0 : chat.isMember ? Math.max(chat.unread, message.seq - chat.lastReadSeq) : 0,
-            mentions: isOwn ? 0 : chat.mentions + Number(mentionsMe),
-          };
-        });
-        // Company chat first, then by last activity (as chat.list orders them).
-        return updated.sort(
-          (a, b) =>
-            Number(b.kind === "company") - Number(a.kind === "company") ||
-            (b.lastMessageAt?.getTime() ?? 0) - (a.lastMessageAt?.getTime() ?? 0),
-        );
-      });
-      if (!found) refresh(queryClient, trpc.chat.list.queryFilter());
+      const change = event.type === "message.created" ? "created" : "updated";
+      if (!listMessage(queryClient, trpc.chat.list.queryKey(), message, change, userId)) refresh(queryClient, trpc.chat.list.queryFilter());
       return;
     }
     case "read": {
       if (event.userId === userId) {
-        queryClient.setQueryData<ChatSummary[]>(trpc.chat.list.queryKey(), (chats) =>
-          chats?.map((chat) =>
-            chat.id === event.chatId && event.seq > chat.lastReadSeq
-              ? { ...chat, lastReadSeq: event.seq, unread: Math.max(0, chat.lastSeq - event.seq), mentions: event.seq >= chat.lastSeq ? 0 : chat.mentions }
-              : chat,
-          ),
-        );
         // Read part of the way: which mentions remain is the server's to count.
-        const chat = queryClient.getQueryData<ChatSummary[]>(trpc.chat.list.queryKey())?.find((c) => c.id === event.chatId);
-        if (chat && chat.mentions > 0) refresh(queryClient, trpc.chat.list.queryFilter());
+        if (listOwnRead(queryClient, trpc.chat.list.queryKey(), event.chatId, event.seq) > 0) refresh(queryClient, trpc.chat.list.queryFilter());
       }
       updateMembers(queryClient, trpc, event.chatId, (m) => (m.id === event.userId ? { ...m, lastReadSeq: Math.max(m.lastReadSeq, event.seq) } : m));
       return;
@@ -173,7 +133,7 @@ function applyEvent(queryClient: QueryClient, trpc: Trpc, userId: string, event:
       refresh(queryClient, trpc.chat.members.queryFilter({ chatId: event.chatId }));
       return;
     case "chat.deleted":
-      queryClient.setQueryData<ChatSummary[]>(trpc.chat.list.queryKey(), (chats) => chats?.filter((c) => c.id !== event.chatId));
+      listWithout(queryClient, trpc.chat.list.queryKey(), event.chatId);
       queryClient.removeQueries({ queryKey: timelineKey(event.chatId) });
       refresh(queryClient, trpc.chat.get.queryFilter({ chatId: event.chatId }));
       return;
@@ -217,11 +177,7 @@ export function StreamProvider({ userId, children }: { userId: string; children:
     /** The browser's resume cursor, for an EventSource we open ourselves (it starts without one). */
     let lastEventId = "";
     const fillGap = (chatId: string, after: number) => {
-      void queryClient.fetchQuery(trpc.message.list.queryOptions({ chatId, after, limit: 200 })).then((page) => {
-        queryClient.setQueryData<Timeline>(timelineKey(chatId), (timeline) =>
-          timeline ? { ...timeline, messages: mergeMessages(timeline.messages, page.messages) } : timeline,
-        );
-      });
+      void queryClient.fetchQuery(trpc.message.list.queryOptions({ chatId, after, limit: 200 })).then((page) => putMessages(queryClient, chatId, page.messages));
     };
     let isFirstReady = true;
     const watchdog = createWatchdog(() => {

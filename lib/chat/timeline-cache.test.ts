@@ -1,0 +1,107 @@
+import { QueryClient } from "@tanstack/react-query";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { MessageDto } from "~/contracts/messages";
+import { type Timeline, takeHeld, timelineKey } from "./timeline";
+import { putHistory, putMessages, putOlderPage, receiveLive } from "./timeline-cache";
+
+const CHAT = "c";
+
+const message = (seq: number, body = `m${seq}`): MessageDto => ({
+  id: `id-${seq}`,
+  chatId: CHAT,
+  seq,
+  kind: "text",
+  sender: { kind: "user", id: "u", name: "U" },
+  clientId: null,
+  body,
+  replyTo: null,
+  editedAt: null,
+  deletedAt: null,
+  attachments: [],
+  mentions: { users: [], entities: [] },
+  reactions: [],
+  data: null,
+  createdAt: new Date(0),
+});
+
+function loaded(messages: MessageDto[], hasOlder = false) {
+  const queryClient = new QueryClient();
+  queryClient.setQueryData<Timeline>(timelineKey(CHAT), { messages, hasOlder });
+  return queryClient;
+}
+
+const timelineOf = (queryClient: QueryClient) => queryClient.getQueryData<Timeline>(timelineKey(CHAT));
+
+/** Some versions of messages 1…20 (an edit is the same id with another body), in any order. */
+const arrivals = fc.array(
+  fc.record({ seq: fc.integer({ min: 1, max: 20 }), edit: fc.integer({ min: 0, max: 2 }) }).map(({ seq, edit }) => message(seq, `m${seq}v${edit}`)),
+  { maxLength: 40 },
+);
+
+describe("the timeline cache (lib/chat/timeline-cache.ts)", () => {
+  it("keeps a loaded timeline in seq order without duplicate ids, whatever order and however often messages arrive", () => {
+    fc.assert(
+      fc.property(arrivals, arrivals, (first, second) => {
+        const queryClient = loaded([]);
+        for (const m of first) receiveLive(queryClient, m);
+        putMessages(queryClient, CHAT, second);
+        const seqs = timelineOf(queryClient)!.messages.map((m) => m.seq);
+        expect(seqs).toEqual([...new Set([...first, ...second].map((m) => m.seq))].sort((a, b) => a - b));
+      }),
+    );
+  });
+
+  it("leaves the timeline as it was when the same messages are put again", () => {
+    fc.assert(
+      fc.property(arrivals, (messages) => {
+        const queryClient = loaded([]);
+        putMessages(queryClient, CHAT, messages);
+        const once = timelineOf(queryClient);
+        putMessages(queryClient, CHAT, messages);
+        expect(timelineOf(queryClient)).toEqual(once);
+      }),
+    );
+  });
+
+  it("lets the latest version of a message win", () => {
+    const queryClient = loaded([message(1), message(2)]);
+    putMessages(queryClient, CHAT, [message(2, "edited")]);
+    expect(timelineOf(queryClient)!.messages.map((m) => m.body)).toEqual(["m1", "edited"]);
+  });
+
+  it("never creates a timeline for a chat nobody has loaded (its first load reads the server)", () => {
+    const queryClient = new QueryClient();
+    putMessages(queryClient, CHAT, [message(1)]);
+    expect(receiveLive(queryClient, message(2))).toBeNull();
+    putOlderPage(queryClient, CHAT, { messages: [message(1)], hasMore: false });
+    putHistory(queryClient, CHAT, [message(1)]);
+    expect(timelineOf(queryClient)).toBeUndefined();
+  });
+
+  it("reports where a gap starts below a live message, so a lost event is fetched", () => {
+    const queryClient = loaded([message(1), message(2)]);
+    expect(receiveLive(queryClient, message(3))).toBe(3);
+    expect(receiveLive(queryClient, message(5))).toBe(3);
+  });
+
+  it("holds a live message that arrives while the chat's first page is loading, for that load", async () => {
+    const queryClient = new QueryClient();
+    let finish: (timeline: Timeline) => void = () => {};
+    const loading = queryClient.fetchQuery({ queryKey: timelineKey(CHAT), queryFn: () => new Promise<Timeline>((resolve) => (finish = resolve)) });
+    receiveLive(queryClient, message(7));
+    expect(takeHeld(CHAT).map((m) => m.seq)).toEqual([7]);
+    finish({ messages: [], hasOlder: false });
+    await loading;
+  });
+
+  it("takes whether there is more history from the server's page, and from seq 1 after a jump", () => {
+    const queryClient = loaded([message(50)], true);
+    putOlderPage(queryClient, CHAT, { messages: [message(48), message(49)], hasMore: true });
+    expect(timelineOf(queryClient)).toMatchObject({ hasOlder: true });
+    putHistory(queryClient, CHAT, [message(2)]);
+    expect(timelineOf(queryClient)).toMatchObject({ hasOlder: true });
+    putHistory(queryClient, CHAT, [message(1)]);
+    expect(timelineOf(queryClient)).toMatchObject({ hasOlder: false });
+  });
+});
