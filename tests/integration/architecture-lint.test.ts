@@ -23,6 +23,10 @@ async function fired(filePath: string, code: string): Promise<string[]> {
 
 const RESTRICTED = "@typescript-eslint/no-restricted-imports";
 
+// Loading the parser and the import resolver takes seconds, many on a busy machine: done once,
+// here, rather than inside the first test's time limit.
+beforeAll(() => fired("lib/x.ts", "export {};"), 180_000);
+
 /**
  * ARCHITECTURE.md's arrows, as lint: each case is an import in a layer that must not make it
  * (refused), beside the same kind of import where it is allowed (accepted), so a rule that

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
-import { MeScreen } from "~/components/me/me-screen";
+import { SettingsScreen } from "~/components/settings/settings-screen";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("me");
@@ -8,5 +8,5 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 
 export default function SettingsPage() {
-  return <MeScreen />;
+  return <SettingsScreen />;
 }

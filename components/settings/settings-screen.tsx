@@ -15,13 +15,13 @@ import { QuickReplies } from "./quick-replies";
 import { SignOutButton } from "./sign-out-button";
 import { SoundSetting } from "./sound-setting";
 import { StatusForm } from "./status-form";
-import styles from "./me-screen.module.css";
+import styles from "./settings-screen.module.css";
 
 // Push touches browser-only APIs and is the largest part of the screen: it loads on its own.
 const PushNotifications = dynamic(() => import("./push-notifications").then((m) => m.PushNotifications), { ssr: false });
 
 /** Me (PRODUCT.md P2, N1–N3, A6, W3): who I am, my status, notifications, language, my password, my quick replies, sign out. */
-export function MeScreen() {
+export function SettingsScreen() {
   const t = useTranslations("me");
   const trpc = useTRPC();
   const me = useQuery(trpc.user.me.queryOptions());
