@@ -2,6 +2,7 @@ import { QueryClient } from "@tanstack/react-query";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { MessageDto } from "~/contracts/messages";
+import { messageDto } from "~/tests/factories/messages";
 import type { ChatSummary } from "~/lib/trpc/types";
 import { listMessage, listOwnRead, listWithout } from "./chat-list-cache";
 
@@ -22,23 +23,14 @@ const chat = (id: string, overrides: Partial<ChatSummary> = {}): ChatSummary =>
     ...overrides,
   }) as ChatSummary;
 
-const message = (chatId: string, seq: number, senderId: string, at: number, mentions: string[] = []): MessageDto => ({
-  id: `${chatId}-${seq}`,
-  chatId,
-  seq,
-  kind: "text",
-  sender: { kind: "user", id: senderId, name: senderId },
-  clientId: null,
-  body: `m${seq}`,
-  replyTo: null,
-  editedAt: null,
-  deletedAt: null,
-  attachments: [],
-  mentions: { users: mentions.map((id) => ({ id, name: id })), entities: [] },
-  reactions: [],
-  data: null,
-  createdAt: new Date(at),
-});
+const message = (chatId: string, seq: number, senderId: string, at: number, mentions: string[] = []): MessageDto =>
+  messageDto(seq, {
+    id: `${chatId}-${seq}`,
+    chatId,
+    sender: { kind: "user", id: senderId, name: senderId },
+    mentions: { users: mentions.map((id) => ({ id, name: id })), entities: [] },
+    createdAt: new Date(at),
+  });
 
 function listOf(chats: ChatSummary[]) {
   const queryClient = new QueryClient();

@@ -2,28 +2,13 @@ import { QueryClient } from "@tanstack/react-query";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { MessageDto } from "~/contracts/messages";
+import { messageDto } from "~/tests/factories/messages";
 import { type Timeline, takeHeld, timelineKey } from "./timeline";
 import { putHistory, putMessages, putOlderPage, receiveLive } from "./timeline-cache";
 
 const CHAT = "c";
 
-const message = (seq: number, body = `m${seq}`): MessageDto => ({
-  id: `id-${seq}`,
-  chatId: CHAT,
-  seq,
-  kind: "text",
-  sender: { kind: "user", id: "u", name: "U" },
-  clientId: null,
-  body,
-  replyTo: null,
-  editedAt: null,
-  deletedAt: null,
-  attachments: [],
-  mentions: { users: [], entities: [] },
-  reactions: [],
-  data: null,
-  createdAt: new Date(0),
-});
+const message = (seq: number, body = `m${seq}`): MessageDto => messageDto(seq, { chatId: CHAT, body });
 
 function loaded(messages: MessageDto[], hasOlder = false) {
   const queryClient = new QueryClient();

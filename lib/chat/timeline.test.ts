@@ -1,24 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { MessageDto } from "~/contracts/messages";
+import { messageDto } from "~/tests/factories/messages";
 import { contiguousUpTo, mergeMessages, reviveMessage } from "./timeline";
 
-const message = (seq: number, body = `m${seq}`): MessageDto => ({
-  id: `id-${seq}`,
-  chatId: "c",
-  seq,
-  kind: "text",
-  sender: { kind: "user", id: "u", name: "U" },
-  clientId: null,
-  body,
-  replyTo: null,
-  editedAt: null,
-  deletedAt: null,
-  attachments: [],
-  mentions: { users: [], entities: [] },
-  reactions: [],
-  data: null,
-  createdAt: new Date(0),
-});
+const message = (seq: number, body = `m${seq}`): MessageDto => messageDto(seq, { body });
 
 describe("timeline", () => {
   it("merges by id, keeps seq order and lets a newer version win", () => {
