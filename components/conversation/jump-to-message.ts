@@ -1,9 +1,9 @@
 "use client";
 
-import { putHistory } from "~/lib/chat/timeline-cache";
 import { type QueryClient, useQueryClient } from "@tanstack/react-query";
 import { type RefObject, useEffect, useRef, useState } from "react";
 import { type Timeline, timelineKey } from "~/lib/chat/timeline";
+import { putHistory } from "~/lib/chat/timeline-cache";
 import { useTRPC } from "~/lib/trpc/client";
 import styles from "./jump-to-message.module.css";
 

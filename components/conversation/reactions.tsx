@@ -1,8 +1,8 @@
 "use client";
 
-import { putMessages } from "~/lib/chat/timeline-cache";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
+import { putMessages } from "~/lib/chat/timeline-cache";
 import { useTRPC } from "~/lib/trpc/client";
 import type { MessageDto, ReactionDto } from "~/contracts/messages";
 import styles from "./social.module.css";

@@ -1,10 +1,10 @@
 "use client";
 
-import { putMessages, putOlderPage } from "~/lib/chat/timeline-cache";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useCallback, useEffect, useState } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { type RefObject, useCallback, useEffect, useRef, useState } from "react";
 import type { MessageDto } from "~/contracts/messages";
 import { type Timeline, mergeMessages, takeHeld, timelineKey } from "~/lib/chat/timeline";
+import { putMessages, putOlderPage } from "~/lib/chat/timeline-cache";
 import { loadTimeline, saveTimeline } from "~/lib/outbox/timelines";
 import { useTRPC, useTRPCClient } from "~/lib/trpc/client";
 
@@ -19,9 +19,17 @@ function isNetworkError(error: unknown): boolean {
 /**
  * A chat's timeline as the conversation shows it: the newest page from the server (or, offline,
  * what this device saw last), kept current by the live stream, saved on the device for the next
- * offline opening, and older pages loaded on request.
+ * offline opening, older pages loaded on request or when `sentinel` scrolls into view (keeping
+ * `scroller`'s view where it was), and read up to its newest message while on screen.
  */
-export function useTimeline(chatId: string, me: string) {
+export function useTimeline(options: {
+  chatId: string;
+  me: string;
+  /** How far the person had read the chat, as the server last said. */
+  lastReadSeq: number | undefined;
+  scroller: RefObject<HTMLDivElement | null>;
+}) {
+  const { chatId, me, lastReadSeq, scroller } = options;
   const trpc = useTRPC();
   const trpcClient = useTRPCClient();
   const queryClient = useQueryClient();
@@ -59,12 +67,28 @@ export function useTimeline(chatId: string, me: string) {
     return () => clearTimeout(timer);
   }, [me, chatId, timeline.data?.messages]);
 
+  // Read up to the newest loaded message while the chat is on screen.
+  const markRead = useMutation(trpc.message.markRead.mutationOptions());
+  const newestSeq = timeline.data?.messages.at(-1)?.seq ?? 0;
+  const lastMarked = useRef(0);
+  useEffect(() => {
+    const mark = () => {
+      if (document.hidden || newestSeq <= lastMarked.current || newestSeq <= (lastReadSeq ?? 0)) return;
+      lastMarked.current = newestSeq;
+      markRead.mutate({ chatId, seq: newestSeq });
+    };
+    mark();
+    document.addEventListener("visibilitychange", mark);
+    return () => document.removeEventListener("visibilitychange", mark);
+  }, [chatId, newestSeq, lastReadSeq, markRead]);
+
   const [loadingOlder, setLoadingOlder] = useState(false);
-  /** Loads the page before the oldest message, keeping `element`'s view where it was. */
-  async function loadOlder(element: HTMLDivElement | null) {
+  /** Loads the page before the oldest message, keeping the scroller's view where it was. */
+  async function loadOlder() {
     const oldest = timeline.data?.messages[0]?.seq;
     if (!oldest || !timeline.data?.hasOlder || loadingOlder) return;
     setLoadingOlder(true);
+    const element = scroller.current;
     const before = element?.scrollHeight ?? 0;
     try {
       const page = await queryClient.fetchQuery(trpc.message.list.queryOptions({ chatId, before: oldest, limit: PAGE }));
@@ -77,5 +101,18 @@ export function useTimeline(chatId: string, me: string) {
     }
   }
 
-  return { timeline, mergeIntoTimeline, loadOlder, loadingOlder };
+  // The next page loads once the top of the timeline is in view. After every render: the
+  // sentinel comes and goes with `hasOlder`, and the observer must call this render's loadOlder.
+  const sentinel = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const target = sentinel.current;
+    if (!target) return;
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) void loadOlder();
+    });
+    observer.observe(target);
+    return () => observer.disconnect();
+  });
+
+  return { timeline, mergeIntoTimeline, loadOlder, loadingOlder, sentinel };
 }

@@ -1,8 +1,8 @@
 "use client";
 
-import { putMessages } from "~/lib/chat/timeline-cache";
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
+import { putMessages } from "~/lib/chat/timeline-cache";
 import { startOutbox } from "~/lib/outbox/runner";
 
 /**

@@ -58,6 +58,30 @@ describe("the chat list cache (lib/chat/chat-list-cache.ts)", () => {
     );
   });
 
+  it("leaves the list as one delivery left it when a message event is delivered twice (a reconnect replays events)", () => {
+    const ids = ["company", "a", "b"];
+    const arrival = fc.record({
+      chat: fc.constantFrom(...ids),
+      seq: fc.integer({ min: 1, max: 30 }),
+      mine: fc.boolean(),
+      mentionsMe: fc.boolean(),
+      at: fc.integer({ min: 1, max: 1_000_000 }),
+      change: fc.constantFrom("created" as const, "updated" as const),
+    });
+    fc.assert(
+      fc.property(fc.array(arrival, { maxLength: 30 }), (arrivals) => {
+        const queryClient = listOf(ids.map((id) => chat(id, { kind: id === "company" ? "company" : "room" })));
+        for (const m of arrivals) {
+          const event = message(m.chat, m.seq, m.mine ? ME : "other", m.at, m.mentionsMe ? [ME] : []);
+          listMessage(queryClient, KEY, event, m.change, ME);
+          const once = structuredClone(list(queryClient));
+          listMessage(queryClient, KEY, event, m.change, ME);
+          expect(list(queryClient)).toEqual(once);
+        }
+      }),
+    );
+  });
+
   it("counts another person's message as unread and a mention of me, but not my own", () => {
     const queryClient = listOf([chat("a")]);
     listMessage(queryClient, KEY, message("a", 1, "other", 1, [ME]), "created", ME);

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { MessageDto } from "~/contracts/messages";
 import { messageDto } from "~/tests/factories/messages";
 import { type Timeline, takeHeld, timelineKey } from "./timeline";
-import { putHistory, putMessages, putOlderPage, receiveLive } from "./timeline-cache";
+import { dropTimeline, putHistory, putMessages, putOlderPage, receiveLive } from "./timeline-cache";
 
 const CHAT = "c";
 
@@ -49,6 +49,55 @@ describe("the timeline cache (lib/chat/timeline-cache.ts)", () => {
     );
   });
 
+  it("leaves the timeline as one delivery left it when a live message is delivered twice", () => {
+    fc.assert(
+      fc.property(arrivals, arrivals, (before, again) => {
+        const queryClient = loaded([]);
+        for (const m of before) receiveLive(queryClient, m);
+        for (const m of again) {
+          receiveLive(queryClient, m);
+          const once = timelineOf(queryClient);
+          receiveLive(queryClient, m);
+          expect(timelineOf(queryClient)).toEqual(once);
+        }
+      }),
+    );
+  });
+
+  it("ends with the same timeline whatever order the same messages arrive in", () => {
+    const inTwoOrders = fc
+      .uniqueArray(fc.integer({ min: 1, max: 30 }), { maxLength: 20 })
+      .chain((seqs) => fc.tuple(fc.constant(seqs), fc.shuffledSubarray(seqs, { minLength: seqs.length, maxLength: seqs.length })));
+    fc.assert(
+      fc.property(inTwoOrders, ([first, second]) => {
+        const one = loaded([]);
+        const other = loaded([]);
+        for (const seq of first) receiveLive(one, message(seq));
+        for (const seq of second) receiveLive(other, message(seq));
+        expect(timelineOf(other)).toEqual(timelineOf(one));
+      }),
+    );
+  });
+
+  it("keeps seq order without duplicate ids when live messages, older pages, history and echoes interleave", () => {
+    const write = fc.record({ kind: fc.constantFrom("live", "older", "history", "echo"), messages: arrivals });
+    fc.assert(
+      fc.property(fc.array(write, { maxLength: 10 }), (writes) => {
+        const queryClient = loaded([message(20)], true);
+        for (const { kind, messages } of writes) {
+          if (kind === "live") for (const m of messages) receiveLive(queryClient, m);
+          if (kind === "older") putOlderPage(queryClient, CHAT, { messages, hasMore: true });
+          if (kind === "history") putHistory(queryClient, CHAT, messages);
+          if (kind === "echo") putMessages(queryClient, CHAT, messages);
+        }
+        const { messages } = timelineOf(queryClient)!;
+        const seqs = messages.map((m) => m.seq);
+        expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+        expect(new Set(messages.map((m) => m.id)).size).toBe(messages.length);
+      }),
+    );
+  });
+
   it("lets the latest version of a message win", () => {
     const queryClient = loaded([message(1), message(2)]);
     putMessages(queryClient, CHAT, [message(2, "edited")]);
@@ -88,5 +137,12 @@ describe("the timeline cache (lib/chat/timeline-cache.ts)", () => {
     expect(timelineOf(queryClient)).toMatchObject({ hasOlder: true });
     putHistory(queryClient, CHAT, [message(1)]);
     expect(timelineOf(queryClient)).toMatchObject({ hasOlder: false });
+  });
+
+  it("forgets a deleted chat's timeline, so nothing shows it from the cache again", () => {
+    const queryClient = loaded([message(1)]);
+    dropTimeline(queryClient, CHAT);
+    expect(timelineOf(queryClient)).toBeUndefined();
+    expect(queryClient.getQueryState(timelineKey(CHAT))).toBeUndefined();
   });
 });

@@ -4,9 +4,10 @@ import { type Timeline, contiguousUpTo, holdWhileLoading, mergeMessages, timelin
 
 /**
  * The only code that writes a chat's timeline into the query cache. Live events, outbox echoes,
- * reactions, history pages and jumps all come through here, so every write keeps the same
- * rules: merged by id (a newer version replaces an older one), in seq order, and never a
- * timeline created for a chat nobody has loaded (its first load reads the server).
+ * reactions, history pages, jumps and a deleted chat's removal all come through here, so every
+ * write keeps the same rules: merged by id (a newer version replaces an older one), in seq
+ * order, and never a timeline created for a chat nobody has loaded (its first load reads the
+ * server).
  */
 
 function update(queryClient: QueryClient, chatId: string, change: (timeline: Timeline) => Timeline): void {
@@ -47,4 +48,9 @@ export function putHistory(queryClient: QueryClient, chatId: string, messages: M
     const merged = mergeMessages(timeline.messages, messages);
     return { messages: merged, hasOlder: (merged[0]?.seq ?? 1) > 1 };
   });
+}
+
+/** A deleted chat: its timeline goes, so nothing shows it again from the cache. */
+export function dropTimeline(queryClient: QueryClient, chatId: string): void {
+  queryClient.removeQueries({ queryKey: timelineKey(chatId) });
 }

@@ -1,11 +1,11 @@
 "use client";
 
-import { listMessage, listOwnRead, listWithout } from "~/lib/chat/chat-list-cache";
-import { putMessages, receiveLive } from "~/lib/chat/timeline-cache";
 import { type QueryClient, type QueryFilters, useMutation, useQueryClient } from "@tanstack/react-query";
 import { usePathname } from "next/navigation";
 import { createContext, type ReactNode, useContext, useEffect, useRef, useState } from "react";
-import { reviveMessage, timelineKey } from "~/lib/chat/timeline";
+import { listMessage, listOwnRead, listWithout } from "~/lib/chat/chat-list-cache";
+import { reviveMessage } from "~/lib/chat/timeline";
+import { dropTimeline, putMessages, receiveLive } from "~/lib/chat/timeline-cache";
 import { useTRPC } from "~/lib/trpc/client";
 import type { Member, Person } from "~/lib/trpc/types";
 import { STREAM_EVENT_TYPES } from "~/contracts/stream";
@@ -134,7 +134,7 @@ function applyEvent(queryClient: QueryClient, trpc: Trpc, userId: string, event:
       return;
     case "chat.deleted":
       listWithout(queryClient, trpc.chat.list.queryKey(), event.chatId);
-      queryClient.removeQueries({ queryKey: timelineKey(event.chatId) });
+      dropTimeline(queryClient, event.chatId);
       refresh(queryClient, trpc.chat.get.queryFilter({ chatId: event.chatId }));
       return;
     case "typing":
