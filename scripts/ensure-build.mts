@@ -12,7 +12,7 @@ import { SERVER_BUNDLE, buildServer } from "./build-server.mjs";
 import { copyEmojiData } from "./emoji-data";
 import { copyScannerWasm } from "./scanner-wasm";
 
-const inputs = ["app", "components", "lib", "server", "db", "public", "next.config.mjs", "tsconfig.json", "package-lock.json"];
+const inputs = ["app", "components", "contracts", "lib", "server", "db", "public", "next.config.mjs", "tsconfig.json", "package-lock.json"];
 const ignored = new Set(["node_modules", ".next", ".data"]);
 
 function* files(root: string, entry: string): Generator<string> {

@@ -8,6 +8,7 @@ import type { ReactNode } from "react";
 import { getSessionActor } from "~/server/api/session";
 import type { Actor } from "~/server/domain-error";
 import styles from "./admin.module.css";
+import { Icon } from "~/components/ui/icon";
 
 /**
  * The signed-in actor of an admin page, or the page to show instead. The API refuses
@@ -40,9 +41,7 @@ export async function AdminHeader({ title, intro, back = { href: "/admin", label
     <header className={styles.header}>
       {back ? (
         <Link href={back.href} className={styles.back}>
-          <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
-            <path d="M15 5l-7 7 7 7" fill="none" stroke="currentColor" strokeWidth="2.2" strokeLinecap="round" strokeLinejoin="round" />
-          </svg>
+          <Icon name="back" size={20} weight={2.2} />
           {back.label ?? t("back")}
         </Link>
       ) : null}

@@ -1,56 +1,9 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { useId } from "react";
+import type { FormEvent, ReactNode } from "react";
+import { FieldError } from "~/components/ui/field";
 import styles from "./admin.module.css";
-
-/**
- * "Are you sure?" in place of the button that asked it, for a step that cannot be undone
- * (revoke a token, delete a webhook or a rota). Focus lands on the confirming button.
- */
-export function InlineConfirm({
-  question,
-  error,
-  isPending,
-  confirmLabel,
-  pendingLabel,
-  onConfirm,
-  onCancel,
-  className,
-}: {
-  question: string;
-  /** Shown when the last try failed. */
-  error: string | null;
-  isPending: boolean;
-  confirmLabel: string;
-  pendingLabel: string;
-  onConfirm: () => void;
-  onCancel: () => void;
-  className?: string;
-}) {
-  const common = useTranslations("admin.common");
-  const id = useId();
-  return (
-    <div className={`${styles.confirm} ${className ?? ""}`} role="group" aria-labelledby={`${id}-confirm`}>
-      <p id={`${id}-confirm`} className={styles.confirmText}>
-        {question}
-      </p>
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
-      <div className={styles.actions}>
-        <button type="button" className={`button ${styles.dangerSolid}`} autoFocus disabled={isPending} onClick={onConfirm}>
-          {isPending ? pendingLabel : confirmLabel}
-        </button>
-        <button type="button" className="button" onClick={onCancel}>
-          {common("cancel")}
-        </button>
-      </div>
-    </div>
-  );
-}
 
 /** A create form's last lines: the save error that no field explains, then Submit and Cancel. */
 export function FormFooter({
@@ -84,4 +37,76 @@ export function FormFooter({
       </div>
     </>
   );
+}
+
+/**
+ * A create form in its own section (tokens, webhooks, rotas): the title, the fields, then the
+ * save error no field explains, Submit and Cancel. The browser's own validation is off: the
+ * screen checks and says what is missing beside each field.
+ */
+export function CreateForm({
+  id,
+  title,
+  onSubmit,
+  children,
+  ...footer
+}: {
+  id: string;
+  title: string;
+  onSubmit: (event: FormEvent<HTMLFormElement>) => void;
+  children: ReactNode;
+} & Parameters<typeof FormFooter>[0]) {
+  return (
+    <section className={styles.section} aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>{title}</h2>
+      <form className={styles.form} onSubmit={onSubmit} noValidate>
+        {children}
+        <FormFooter {...footer} />
+      </form>
+    </section>
+  );
+}
+
+/** Checkboxes for a set of named choices (a token's scopes, a webhook's events), with the group's error. */
+export function CheckList<T extends string>({
+  id,
+  legend,
+  options,
+  label,
+  checked,
+  onToggle,
+  error,
+}: {
+  id: string;
+  legend: string;
+  options: readonly T[];
+  label: (option: T) => string;
+  checked: ReadonlySet<string>;
+  onToggle: (option: T, isOn: boolean) => void;
+  error?: string;
+}) {
+  return (
+    <fieldset className={styles.fieldset} aria-describedby={error ? `${id}-error` : undefined}>
+      <legend>{legend}</legend>
+      {options.map((option) => (
+        <label key={option} className={styles.check}>
+          <input type="checkbox" className={styles.checkInput} checked={checked.has(option)} onChange={(event) => onToggle(option, event.target.checked)} />
+          <span className={styles.checkBox} aria-hidden="true" />
+          <span className={styles.checkText}>
+            <span>{label(option)}</span>
+            <span className={`${styles.checkCode} ${styles.mono}`}>{option}</span>
+          </span>
+        </label>
+      ))}
+      <FieldError id={`${id}-error`} error={error} />
+    </fieldset>
+  );
+}
+
+/** A copy of the set with one member added or removed. */
+export function toggled<T>(set: ReadonlySet<T>, member: T, isOn: boolean): Set<T> {
+  const next = new Set(set);
+  if (isOn) next.add(member);
+  else next.delete(member);
+  return next;
 }

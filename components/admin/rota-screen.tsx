@@ -8,10 +8,12 @@ import { type FormEvent, useId, useState } from "react";
 import { useTRPC } from "~/lib/trpc/client";
 import type { RouterOutputs } from "~/lib/trpc/types";
 import styles from "./admin.module.css";
-import { InlineConfirm } from "./form-parts";
 import { type DayChoice, WEEK_ORDER, minutesToTime, shiftWindows, timeToMinutes, useWeekdayNames } from "./rota-time";
 import { OnDutyNow } from "./rotas-screen";
-import { ListSkeleton, LoadError, isRefusal } from "./states";
+import { isRefusal } from "./states";
+import { InlineConfirm } from "~/components/ui/inline-confirm";
+import { ListSkeleton, LoadError } from "~/components/ui/list-state";
+import { Icon } from "~/components/ui/icon";
 
 type Detail = RouterOutputs["rota"]["get"];
 type Shift = Detail["rota"]["shifts"][number];
@@ -39,9 +41,7 @@ export function RotaScreen({ rotaId }: { rotaId: string }) {
     <main className={`page ${styles.page}`}>
       <header className={styles.header}>
         <Link href="/admin/rotas" className={styles.back}>
-          <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
-            <path d="M15 5l-7 7 7 7" fill="none" stroke="currentColor" strokeWidth="2.2" strokeLinecap="round" strokeLinejoin="round" />
-          </svg>
+          <Icon name="back" size={20} weight={2.2} />
           {t("back")}
         </Link>
         <h1 className={`${styles.title} ${styles.mono}`}>{detail.data ? detail.data.rota.name : "…"}</h1>

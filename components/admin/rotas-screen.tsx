@@ -5,11 +5,13 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { type FormEvent, useId, useMemo, useRef, useState } from "react";
+import { AdminList } from "~/components/ui/admin-list";
+import { Field } from "~/components/ui/field";
 import { useTRPC } from "~/lib/trpc/client";
 import type { RouterOutputs } from "~/lib/trpc/types";
 import styles from "./admin.module.css";
-import { FormFooter } from "./form-parts";
-import { ListSkeleton, LoadError, fieldErrors, isRefusal } from "./states";
+import { CreateForm } from "./form-parts";
+import { fieldErrors, isRefusal } from "./states";
 
 type Rota = RouterOutputs["rota"]["list"][number];
 
@@ -23,31 +25,18 @@ export function RotasScreen() {
   const rotas = useQuery({ ...trpc.rota.list.queryOptions(), refetchOnMount: "always" });
   const [isCreating, setCreating] = useState(false);
   return (
-    <>
-      {isCreating ? (
-        <CreateRotaForm onCancel={() => setCreating(false)} />
-      ) : (
-        <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
-          {t("create")}
-        </button>
-      )}
-      <section className={styles.section} aria-labelledby="rotas-list">
-        <h2 id="rotas-list">{t("list")}</h2>
-        {rotas.isPending ? (
-          <ListSkeleton count={2} />
-        ) : rotas.isError ? (
-          <LoadError onRetry={() => void rotas.refetch()} isRetrying={rotas.isFetching} />
-        ) : rotas.data.length === 0 ? (
-          <p className={styles.empty}>{t("empty")}</p>
-        ) : (
-          <ul className={styles.list} aria-labelledby="rotas-list">
-            {rotas.data.map((rota) => (
-              <RotaItem key={rota.id} rota={rota} />
-            ))}
-          </ul>
-        )}
-      </section>
-    </>
+    <AdminList
+      title={t("list")}
+      createLabel={t("create")}
+      onCreate={() => setCreating(true)}
+      panel={isCreating ? <CreateRotaForm onCancel={() => setCreating(false)} /> : null}
+      query={rotas}
+      empty={t("empty")}
+      skeletonCount={2}
+      className={styles.section}
+      listClassName={styles.list}
+      renderItem={(rota) => <RotaItem key={rota.id} rota={rota} />}
+    />
   );
 }
 
@@ -135,17 +124,21 @@ function CreateRotaForm({ onCancel }: { onCancel: () => void }) {
   }
 
   return (
-    <section className={styles.section} aria-labelledby={`${id}-title`}>
-      <h2 id={`${id}-title`}>{t("formTitle")}</h2>
-      <form className={styles.form} onSubmit={onSubmit} noValidate>
-        <div className="field">
-          <label htmlFor={`${id}-name`}>{t("name")}</label>
-          <p id={`${id}-name-hint`} className={styles.hint}>
-            {t("nameHint")}
-          </p>
+    <CreateForm
+      id={id}
+      title={t("formTitle")}
+      onSubmit={onSubmit}
+      showSaveError={create.isError && !isRefusal(create.error)}
+      isPending={create.isPending}
+      submitLabel={t("submit")}
+      pendingLabel={t("submitting")}
+      onCancel={onCancel}
+    >
+      <Field id={`${id}-name`} label={t("name")} hint={t("nameHint")} error={errors.name}>
+        {(control) => (
           <input
+            {...control}
             ref={nameInput}
-            id={`${id}-name`}
             className={`${styles.input} ${styles.mono}`}
             value={name}
             onChange={(event) => setName(event.target.value.toLowerCase())}
@@ -156,26 +149,13 @@ function CreateRotaForm({ onCancel }: { onCancel: () => void }) {
             autoCapitalize="off"
             spellCheck={false}
             placeholder="helpdesk"
-            aria-invalid={errors.name ? true : undefined}
-            aria-describedby={`${id}-name-hint${errors.name ? ` ${id}-name-error` : ""}`}
           />
-          {errors.name ? (
-            <p id={`${id}-name-error`} className={styles.fieldError}>
-              {errors.name}
-            </p>
-          ) : null}
-        </div>
-        <div className={styles.twoColumns}>
-          <div className="field">
-            <label htmlFor={`${id}-group`}>{t("group")}</label>
-            <select
-              id={`${id}-group`}
-              className={styles.select}
-              value={groupId}
-              onChange={(event) => setGroupId(event.target.value)}
-              aria-invalid={errors.groupId ? true : undefined}
-              aria-describedby={errors.groupId ? `${id}-group-error` : undefined}
-            >
+        )}
+      </Field>
+      <div className={styles.twoColumns}>
+        <Field id={`${id}-group`} label={t("group")} error={errors.groupId}>
+          {(control) => (
+            <select {...control} className={styles.select} value={groupId} onChange={(event) => setGroupId(event.target.value)}>
               <option value="">{t("chooseGroup")}</option>
               {(groups.data ?? []).map((group) => (
                 <option key={group.id} value={group.id}>
@@ -183,43 +163,20 @@ function CreateRotaForm({ onCancel }: { onCancel: () => void }) {
                 </option>
               ))}
             </select>
-            {errors.groupId ? (
-              <p id={`${id}-group-error`} className={styles.fieldError}>
-                {errors.groupId}
-              </p>
-            ) : null}
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-zone`}>{t("timeZone")}</label>
-            <select
-              id={`${id}-zone`}
-              className={styles.select}
-              value={timeZone}
-              onChange={(event) => setTimeZone(event.target.value)}
-              aria-invalid={errors.timeZone ? true : undefined}
-              aria-describedby={errors.timeZone ? `${id}-zone-error` : undefined}
-            >
+          )}
+        </Field>
+        <Field id={`${id}-zone`} label={t("timeZone")} error={errors.timeZone}>
+          {(control) => (
+            <select {...control} className={styles.select} value={timeZone} onChange={(event) => setTimeZone(event.target.value)}>
               {(zones.includes(timeZone) ? zones : [timeZone, ...zones]).map((zone) => (
                 <option key={zone} value={zone}>
                   {zone.replaceAll("_", " ")}
                 </option>
               ))}
             </select>
-            {errors.timeZone ? (
-              <p id={`${id}-zone-error`} className={styles.fieldError}>
-                {errors.timeZone}
-              </p>
-            ) : null}
-          </div>
-        </div>
-        <FormFooter
-          showSaveError={create.isError && !isRefusal(create.error)}
-          isPending={create.isPending}
-          submitLabel={t("submit")}
-          pendingLabel={t("submitting")}
-          onCancel={onCancel}
-        />
-      </form>
-    </section>
+          )}
+        </Field>
+      </div>
+    </CreateForm>
   );
 }

@@ -2,15 +2,18 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
-import { type FormEvent, useEffect, useId, useRef, useState } from "react";
+import { type FormEvent, useId, useState } from "react";
 import { chatTitle } from "~/components/chats/chat-title";
+import { AdminList } from "~/components/ui/admin-list";
+import { Field } from "~/components/ui/field";
+import { InlineConfirm } from "~/components/ui/inline-confirm";
 import { useTRPC } from "~/lib/trpc/client";
 import type { RouterOutputs } from "~/lib/trpc/types";
 import styles from "./admin.module.css";
-import { FormFooter, InlineConfirm } from "./form-parts";
+import { CheckList, CreateForm, toggled } from "./form-parts";
 import { useRelativeTime } from "./relative-time";
 import { ShownOnce } from "./shown-once";
-import { ListSkeleton, LoadError, fieldErrors, isRefusal } from "./states";
+import { fieldErrors, isRefusal } from "./states";
 
 type Token = RouterOutputs["token"]["list"][number];
 type Created = RouterOutputs["token"]["create"];
@@ -26,61 +29,40 @@ export function TokensScreen() {
   const tokens = useQuery(trpc.token.list.queryOptions());
   const [mode, setMode] = useState<"list" | "form">("list");
   const [created, setCreated] = useState<Created | null>(null);
-  const createButton = useRef<HTMLButtonElement>(null);
-  const returnFocus = useRef(false);
-
-  useEffect(() => {
-    if (mode === "list" && !created && returnFocus.current) {
-      returnFocus.current = false;
-      createButton.current?.focus();
-    }
-  }, [mode, created]);
 
   function backToList() {
     // The new token may have been tried out meanwhile: its "last used" is news.
     void queryClient.invalidateQueries(trpc.token.list.queryFilter());
-    returnFocus.current = true;
     setCreated(null);
     setMode("list");
   }
 
   return (
-    <>
-      {created ? (
-        <ShownOnce title={t("createdTitle", { name: created.name })} label={t("tokenLabel")} value={created.token} onDone={backToList}>
-          <p className={styles.hint}>{t("createdHint")}</p>
-        </ShownOnce>
-      ) : mode === "form" ? (
-        <CreateTokenForm
-          onCancel={backToList}
-          onCreated={(token) => {
-            setCreated(token);
-            setMode("list");
-          }}
-        />
-      ) : (
-        <button ref={createButton} type="button" className={`button button-primary`} onClick={() => setMode("form")}>
-          {t("create")}
-        </button>
-      )}
-
-      <section className={styles.section} aria-labelledby="tokens-list">
-        <h2 id="tokens-list">{t("list")}</h2>
-        {tokens.isPending ? (
-          <ListSkeleton />
-        ) : tokens.isError ? (
-          <LoadError onRetry={() => void tokens.refetch()} isRetrying={tokens.isFetching} />
-        ) : tokens.data.length === 0 ? (
-          <p className={styles.empty}>{t("empty")}</p>
-        ) : (
-          <ul className={styles.list} aria-labelledby="tokens-list">
-            {tokens.data.map((token) => (
-              <TokenItem key={token.id} token={token} />
-            ))}
-          </ul>
-        )}
-      </section>
-    </>
+    <AdminList
+      title={t("list")}
+      createLabel={t("create")}
+      onCreate={() => setMode("form")}
+      panel={
+        created ? (
+          <ShownOnce title={t("createdTitle", { name: created.name })} label={t("tokenLabel")} value={created.token} onDone={backToList}>
+            <p className={styles.hint}>{t("createdHint")}</p>
+          </ShownOnce>
+        ) : mode === "form" ? (
+          <CreateTokenForm
+            onCancel={backToList}
+            onCreated={(token) => {
+              setCreated(token);
+              setMode("list");
+            }}
+          />
+        ) : null
+      }
+      query={tokens}
+      empty={t("empty")}
+      className={styles.section}
+      listClassName={styles.list}
+      renderItem={(token) => <TokenItem key={token.id} token={token} />}
+    />
   );
 }
 
@@ -179,23 +161,21 @@ function CreateTokenForm({ onCancel, onCreated }: { onCancel: () => void; onCrea
     create.mutate({ name: name.trim(), scopes: chosen, chatId: chatId || null });
   }
 
-  function toggle(scope: string, isOn: boolean) {
-    setScopes((current) => {
-      const next = new Set(current);
-      if (isOn) next.add(scope);
-      else next.delete(scope);
-      return next;
-    });
-  }
-
   return (
-    <section className={styles.section} aria-labelledby={`${id}-title`}>
-      <h2 id={`${id}-title`}>{t("formTitle")}</h2>
-      <form className={styles.form} onSubmit={onSubmit} noValidate>
-        <div className="field">
-          <label htmlFor={`${id}-name`}>{t("name")}</label>
+    <CreateForm
+      id={id}
+      title={t("formTitle")}
+      onSubmit={onSubmit}
+      showSaveError={create.isError && !isRefusal(create.error)}
+      isPending={create.isPending}
+      submitLabel={t("submit")}
+      pendingLabel={t("submitting")}
+      onCancel={onCancel}
+    >
+      <Field id={`${id}-name`} label={t("name")} error={errors.name}>
+        {(control) => (
           <input
-            id={`${id}-name`}
+            {...control}
             className={styles.input}
             value={name}
             onChange={(event) => setName(event.target.value)}
@@ -204,48 +184,21 @@ function CreateTokenForm({ onCancel, onCreated }: { onCancel: () => void; onCrea
             autoFocus
             autoComplete="off"
             placeholder={t("namePlaceholder")}
-            aria-invalid={errors.name ? true : undefined}
-            aria-describedby={errors.name ? `${id}-name-error` : undefined}
           />
-          {errors.name ? (
-            <p id={`${id}-name-error`} className={styles.fieldError}>
-              {errors.name}
-            </p>
-          ) : null}
-        </div>
-
-        <fieldset className={styles.fieldset} aria-describedby={errors.scopes ? `${id}-scopes-error` : undefined}>
-          <legend>{t("scopes")}</legend>
-          {SCOPES.map((scope) => (
-            <label key={scope} className={styles.check}>
-              <input type="checkbox" className={styles.checkInput} checked={scopes.has(scope)} onChange={(event) => toggle(scope, event.target.checked)} />
-              <span className={styles.checkBox} aria-hidden="true" />
-              <span className={styles.checkText}>
-                <span>{t(`scope.${scope}`)}</span>
-                <span className={`${styles.checkCode} ${styles.mono}`}>{scope}</span>
-              </span>
-            </label>
-          ))}
-          {errors.scopes ? (
-            <p id={`${id}-scopes-error`} className={styles.fieldError}>
-              {errors.scopes}
-            </p>
-          ) : null}
-        </fieldset>
-
-        <div className="field">
-          <label htmlFor={`${id}-chat`}>{t("chat")}</label>
-          <p id={`${id}-chat-hint`} className={styles.hint}>
-            {t("chatHint")}
-          </p>
-          <select
-            id={`${id}-chat`}
-            className={styles.select}
-            value={chatId}
-            onChange={(event) => setChatId(event.target.value)}
-            aria-describedby={`${id}-chat-hint${errors.chatId ? ` ${id}-chat-error` : ""}`}
-            aria-invalid={errors.chatId ? true : undefined}
-          >
+        )}
+      </Field>
+      <CheckList
+        id={`${id}-scopes`}
+        legend={t("scopes")}
+        options={SCOPES}
+        label={(scope) => t(`scope.${scope}`)}
+        checked={scopes}
+        onToggle={(scope, isOn) => setScopes((current) => toggled(current, scope, isOn))}
+        error={errors.scopes}
+      />
+      <Field id={`${id}-chat`} label={t("chat")} hint={t("chatHint")} error={errors.chatId}>
+        {(control) => (
+          <select {...control} className={styles.select} value={chatId} onChange={(event) => setChatId(event.target.value)}>
             <option value="">{t("anyChat")}</option>
             {(chats.data ?? []).map((chat) => (
               <option key={chat.id} value={chat.id}>
@@ -253,21 +206,8 @@ function CreateTokenForm({ onCancel, onCreated }: { onCancel: () => void; onCrea
               </option>
             ))}
           </select>
-          {errors.chatId ? (
-            <p id={`${id}-chat-error`} className={styles.fieldError}>
-              {errors.chatId}
-            </p>
-          ) : null}
-        </div>
-
-        <FormFooter
-          showSaveError={create.isError && !isRefusal(create.error)}
-          isPending={create.isPending}
-          submitLabel={t("submit")}
-          pendingLabel={t("submitting")}
-          onCancel={onCancel}
-        />
-      </form>
-    </section>
+        )}
+      </Field>
+    </CreateForm>
   );
 }

@@ -5,7 +5,7 @@ import { useTranslations } from "next-intl";
 import { useTRPC } from "~/lib/trpc/client";
 import styles from "./admin.module.css";
 import { useRelativeTime } from "./relative-time";
-import { ListSkeleton, LoadError } from "./states";
+import { ListSkeleton, LoadError } from "~/components/ui/list-state";
 
 const STATE_STYLE = { pending: styles.badgeMuted, delivered: styles.badgeOk, failed: styles.badgeDanger } as const;
 

@@ -2,14 +2,17 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
-import { type FormEvent, useEffect, useId, useRef, useState } from "react";
+import { type FormEvent, useId, useRef, useState } from "react";
+import { AdminList } from "~/components/ui/admin-list";
+import { Field } from "~/components/ui/field";
+import { InlineConfirm } from "~/components/ui/inline-confirm";
 import { useTRPC } from "~/lib/trpc/client";
 import type { RouterOutputs } from "~/lib/trpc/types";
 import styles from "./admin.module.css";
-import { FormFooter, InlineConfirm } from "./form-parts";
+import { CheckList, CreateForm, toggled } from "./form-parts";
 import { useRelativeTime } from "./relative-time";
 import { ShownOnce } from "./shown-once";
-import { ListSkeleton, LoadError, fieldErrors, isRefusal } from "./states";
+import { fieldErrors, isRefusal } from "./states";
 import { DeliveryLog } from "./webhook-log";
 
 type Webhook = RouterOutputs["webhook"]["list"][number];
@@ -32,66 +35,46 @@ export function WebhooksScreen() {
   const webhooks = useQuery(trpc.webhook.list.queryOptions());
   const [mode, setMode] = useState<"list" | "form">("list");
   const [created, setCreated] = useState<Created | null>(null);
-  const createButton = useRef<HTMLButtonElement>(null);
-  const returnFocus = useRef(false);
-
-  useEffect(() => {
-    if (mode === "list" && !created && returnFocus.current) {
-      returnFocus.current = false;
-      createButton.current?.focus();
-    }
-  }, [mode, created]);
 
   function backToList() {
-    returnFocus.current = true;
     setCreated(null);
     setMode("list");
   }
 
   return (
-    <>
-      {created ? (
-        <ShownOnce title={t("createdTitle")} label={t("secretLabel")} value={created.secret} onDone={backToList}>
-          <HowToVerify />
-        </ShownOnce>
-      ) : mode === "form" ? (
-        <CreateWebhookForm
-          onCancel={backToList}
-          onCreated={(webhook) => {
-            setCreated(webhook);
-            setMode("list");
-          }}
-        />
-      ) : (
-        <button ref={createButton} type="button" className="button button-primary" onClick={() => setMode("form")}>
-          {t("create")}
-        </button>
-      )}
-
-      <section className={styles.section} aria-labelledby="webhooks-list">
-        <h2 id="webhooks-list">{t("list")}</h2>
-        {webhooks.isPending ? (
-          <ListSkeleton />
-        ) : webhooks.isError ? (
-          <LoadError onRetry={() => void webhooks.refetch()} isRetrying={webhooks.isFetching} />
-        ) : webhooks.data.length === 0 ? (
-          <p className={styles.empty}>{t("empty")}</p>
-        ) : (
-          <ul className={styles.list} aria-labelledby="webhooks-list">
-            {webhooks.data.map((webhook) => (
-              <WebhookItem key={webhook.id} webhook={webhook} />
-            ))}
-          </ul>
-        )}
-      </section>
-
-      {created ? null : (
-        <details className={`${styles.section} ${styles.details}`}>
-          <summary>{t("verifyTitle")}</summary>
-          <HowToVerify />
-        </details>
-      )}
-    </>
+    <AdminList
+      title={t("list")}
+      createLabel={t("create")}
+      onCreate={() => setMode("form")}
+      panel={
+        created ? (
+          <ShownOnce title={t("createdTitle")} label={t("secretLabel")} value={created.secret} onDone={backToList}>
+            <HowToVerify />
+          </ShownOnce>
+        ) : mode === "form" ? (
+          <CreateWebhookForm
+            onCancel={backToList}
+            onCreated={(webhook) => {
+              setCreated(webhook);
+              setMode("list");
+            }}
+          />
+        ) : null
+      }
+      query={webhooks}
+      empty={t("empty")}
+      className={styles.section}
+      listClassName={styles.list}
+      renderItem={(webhook) => <WebhookItem key={webhook.id} webhook={webhook} />}
+      after={
+        created ? null : (
+          <details className={`${styles.section} ${styles.details}`}>
+            <summary>{t("verifyTitle")}</summary>
+            <HowToVerify />
+          </details>
+        )
+      }
+    />
   );
 }
 
@@ -231,24 +214,22 @@ function CreateWebhookForm({ onCancel, onCreated }: { onCancel: () => void; onCr
     create.mutate({ url: url.trim(), events: chosen }, { onError: () => urlInput.current?.focus() });
   }
 
-  function toggle(name: string, isOn: boolean) {
-    setEvents((current) => {
-      const next = new Set(current);
-      if (isOn) next.add(name);
-      else next.delete(name);
-      return next;
-    });
-  }
-
   return (
-    <section className={styles.section} aria-labelledby={`${id}-title`}>
-      <h2 id={`${id}-title`}>{t("formTitle")}</h2>
-      <form className={styles.form} onSubmit={onSubmit} noValidate>
-        <div className="field">
-          <label htmlFor={`${id}-url`}>{t("url")}</label>
+    <CreateForm
+      id={id}
+      title={t("formTitle")}
+      onSubmit={onSubmit}
+      showSaveError={create.isError && !isRefusal(create.error)}
+      isPending={create.isPending}
+      submitLabel={t("submit")}
+      pendingLabel={t("submitting")}
+      onCancel={onCancel}
+    >
+      <Field id={`${id}-url`} label={t("url")} error={errors.url}>
+        {(control) => (
           <input
+            {...control}
             ref={urlInput}
-            id={`${id}-url`}
             className={styles.input}
             type="url"
             inputMode="url"
@@ -260,43 +241,18 @@ function CreateWebhookForm({ onCancel, onCreated }: { onCancel: () => void; onCr
             autoComplete="off"
             spellCheck={false}
             placeholder={t("urlPlaceholder")}
-            aria-invalid={errors.url ? true : undefined}
-            aria-describedby={errors.url ? `${id}-url-error` : undefined}
           />
-          {errors.url ? (
-            <p id={`${id}-url-error`} className={styles.fieldError}>
-              {errors.url}
-            </p>
-          ) : null}
-        </div>
-
-        <fieldset className={styles.fieldset} aria-describedby={errors.events ? `${id}-events-error` : undefined}>
-          <legend>{t("events")}</legend>
-          {EVENTS.map((name) => (
-            <label key={name} className={styles.check}>
-              <input type="checkbox" className={styles.checkInput} checked={events.has(name)} onChange={(event) => toggle(name, event.target.checked)} />
-              <span className={styles.checkBox} aria-hidden="true" />
-              <span className={styles.checkText}>
-                <span>{t(`event.${EVENT_KEYS[name]}`)}</span>
-                <span className={`${styles.checkCode} ${styles.mono}`}>{name}</span>
-              </span>
-            </label>
-          ))}
-          {errors.events ? (
-            <p id={`${id}-events-error`} className={styles.fieldError}>
-              {errors.events}
-            </p>
-          ) : null}
-        </fieldset>
-
-        <FormFooter
-          showSaveError={create.isError && !isRefusal(create.error)}
-          isPending={create.isPending}
-          submitLabel={t("submit")}
-          pendingLabel={t("submitting")}
-          onCancel={onCancel}
-        />
-      </form>
-    </section>
+        )}
+      </Field>
+      <CheckList
+        id={`${id}-events`}
+        legend={t("events")}
+        options={EVENTS}
+        label={(name) => t(`event.${EVENT_KEYS[name]}`)}
+        checked={events}
+        onToggle={(name, isOn) => setEvents((current) => toggled(current, name, isOn))}
+        error={errors.events}
+      />
+    </CreateForm>
   );
 }

@@ -5,7 +5,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useTRPC } from "~/lib/trpc/client";
-import { Icon, type IconName } from "./icons";
+import { Icon, type IconName } from "~/components/ui/icon";
 import styles from "./app-nav.module.css";
 
 type Tab = { href: string; label: "chats" | "scan" | "manager" | "people" | "me"; icon: IconName };

@@ -2,7 +2,8 @@
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
-import { useEffect, useId, useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
+import { SearchField } from "~/components/ui/search-field";
 import { useCurrentUserId } from "~/lib/realtime/stream-provider";
 import { useTRPC } from "~/lib/trpc/client";
 import type { Person } from "~/lib/trpc/types";
@@ -28,7 +29,6 @@ export function PeopleScreen() {
   const t = useTranslations("people");
   const trpc = useTRPC();
   const myId = useCurrentUserId();
-  const searchId = useId();
   const [search, setSearch] = useState("");
   const [sort, setSort] = useState<Sort>("name");
   const [openId, setOpenId] = useState<string | null>(null);
@@ -53,35 +53,14 @@ export function PeopleScreen() {
     <main className={`page ${styles.page}`}>
       <div className={styles.header}>
         <h1 className={styles.title}>{t("title")}</h1>
-        <div className={styles.search}>
-          <label htmlFor={searchId} className="sr-only">
-            {t("searchLabel")}
-          </label>
-          <svg className={styles.searchIcon} viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-            <path d="M10.5 17a6.5 6.5 0 1 0 0-13 6.5 6.5 0 0 0 0 13zM15.5 15.5L20 20" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
-          </svg>
-          <input
-            id={searchId}
-            type="search"
-            className={styles.searchInput}
-            value={search}
-            onChange={(event) => setSearch(event.target.value)}
-            placeholder={t("searchPlaceholder")}
-            maxLength={100}
-            autoComplete="off"
-            autoCapitalize="none"
-            autoCorrect="off"
-            spellCheck={false}
-            enterKeyHint="search"
-          />
-          {search ? (
-            <button type="button" className={styles.clear} onClick={() => setSearch("")} aria-label={t("clearSearch")}>
-              <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" focusable="false">
-                <path d="M6 6l12 12M18 6L6 18" fill="none" stroke="currentColor" strokeWidth="2.2" strokeLinecap="round" />
-              </svg>
-            </button>
-          ) : null}
-        </div>
+        <SearchField
+          label={t("searchLabel")}
+          clearLabel={t("clearSearch")}
+          value={search}
+          onChange={setSearch}
+          placeholder={t("searchPlaceholder")}
+          maxLength={100}
+        />
         <div className={styles.sort} role="group" aria-label={t("sortLabel")}>
           {(["name", "activity"] as const).map((option) => (
             <button

@@ -10,6 +10,7 @@ import type { Person } from "~/lib/trpc/types";
 import { Avatar, presenceOf } from "./presence";
 import { PresenceLine } from "./presence-line";
 import styles from "./person-card.module.css";
+import { Icon } from "~/components/ui/icon";
 
 /**
  * The user card (PRODUCT.md P3) as a modal sheet: a bottom sheet on phones, a centred card on
@@ -62,9 +63,7 @@ export function PersonCard({ person, isMe, onClose }: { person: Person; isMe: bo
             </p>
           </div>
           <button type="button" className={styles.close} onClick={close} aria-label={t("close")}>
-            <svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" focusable="false">
-              <path d="M6 6l12 12M18 6L6 18" fill="none" stroke="currentColor" strokeWidth="2.2" strokeLinecap="round" />
-            </svg>
+            <Icon name="close" weight={2.2} />
           </button>
         </div>
 

@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useEffect, useId, useState } from "react";
+import { SearchField } from "~/components/ui/search-field";
 import { useTRPC } from "~/lib/trpc/client";
 import { type Filters, SearchFilters, activeFilterCount, emptyFilters, filtersInput } from "./search-filters";
 import { SearchResultRow } from "./search-result";
@@ -88,44 +89,17 @@ export function SearchScreen() {
           </Link>
           <h1 className={styles.title}>{t("title")}</h1>
         </div>
-        <form
-          role="search"
-          className={styles.search}
-          onSubmit={(event) => {
-            event.preventDefault();
-            (document.activeElement as HTMLElement | null)?.blur();
-          }}
-        >
-          <label htmlFor={searchId} className="sr-only">
-            {t("label")}
-          </label>
-          <svg className={styles.searchIcon} viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-            <path d="M10.5 17a6.5 6.5 0 1 0 0-13 6.5 6.5 0 0 0 0 13zM15.5 15.5L20 20" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
-          </svg>
-          <input
-            id={searchId}
-            type="search"
-            className={styles.searchInput}
-            value={text}
-            onChange={(event) => setText(event.target.value)}
-            placeholder={t("placeholder")}
-            maxLength={200}
-            autoComplete="off"
-            autoCapitalize="none"
-            autoCorrect="off"
-            spellCheck={false}
-            enterKeyHint="search"
-            // Opening Search is asking to type.
-            autoFocus={!initial.q}
-          />
-          {text ? (
-            <button type="button" className={styles.clear} onClick={() => setText("")} aria-label={t("clear")}>
-              <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" focusable="false">
-                <path d="M6 6l12 12M18 6L6 18" fill="none" stroke="currentColor" strokeWidth="2.2" strokeLinecap="round" />
-              </svg>
-            </button>
-          ) : null}
-        </form>
+        <SearchField
+          label={t("label")}
+          clearLabel={t("clear")}
+          value={text}
+          onChange={setText}
+          onSubmit={() => (document.activeElement as HTMLElement | null)?.blur()}
+          placeholder={t("placeholder")}
+          maxLength={200}
+          // Opening Search is asking to type.
+          autoFocus={!initial.q}
+        />
         <button
           type="button"
           className={`button button-quiet ${styles.filtersToggle}`}

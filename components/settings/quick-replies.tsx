@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { type FormEvent, useEffect, useId, useRef, useState } from "react";
+import { InlineConfirm } from "~/components/ui/inline-confirm";
 import { useTRPC } from "~/lib/trpc/client";
 import type { RouterOutputs } from "~/lib/trpc/types";
 import styles from "./quick-replies.module.css";
@@ -206,30 +207,15 @@ function QuickReplyItem({ reply, canChange }: { reply: QuickReply; canChange: bo
         ) : null}
       </div>
       {mode === "confirmDelete" ? (
-        <div className={styles.confirm} role="group" aria-labelledby={`${id}-confirm`}>
-          <p id={`${id}-confirm`} className={styles.confirmText}>
-            {t("confirmDelete")}
-          </p>
-          {remove.isError ? (
-            <p className={`form-error ${styles.fullRow}`} role="alert">
-              {t("deleteError")}
-            </p>
-          ) : null}
-          <div className={styles.actions}>
-            <button
-              type="button"
-              className={`button ${styles.dangerSolid}`}
-              autoFocus
-              disabled={remove.isPending}
-              onClick={() => remove.mutate({ id: reply.id })}
-            >
-              {remove.isPending ? t("deleting") : t("confirmDeleteYes")}
-            </button>
-            <button type="button" className="button" onClick={backToView}>
-              {t("cancel")}
-            </button>
-          </div>
-        </div>
+        <InlineConfirm
+          question={t("confirmDelete")}
+          error={remove.isError ? t("deleteError") : null}
+          isPending={remove.isPending}
+          confirmLabel={t("confirmDeleteYes")}
+          pendingLabel={t("deleting")}
+          onConfirm={() => remove.mutate({ id: reply.id })}
+          onCancel={backToView}
+        />
       ) : null}
     </li>
   );
