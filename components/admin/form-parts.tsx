@@ -2,6 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import type { FormEvent, ReactNode } from "react";
+import { Checkbox } from "~/components/ui/checkbox";
 import { FieldError } from "~/components/ui/field";
 import styles from "./admin.module.css";
 
@@ -89,14 +90,12 @@ export function CheckList<T extends string>({
     <fieldset className={styles.fieldset} aria-describedby={error ? `${id}-error` : undefined}>
       <legend>{legend}</legend>
       {options.map((option) => (
-        <label key={option} className={styles.check}>
-          <input type="checkbox" className={styles.checkInput} checked={checked.has(option)} onChange={(event) => onToggle(option, event.target.checked)} />
-          <span className={styles.checkBox} aria-hidden="true" />
+        <Checkbox key={option} checked={checked.has(option)} onChange={(isOn) => onToggle(option, isOn)}>
           <span className={styles.checkText}>
             <span>{label(option)}</span>
             <span className={`${styles.checkCode} ${styles.mono}`}>{option}</span>
           </span>
-        </label>
+        </Checkbox>
       ))}
       <FieldError id={`${id}-error`} error={error} />
     </fieldset>

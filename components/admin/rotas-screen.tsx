@@ -23,13 +23,11 @@ export function RotasScreen() {
   const trpc = useTRPC();
   // Who is on duty changes with the clock: fresh each time the screen opens.
   const rotas = useQuery({ ...trpc.rota.list.queryOptions(), refetchOnMount: "always" });
-  const [isCreating, setCreating] = useState(false);
   return (
     <AdminList
       title={t("list")}
       createLabel={t("create")}
-      onCreate={() => setCreating(true)}
-      panel={isCreating ? <CreateRotaForm onCancel={() => setCreating(false)} /> : null}
+      renderForm={(_, cancel) => <CreateRotaForm onCancel={cancel} />}
       query={rotas}
       empty={t("empty")}
       skeletonCount={2}

@@ -27,36 +27,18 @@ export function TokensScreen() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const tokens = useQuery(trpc.token.list.queryOptions());
-  const [mode, setMode] = useState<"list" | "form">("list");
-  const [created, setCreated] = useState<Created | null>(null);
-
-  function backToList() {
-    // The new token may have been tried out meanwhile: its "last used" is news.
-    void queryClient.invalidateQueries(trpc.token.list.queryFilter());
-    setCreated(null);
-    setMode("list");
-  }
-
   return (
-    <AdminList
+    <AdminList<Token, Created>
       title={t("list")}
       createLabel={t("create")}
-      onCreate={() => setMode("form")}
-      panel={
-        created ? (
-          <ShownOnce title={t("createdTitle", { name: created.name })} label={t("tokenLabel")} value={created.token} onDone={backToList}>
-            <p className={styles.hint}>{t("createdHint")}</p>
-          </ShownOnce>
-        ) : mode === "form" ? (
-          <CreateTokenForm
-            onCancel={backToList}
-            onCreated={(token) => {
-              setCreated(token);
-              setMode("list");
-            }}
-          />
-        ) : null
-      }
+      renderForm={(created, cancel) => <CreateTokenForm onCancel={cancel} onCreated={created} />}
+      renderCreated={(token, done) => (
+        <ShownOnce title={t("createdTitle", { name: token.name })} label={t("tokenLabel")} value={token.token} onDone={done}>
+          <p className={styles.hint}>{t("createdHint")}</p>
+        </ShownOnce>
+      )}
+      // The new token may have been tried out meanwhile: its "last used" is news.
+      onBackToList={() => void queryClient.invalidateQueries(trpc.token.list.queryFilter())}
       query={tokens}
       empty={t("empty")}
       className={styles.section}

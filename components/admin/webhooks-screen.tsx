@@ -33,41 +33,23 @@ export function WebhooksScreen() {
   const t = useTranslations("admin.webhooks");
   const trpc = useTRPC();
   const webhooks = useQuery(trpc.webhook.list.queryOptions());
-  const [mode, setMode] = useState<"list" | "form">("list");
-  const [created, setCreated] = useState<Created | null>(null);
-
-  function backToList() {
-    setCreated(null);
-    setMode("list");
-  }
-
   return (
-    <AdminList
+    <AdminList<Webhook, Created>
       title={t("list")}
       createLabel={t("create")}
-      onCreate={() => setMode("form")}
-      panel={
-        created ? (
-          <ShownOnce title={t("createdTitle")} label={t("secretLabel")} value={created.secret} onDone={backToList}>
-            <HowToVerify />
-          </ShownOnce>
-        ) : mode === "form" ? (
-          <CreateWebhookForm
-            onCancel={backToList}
-            onCreated={(webhook) => {
-              setCreated(webhook);
-              setMode("list");
-            }}
-          />
-        ) : null
-      }
+      renderForm={(created, cancel) => <CreateWebhookForm onCancel={cancel} onCreated={created} />}
+      renderCreated={(webhook, done) => (
+        <ShownOnce title={t("createdTitle")} label={t("secretLabel")} value={webhook.secret} onDone={done}>
+          <HowToVerify />
+        </ShownOnce>
+      )}
       query={webhooks}
       empty={t("empty")}
       className={styles.section}
       listClassName={styles.list}
       renderItem={(webhook) => <WebhookItem key={webhook.id} webhook={webhook} />}
-      after={
-        created ? null : (
+      after={(isShowingCreated) =>
+        isShowingCreated ? null : (
           <details className={`${styles.section} ${styles.details}`}>
             <summary>{t("verifyTitle")}</summary>
             <HowToVerify />

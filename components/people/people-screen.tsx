@@ -11,6 +11,7 @@ import { PersonCard } from "./person-card";
 import { PersonRow } from "./person-row";
 import { PeopleSkeleton } from "./people-skeleton";
 import styles from "./people-screen.module.css";
+import { LoadError, StaleProblem } from "~/components/ui/list-state";
 
 type Sort = "name" | "activity";
 
@@ -79,12 +80,7 @@ export function PeopleScreen() {
       {people.isPending ? (
         <PeopleSkeleton label={t("loading")} />
       ) : people.isError && !people.data ? (
-        <div className={styles.problem} role="alert">
-          <p className={styles.problemText}>{t("error")}</p>
-          <button type="button" className="button" onClick={() => void people.refetch()} disabled={people.isFetching}>
-            {people.isFetching ? t("retrying") : t("retry")}
-          </button>
-        </div>
+        <LoadError whole message={t("error")} retryLabel={people.isFetching ? t("retrying") : t("retry")} onRetry={() => void people.refetch()} isRetrying={people.isFetching} />
       ) : list.length === 0 ? (
         <section className="empty-state" aria-labelledby="people-empty-title">
           <h2 id="people-empty-title">{query ? t("noMatchTitle", { query }) : t("emptyTitle")}</h2>
@@ -99,12 +95,7 @@ export function PeopleScreen() {
         <>
           {people.isError ? (
             // A later search or sort failed: the last list stays, with the problem said above it.
-            <div className={styles.staleProblem} role="alert">
-              <span>{t("error")}</span>
-              <button type="button" className="button" onClick={() => void people.refetch()} disabled={people.isFetching}>
-                {people.isFetching ? t("retrying") : t("retry")}
-              </button>
-            </div>
+            <StaleProblem message={t("error")} retryLabel={people.isFetching ? t("retrying") : t("retry")} query={people} />
           ) : null}
           <p className={styles.summary}>{t("summary", { online: onlineCount, total: list.length })}</p>
           <ul className={styles.list} aria-label={t("listLabel")} aria-busy={people.isFetching && people.isPlaceholderData}>

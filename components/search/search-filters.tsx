@@ -6,6 +6,7 @@ import { useId } from "react";
 import { chatTitle } from "~/components/chats/chat-title";
 import { useTRPC } from "~/lib/trpc/client";
 import styles from "./search-screen.module.css";
+import { Checkbox } from "~/components/ui/checkbox";
 
 /** As the fields hold them: dates are the date inputs' "YYYY-MM-DD" (the user's own days). */
 export type Filters = { chatId: string; senderId: string; from: string; to: string; hasFile: boolean };
@@ -79,10 +80,9 @@ export function SearchFilters({ filters, onChange }: { filters: Filters; onChang
           <input id={`${id}-to`} type="date" value={filters.to} min={filters.from || undefined} onChange={(event) => set({ to: event.target.value })} />
         </div>
       </div>
-      <label className={styles.check}>
-        <input type="checkbox" checked={filters.hasFile} onChange={(event) => set({ hasFile: event.target.checked })} />
+      <Checkbox checked={filters.hasFile} onChange={(hasFile) => set({ hasFile })}>
         <span>{t("hasFile")}</span>
-      </label>
+      </Checkbox>
       {activeFilterCount(filters) > 0 ? (
         <button type="button" className="button button-quiet" onClick={() => onChange(emptyFilters)}>
           {t("resetFilters")}

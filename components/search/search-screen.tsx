@@ -10,6 +10,7 @@ import { useTRPC } from "~/lib/trpc/client";
 import { type Filters, SearchFilters, activeFilterCount, emptyFilters, filtersInput } from "./search-filters";
 import { SearchResultRow } from "./search-result";
 import styles from "./search-screen.module.css";
+import { LoadError, StaleProblem } from "~/components/ui/list-state";
 
 /** Typing pauses before a search runs: gloves make typos, and each key would be a query. */
 function useDebounced<T>(value: T, delayMs: number): T {
@@ -125,12 +126,7 @@ export function SearchScreen() {
           {t("loading")}
         </p>
       ) : results.isError && found.length === 0 ? (
-        <div className={styles.problem} role="alert">
-          <p className={styles.problemText}>{t("error")}</p>
-          <button type="button" className="button" onClick={() => void results.refetch()} disabled={results.isFetching}>
-            {t("retry")}
-          </button>
-        </div>
+        <LoadError whole message={t("error")} retryLabel={t("retry")} onRetry={() => void results.refetch()} isRetrying={results.isFetching} />
       ) : found.length === 0 ? (
         <section className="empty-state" aria-labelledby="search-empty-title">
           <h2 id="search-empty-title">{t("noMatchTitle", { query: q })}</h2>
@@ -144,12 +140,7 @@ export function SearchScreen() {
       ) : (
         <>
           {results.isError ? (
-            <div className={styles.staleProblem} role="alert">
-              <span>{t("error")}</span>
-              <button type="button" className="button" onClick={() => void results.refetch()} disabled={results.isFetching}>
-                {t("retry")}
-              </button>
-            </div>
+            <StaleProblem message={t("error")} query={results} />
           ) : null}
           <ul className={styles.list} aria-label={t("resultsLabel")} aria-busy={results.isFetching && results.isPlaceholderData}>
             {found.map((result) => (

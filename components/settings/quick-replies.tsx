@@ -3,7 +3,9 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { type FormEvent, useEffect, useId, useRef, useState } from "react";
+import { Checkbox } from "~/components/ui/checkbox";
 import { InlineConfirm } from "~/components/ui/inline-confirm";
+import { ListSkeleton, ListState } from "~/components/ui/list-state";
 import { useTRPC } from "~/lib/trpc/client";
 import type { RouterOutputs } from "~/lib/trpc/types";
 import styles from "./quick-replies.module.css";
@@ -40,25 +42,8 @@ export function QuickReplies({ isAdmin }: { isAdmin: boolean }) {
   const trpc = useTRPC();
   const replies = useQuery(trpc.manager.quickReplies.queryOptions());
 
-  if (replies.isPending) {
-    return (
-      <div className={styles.skeleton} role="status" aria-busy="true">
-        <span className="sr-only">{t("loading")}</span>
-        <span className={styles.bone} aria-hidden="true" />
-        <span className={styles.bone} aria-hidden="true" />
-        <span className={styles.bone} aria-hidden="true" />
-      </div>
-    );
-  }
-  if (replies.isError) {
-    return (
-      <div className={styles.problem} role="alert">
-        <span>{t("loadError")}</span>
-        <button type="button" className="button" onClick={() => void replies.refetch()} disabled={replies.isFetching}>
-          {t("retry")}
-        </button>
-      </div>
-    );
+  if (replies.isPending || replies.isError) {
+    return <ListState query={replies} isEmpty={false} empty={null} skeleton={<ListSkeleton count={3} height={56} />}>{null}</ListState>;
   }
 
   const shared = replies.data.filter((reply) => reply.shared);
@@ -265,11 +250,9 @@ function AddQuickReply({ isAdmin, mineCount, sharedCount }: { isAdmin: boolean; 
         aria-describedby={`${id}-count`}
       />
       {isAdmin ? (
-        <label className={styles.check}>
-          <input type="checkbox" className={styles.checkInput} checked={isShared} onChange={(event) => setShared(event.target.checked)} />
-          <span className={styles.checkBox} aria-hidden="true" />
+        <Checkbox className={styles.fullRow} checked={isShared} onChange={setShared}>
           <span>{t("shareWithAll")}</span>
-        </label>
+        </Checkbox>
       ) : null}
       {isFull ? (
         <p className={`${styles.none} ${styles.fullRow}`}>{t("full", { max: MAX_REPLIES })}</p>

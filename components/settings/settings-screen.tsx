@@ -16,6 +16,7 @@ import { SignOutButton } from "./sign-out-button";
 import { SoundSetting } from "./sound-setting";
 import { StatusForm } from "./status-form";
 import styles from "./settings-screen.module.css";
+import { LoadError } from "~/components/ui/list-state";
 
 // Push touches browser-only APIs and is the largest part of the screen: it loads on its own.
 const PushNotifications = dynamic(() => import("./push-notifications").then((m) => m.PushNotifications), { ssr: false });
@@ -34,12 +35,7 @@ export function SettingsScreen() {
       {me.isPending ? (
         <ProfileSkeleton label={t("loading")} />
       ) : me.isError ? (
-        <div className={styles.problem} role="alert">
-          <p className={styles.problemText}>{t("loadError")}</p>
-          <button type="button" className="button" onClick={() => void me.refetch()} disabled={me.isFetching}>
-            {t("retry")}
-          </button>
-        </div>
+        <LoadError whole message={t("loadError")} retryLabel={t("retry")} onRetry={() => void me.refetch()} isRetrying={me.isFetching} />
       ) : (
         <>
           <ProfileCard profile={me.data} />

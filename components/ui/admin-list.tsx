@@ -1,6 +1,6 @@
 "use client";
 
-import { type ReactNode, useEffect, useId, useRef } from "react";
+import { type ReactNode, useEffect, useId, useRef, useState } from "react";
 import { type ListQuery, ListSkeleton, ListState } from "./list-state";
 
 /**
@@ -8,11 +8,12 @@ import { type ListQuery, ListSkeleton, ListState } from "./list-state";
  * creating shows (the form, then a secret shown once); below it the list with its loading,
  * failed and empty states. When the create panel closes, focus goes back to the create button.
  */
-export function AdminList<T extends { id: string }>({
+export function AdminList<T extends { id: string }, Created = never>({
   title,
   createLabel,
-  panel,
-  onCreate,
+  renderForm,
+  renderCreated,
+  onBackToList,
   query,
   empty,
   skeletonCount,
@@ -23,22 +24,41 @@ export function AdminList<T extends { id: string }>({
 }: {
   title: string;
   createLabel: string;
-  /** The form or the created item's one-time view; null shows the create button. */
-  panel: ReactNode;
-  onCreate: () => void;
+  /** The create form; it calls created() with what the server made, or cancel(). */
+  renderForm: (created: (item: Created) => void, cancel: () => void) => ReactNode;
+  /** What is shown once after creating (a token, a webhook's secret); done() goes back to the list. */
+  renderCreated?: (item: Created, done: () => void) => ReactNode;
+  /** After the form or the created item closes. */
+  onBackToList?: () => void;
   query: ListQuery & { data: T[] | undefined };
   empty: string;
   skeletonCount?: number;
   className?: string;
   listClassName?: string;
   renderItem: (item: T) => ReactNode;
-  /** Below the list (e.g. how to verify a webhook). */
-  after?: ReactNode;
+  /** Below the list (e.g. how to verify a webhook), given whether a created item is on show. */
+  after?: (isShowingCreated: boolean) => ReactNode;
 }) {
+  const [mode, setMode] = useState<"list" | "form">("list");
+  const [created, setCreated] = useState<{ item: Created } | null>(null);
+  function backToList() {
+    onBackToList?.();
+    setCreated(null);
+    setMode("list");
+  }
+  const panel =
+    created && renderCreated
+      ? renderCreated(created.item, backToList)
+      : mode === "form"
+        ? renderForm((item) => {
+            setCreated({ item });
+            setMode("list");
+          }, backToList)
+        : null;
   const headingId = useId();
   const createButton = useRef<HTMLButtonElement>(null);
   const hadPanel = useRef(false);
-  const hasPanel = panel !== null && panel !== undefined && panel !== false;
+  const hasPanel = panel !== null;
 
   useEffect(() => {
     if (!hasPanel && hadPanel.current) createButton.current?.focus();
@@ -51,7 +71,7 @@ export function AdminList<T extends { id: string }>({
       {hasPanel ? (
         panel
       ) : (
-        <button ref={createButton} type="button" className="button button-primary" onClick={onCreate}>
+        <button ref={createButton} type="button" className="button button-primary" onClick={() => setMode("form")}>
           {createLabel}
         </button>
       )}
@@ -63,7 +83,7 @@ export function AdminList<T extends { id: string }>({
           </ul>
         </ListState>
       </section>
-      {after}
+      {after?.(created !== null)}
     </>
   );
 }
