@@ -2,7 +2,7 @@
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
-import { useEffect, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
 import { SearchField } from "~/components/ui/search-field";
 import { useCurrentUserId } from "~/lib/realtime/stream-provider";
 import { useTRPC } from "~/lib/trpc/client";
@@ -12,18 +12,9 @@ import { PersonRow } from "./person-row";
 import { PeopleSkeleton } from "./people-skeleton";
 import styles from "./people-screen.module.css";
 import { LoadError, StaleProblem } from "~/components/ui/list-state";
+import { useDebounced } from "~/lib/use-debounced";
 
 type Sort = "name" | "activity";
-
-/** The search runs when typing pauses, not on every key (gloves make typos; each key is a query otherwise). */
-function useDebounced<T>(value: T, delayMs: number): T {
-  const [debounced, setDebounced] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setDebounced(value), delayMs);
-    return () => clearTimeout(timer);
-  }, [value, delayMs]);
-  return debounced;
-}
 
 /** PRODUCT.md P1 and P3: who is online (first), search, sort, and a card for each person. */
 export function PeopleScreen() {

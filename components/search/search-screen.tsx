@@ -11,16 +11,7 @@ import { type Filters, SearchFilters, activeFilterCount, emptyFilters, filtersIn
 import { SearchResultRow } from "./search-result";
 import styles from "./search-screen.module.css";
 import { LoadError, StaleProblem } from "~/components/ui/list-state";
-
-/** Typing pauses before a search runs: gloves make typos, and each key would be a query. */
-function useDebounced<T>(value: T, delayMs: number): T {
-  const [debounced, setDebounced] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setDebounced(value), delayMs);
-    return () => clearTimeout(timer);
-  }, [value, delayMs]);
-  return debounced;
-}
+import { useDebounced } from "~/lib/use-debounced";
 
 export type SearchState = { q: string; filters: Filters };
 
