@@ -1,13 +1,15 @@
 "use client";
 
-import { type QueryClient, type QueryFilters, useMutation, useQueryClient } from "@tanstack/react-query";
+import { type QueryClient, useMutation, useQueryClient } from "@tanstack/react-query";
 import { usePathname } from "next/navigation";
 import { createContext, type ReactNode, useContext, useEffect, useRef, useState } from "react";
 import { listMessage, listOwnRead, listWithout } from "~/lib/chat/chat-list-cache";
 import { reviveMessage } from "~/lib/chat/timeline";
 import { dropTimeline, putMessages, receiveLive } from "~/lib/chat/timeline-cache";
 import { useTRPC } from "~/lib/trpc/client";
-import type { Member, Person } from "~/lib/trpc/types";
+import type { Member } from "~/lib/trpc/types";
+import { applyPeopleEvent } from "~/lib/people/people-cache";
+import { refresh } from "~/lib/query-refresh";
 import { STREAM_EVENT_TYPES } from "~/contracts/stream";
 import type { MessageDto } from "~/contracts/messages";
 import type { StreamEvent } from "~/contracts/stream";
@@ -62,20 +64,6 @@ function useViewingReports(connectionId: string | null) {
     document.addEventListener("visibilitychange", report);
     return () => document.removeEventListener("visibilitychange", report);
   }, [connectionId, pathname, mutateAsync]);
-}
-
-/**
- * Marks queries stale and fetches the ones on screen again. A first fetch still on its way is
- * restarted too: TanStack would let it finish (invalidating a query without data keeps its
- * in-flight request), and it may have read the database before the change this event reports.
- * One already retrying after a failure is left alone: its next attempt reads afresh anyway.
- */
-export function refresh(queryClient: QueryClient, filters: QueryFilters) {
-  const isFirstFetch = (query: { state: { data: unknown; fetchStatus: string; fetchFailureCount: number } }) =>
-    query.state.data === undefined && query.state.fetchStatus === "fetching" && query.state.fetchFailureCount === 0;
-  void queryClient
-    .cancelQueries({ ...filters, predicate: (query) => isFirstFetch(query) && (filters.predicate?.(query) ?? true) })
-    .then(() => queryClient.invalidateQueries(filters));
 }
 
 /**
@@ -142,13 +130,7 @@ function applyEvent(queryClient: QueryClient, trpc: Trpc, userId: string, event:
       return;
     case "presence":
     case "status":
-      queryClient.setQueriesData<Person[]>(trpc.people.list.pathFilter(), (people) =>
-        people?.map((p) => {
-          if (event.type === "status") return p.id === event.userId ? { ...p, status: event.status, statusText: event.statusText } : p;
-          const change = event.changes.find((c) => c.userId === p.id);
-          return change ? { ...p, online: change.online } : p;
-        }),
-      );
+      applyPeopleEvent(queryClient, trpc.people.list.pathFilter(), event);
       return;
     case "resync":
       void queryClient.invalidateQueries();

@@ -94,14 +94,14 @@ export function createRealtime(options: {
   let known: Set<string> | null = null;
   const sweep = setInterval(() => {
     void (async () => {
+      const invisible = new Set(
+        (await db.select({ id: users.id }).from(users).where(eq(users.status, "invisible"))).map((r) => r.id),
+      );
+      // Read last and broadcast with no wait in between: an "offline" built from an older read
+      // could reach browsers after the "online" of someone who has come back since.
       const online = await presence.onlineUserIds();
-      if (known) {
-        const invisible = new Set(
-          (await db.select({ id: users.id }).from(users).where(eq(users.status, "invisible"))).map((r) => r.id),
-        );
-        const gone = [...known].filter((userId) => !online.has(userId) && !invisible.has(userId));
-        if (gone.length > 0) hub.broadcastLocal({ type: "presence", changes: gone.map((userId) => ({ userId, online: false })) });
-      }
+      const gone = known ? [...known].filter((userId) => !online.has(userId) && !invisible.has(userId)) : [];
+      if (gone.length > 0) hub.broadcastLocal({ type: "presence", changes: gone.map((userId) => ({ userId, online: false })) });
       known = online;
     })().catch(() => {});
   }, SWEEP_MS);

@@ -31,6 +31,8 @@ export async function otherDevice(browser: Browser, username: string, options: {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, ...options });
   const page = await context.newPage();
   await signInAs(page, username);
+  // A saved session only sets the cookie: open the app, so the person is online (their stream).
+  if (!page.url().endsWith("/chats")) await page.goto("/chats");
   return { context, page };
 }
 
