@@ -27,6 +27,9 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   reporter: [["list"]],
   forbidOnly: Boolean(process.env.CI),
+  // The pass on the servers (PostgreSQL, Redis) repeats what depends on them; how screens look is
+  // checked once, in the embedded pass (tests/e2e/test.ts PRESENTATION).
+  grepInvert: serverMode ? /@presentation/ : undefined,
   use: {
     baseURL,
     browserName: "chromium",

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { type Page, type TestInfo, expect, test } from "./test";
+import { PRESENTATION, type Page, type TestInfo, expect, test } from "./test";
 import { AdminHubPage, ImportPage, RotaPage, RotasPage, TokensPage, WebhooksPage } from "./pages/admin-pages";
 import { accessibilityViolations, horizontalOverflow, smallTargets } from "./pages/checks";
 import { signInAs } from "./pages/manager-page";
@@ -278,7 +278,7 @@ const SIZES = [
 ] as const;
 
 for (const scheme of ["light", "dark"] as const) {
-  test(`every admin screen passes axe and 48 px targets at phone and tablet size in ${scheme} mode (screenshots kept)`, async ({ browser }, testInfo) => {
+  test(`every admin screen passes axe and 48 px targets at phone and tablet size in ${scheme} mode (screenshots kept)`, PRESENTATION, async ({ browser }, testInfo) => {
     // Six screens, two sizes, each checked by axe: longer than one ordinary test.
     test.setTimeout(180_000);
     const context = await browser.newContext({ viewport: SIZES[0].viewport, hasTouch: true, isMobile: true, colorScheme: scheme });

@@ -1,4 +1,4 @@
-import { expect, test } from "./test";
+import { PRESENTATION, expect, test } from "./test";
 import { MePage } from "./pages/me-page";
 import { accessibilityViolations, horizontalOverflow, signInAs, smallTargets } from "./pages/people-page";
 
@@ -158,7 +158,7 @@ for (const colorScheme of ["light", "dark"] as const) {
   test.describe(`Me in ${colorScheme} mode`, () => {
     test.use({ colorScheme });
 
-    test("a manager's Me screen meets WCAG AA and has 48 px targets, with a status just saved", async ({ page }, testInfo) => {
+    test("a manager's Me screen meets WCAG AA and has 48 px targets, with a status just saved", PRESENTATION, async ({ page }, testInfo) => {
       await signInAs(page, "manager");
       const me = new MePage(page);
       await me.goto();
@@ -175,7 +175,7 @@ for (const colorScheme of ["light", "dark"] as const) {
       await testInfo.attach(`me-${colorScheme}-tablet`, { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
     });
 
-    test("the notifications section with a device listed meets WCAG AA and has 48 px targets", async ({ page }, testInfo) => {
+    test("the notifications section with a device listed meets WCAG AA and has 48 px targets", PRESENTATION, async ({ page }, testInfo) => {
       await signInAs(page, "picker2");
       const me = new MePage(page);
       await me.goto();
@@ -195,7 +195,7 @@ for (const colorScheme of ["light", "dark"] as const) {
       await expect(me.device(`Chrome · Android (${colorScheme})`)).toHaveCount(0);
     });
 
-    test("editing and deleting a quick reply meet WCAG AA and have 48 px targets", async ({ page }) => {
+    test("editing and deleting a quick reply meet WCAG AA and have 48 px targets", PRESENTATION, async ({ page }) => {
       await signInAs(page, "manager");
       const me = new MePage(page);
       await me.goto();
@@ -219,7 +219,7 @@ for (const colorScheme of ["light", "dark"] as const) {
   });
 }
 
-test("Me in Polish fits a 360 px wide phone without horizontal scrolling", async ({ page, context, baseURL }) => {
+test("Me in Polish fits a 360 px wide phone without horizontal scrolling", PRESENTATION, async ({ page, context, baseURL }) => {
   await page.setViewportSize({ width: 360, height: 640 });
   await signInAs(page, "admin");
   await context.addCookies([{ name: "locale", value: "pl", url: baseURL! }]);

@@ -1,4 +1,4 @@
-import { expect, test } from "./test";
+import { PRESENTATION, expect, test } from "./test";
 import { MePage } from "./pages/me-page";
 import { PeoplePage, accessibilityViolations, horizontalOverflow, otherDevice, signInAs, smallTargets } from "./pages/people-page";
 
@@ -131,7 +131,7 @@ for (const colorScheme of ["light", "dark"] as const) {
   test.describe(`People in ${colorScheme} mode`, () => {
     test.use({ colorScheme });
 
-    test("the list and the no-match state meet WCAG AA and have 48 px targets, on a phone and a tablet", async ({ page }, testInfo) => {
+    test("the list and the no-match state meet WCAG AA and have 48 px targets, on a phone and a tablet", PRESENTATION, async ({ page }, testInfo) => {
       await signInAs(page, "picker");
       const people = new PeoplePage(page);
       await people.goto();
@@ -151,7 +151,7 @@ for (const colorScheme of ["light", "dark"] as const) {
       await testInfo.attach(`people-${colorScheme}-tablet`, { body: await page.screenshot(), contentType: "image/png" });
     });
 
-    test("the user card meets WCAG AA and has 48 px targets", async ({ page }, testInfo) => {
+    test("the user card meets WCAG AA and has 48 px targets", PRESENTATION, async ({ page }, testInfo) => {
       await signInAs(page, "picker");
       const people = new PeoplePage(page);
       await people.goto();
@@ -164,7 +164,7 @@ for (const colorScheme of ["light", "dark"] as const) {
   });
 }
 
-test("People in Polish fits a 360 px wide phone without horizontal scrolling", async ({ page, context, baseURL }) => {
+test("People in Polish fits a 360 px wide phone without horizontal scrolling", PRESENTATION, async ({ page, context, baseURL }) => {
   await page.setViewportSize({ width: 360, height: 640 });
   await signInAs(page, "picker");
   await context.addCookies([{ name: "locale", value: "pl", url: baseURL! }]);

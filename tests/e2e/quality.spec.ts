@@ -1,4 +1,4 @@
-import { expect, test } from "./test";
+import { PRESENTATION, expect, test } from "./test";
 import { accessibilityViolations, smallTargets } from "./pages/checks";
 import { ChatsPage, SignInPage } from "./pages/sign-in-page";
 
@@ -6,7 +6,7 @@ for (const scheme of ["light", "dark"] as const) {
   test.describe(`${scheme} mode`, () => {
     test.use({ colorScheme: scheme });
 
-    test("the sign-in page meets WCAG AA and has 48 px targets, also with an error shown", async ({ page }) => {
+    test("the sign-in page meets WCAG AA and has 48 px targets, also with an error shown", PRESENTATION, async ({ page }) => {
       const signIn = new SignInPage(page);
       await signIn.goto();
       await signIn.signIn("picker", "wrong-password");
@@ -15,7 +15,7 @@ for (const scheme of ["light", "dark"] as const) {
       expect(await smallTargets(page)).toEqual([]);
     });
 
-    test("the chats screen meets WCAG AA and has 48 px targets", async ({ page }) => {
+    test("the chats screen meets WCAG AA and has 48 px targets", PRESENTATION, async ({ page }) => {
       const signIn = new SignInPage(page);
       await signIn.goto();
       await signIn.signIn("picker2");
@@ -28,7 +28,7 @@ for (const scheme of ["light", "dark"] as const) {
   });
 }
 
-test("the sign-in page fits a 360 px wide phone without horizontal scrolling", async ({ page }) => {
+test("the sign-in page fits a 360 px wide phone without horizontal scrolling", PRESENTATION, async ({ page }) => {
   await page.setViewportSize({ width: 360, height: 640 });
   await new SignInPage(page).goto();
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { type Page, test as base, expect } from "./test";
+import { PRESENTATION, type Page, test as base, expect } from "./test";
 import { accessibilityViolations, horizontalOverflow, smallTargets } from "./pages/checks";
 import { fakeCameraArgs, imageVideo, qrCodeVideo } from "./pages/fake-camera";
 import { signInAs } from "./pages/people-page";
@@ -278,7 +278,7 @@ for (const colorScheme of ["light", "dark"] as const) {
   test.describe(`Scan in ${colorScheme} mode`, () => {
     test.use({ colorScheme });
 
-    test("the Scan screen, camera blocked, with an unknown code and the create form, meets WCAG AA and has 48 px targets", async ({ page }, testInfo) => {
+    test("the Scan screen, camera blocked, with an unknown code and the create form, meets WCAG AA and has 48 px targets", PRESENTATION, async ({ page }, testInfo) => {
       await denyCamera(page);
       await signInAs(page, "manager");
       const scan = new ScanPage(page);
@@ -302,7 +302,7 @@ for (const colorScheme of ["light", "dark"] as const) {
       expect(await horizontalOverflow(page)).toBe(0);
     });
 
-    test("the QR label sheet meets WCAG AA and has 48 px targets", async ({ page }) => {
+    test("the QR label sheet meets WCAG AA and has 48 px targets", PRESENTATION, async ({ page }) => {
       await signInAs(page, "manager");
       await page.goto("/admin/qr?type=order&count=6");
       await expect(page.getByRole("list", { name: "QR labels" }).getByRole("listitem")).toHaveCount(6);

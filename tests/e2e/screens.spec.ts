@@ -1,4 +1,4 @@
-import { expect, test } from "./test";
+import { PRESENTATION, expect, test } from "./test";
 import { DEMO_PASSWORD } from "./pages/sign-in-page";
 
 /**
@@ -11,7 +11,7 @@ const SIZES = [
 ] as const;
 
 for (const size of SIZES) {
-  test(`every screen renders at ${size.name} size (screenshots kept)`, async ({ browser }) => {
+  test(`every screen renders at ${size.name} size (screenshots kept)`, PRESENTATION, async ({ browser }) => {
     // A dozen screens, each loaded and photographed: on two shared cores this passes a minute.
     test.slow();
     const context = await browser.newContext({ viewport: size.viewport, hasTouch: true });

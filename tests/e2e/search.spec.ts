@@ -1,4 +1,4 @@
-import { expect, test } from "./test";
+import { PRESENTATION, expect, test } from "./test";
 import { accessibilityViolations, horizontalOverflow, keepScreenshots, smallTargets } from "./pages/checks";
 import { ConversationPage, personaPage } from "./pages/conversation-page";
 import { ApiPersona } from "./pages/manager-page";
@@ -46,7 +46,7 @@ test.describe("message search (phone)", () => {
   });
 
   for (const colorScheme of ["light", "dark"] as const) {
-    test(`the search screen passes axe, its controls are 48 px targets and it fits a phone, with the filters open too (${colorScheme})`, async ({ browser }, testInfo) => {
+    test(`the search screen passes axe, its controls are 48 px targets and it fits a phone, with the filters open too (${colorScheme})`, PRESENTATION, async ({ browser }, testInfo) => {
       const page = await personaPage(browser, "picker", { colorScheme });
       // A word of this test's own: other tests' messages (some with photos) must not change what it finds.
       const word = `rampa${letters()}`;

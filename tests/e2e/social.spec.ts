@@ -1,4 +1,4 @@
-import { type Page, expect, test } from "./test";
+import { PRESENTATION, type Page, expect, test } from "./test";
 import { accessibilityViolations, keepScreenshots, smallTargets } from "./pages/checks";
 import { ChatListPage, personaPage } from "./pages/conversation-page";
 
@@ -94,7 +94,7 @@ test.describe("mentions, reactions and emoji (phone)", () => {
     await expect(messageItem(managerChat.page, note).locator("[data-mention='user']")).toHaveText("@Tomasz Nowak");
   });
 
-  test("a message with mentions, a record chip and a reaction meets WCAG AA with 48 px targets in dark mode", async ({ browser }, testInfo) => {
+  test("a message with mentions, a record chip and a reaction meets WCAG AA with 48 px targets in dark mode", PRESENTATION, async ({ browser }, testInfo) => {
     const page = await personaPage(browser, "driver", { colorScheme: "dark" });
     const chat = await new ChatListPage(page).open(COMPANY);
     const note = unique("Dock 2 ready for");

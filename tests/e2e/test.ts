@@ -3,6 +3,13 @@ import { type BrowserContextOptions, test as base } from "@playwright/test";
 export * from "@playwright/test";
 
 /**
+ * A check of how a screen looks and reads (axe, 48 px targets, fitting a phone, screenshots),
+ * not of what the server does: the same on either database, so it runs in the embedded pass
+ * only (playwright.config.ts).
+ */
+export const PRESENTATION = { tag: "@presentation" };
+
+/**
  * Playwright's `test`, plus:
  * - browser contexts a test opens itself (a second person, a signed-in persona) are closed when
  *   it ends. Playwright closes only the contexts it made; left open, each keeps a live stream and a
