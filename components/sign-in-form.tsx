@@ -3,8 +3,11 @@
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { type FormEvent, useRef, useState } from "react";
+import { PasswordField } from "~/components/ui/password-field";
+import { USERNAME_MAX_LENGTH } from "~/contracts/limits";
 import { authClient } from "~/lib/auth-client";
 import { claimDevice, keptFor } from "~/lib/pwa/device-owner";
+import { VERBATIM } from "~/components/ui/verbatim";
 
 type ErrorKey = "invalid" | "tooMany" | "network" | "failed";
 
@@ -79,27 +82,14 @@ export function SignInForm() {
         <span>{t("username")}</span>
         <input
           name="username"
+          {...VERBATIM}
           autoComplete="username"
-          autoCapitalize="none"
-          autoCorrect="off"
-          spellCheck={false}
           required
-          maxLength={30}
+          maxLength={USERNAME_MAX_LENGTH}
           aria-invalid={error === "invalid"}
         />
       </label>
-      <label className="field">
-        <span>{t("password")}</span>
-        <input
-          ref={passwordRef}
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          required
-          maxLength={128}
-          aria-invalid={error === "invalid"}
-        />
-      </label>
+      <PasswordField label={t("password")} name="password" autoComplete="current-password" invalid={error === "invalid"} inputRef={passwordRef} />
       <div role="alert" className="form-error" hidden={!error}>
         {error ? errorText(t, error, retryAfter) : null}
       </div>

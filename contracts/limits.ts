@@ -5,3 +5,10 @@
 
 /** A message's text, in UTF-16 code units (what `String.length` counts, on both sides). */
 export const MESSAGE_MAX_LENGTH = 10_000;
+
+/** A password (better-auth's limits for email-and-password accounts; server/auth.ts sets them). */
+export const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MAX_LENGTH = 128;
+
+/** A username: what the sign-in box accepts and accounts are created with. */
+export const USERNAME_MAX_LENGTH = 30;

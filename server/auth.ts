@@ -11,6 +11,7 @@ import { resolveAuthSecret } from "./auth-secret";
 import { findActor } from "./services/users";
 import { type ThrottleStore, createDatabaseThrottleStore, createRedisThrottleStore, createSignInThrottle } from "./sign-in-throttle";
 import { type Env, getEnv, publicUrl } from "./env";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "~/contracts/limits";
 
 export type AuthOptions = {
   secret: string;
@@ -61,7 +62,7 @@ export function createAuth(db: Db, options: AuthOptions) {
     basePath: "/api/auth",
     database: drizzleAdapter(db, { provider: "pg", schema, usePlural: true }),
     // Accounts are created by admins (and the demo seed), never by self sign-up.
-    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 8 },
+    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: PASSWORD_MIN_LENGTH, maxPasswordLength: PASSWORD_MAX_LENGTH },
     plugins: [username()],
     user: {
       additionalFields: {

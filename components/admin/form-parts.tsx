@@ -1,71 +1,80 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import type { FormEvent, ReactNode } from "react";
+import { type ReactNode, useState } from "react";
 import { Checkbox } from "~/components/ui/checkbox";
 import { FieldError } from "~/components/ui/field";
 import styles from "./admin.module.css";
+import { isRefusal } from "./states";
 
-/** A create form's last lines: the save error that no field explains, then Submit and Cancel. */
-export function FormFooter({
-  showSaveError,
-  isPending,
-  submitLabel,
-  pendingLabel,
+/**
+ * A create form in its own section (tokens, webhooks, rotas): the title, the fields, then the
+ * save error no field explains (a refusal is explained beside its field), Submit and Cancel.
+ * The browser's own validation is off: the screen checks and says what is missing beside each
+ * field (useMissing).
+ */
+export function CreateForm({
+  id,
+  t,
+  mutation,
+  onSubmit,
   onCancel,
+  children,
 }: {
-  showSaveError: boolean;
-  isPending: boolean;
-  submitLabel: string;
-  pendingLabel: string;
+  id: string;
+  /** The screen's own words for the title and the submit button. */
+  t: (key: "formTitle" | "submit" | "submitting") => string;
+  mutation: { isError: boolean; isPending: boolean; error: unknown };
+  onSubmit: () => void;
   onCancel: () => void;
+  children: ReactNode;
 }) {
   const common = useTranslations("admin.common");
   return (
-    <>
-      {showSaveError ? (
-        <p className="form-error" role="alert">
-          {common("saveError")}
-        </p>
-      ) : null}
-      <div className={styles.actions}>
-        <button type="submit" className={`button ${styles.primary}`} disabled={isPending}>
-          {isPending ? pendingLabel : submitLabel}
-        </button>
-        <button type="button" className="button" onClick={onCancel}>
-          {common("cancel")}
-        </button>
-      </div>
-    </>
+    <section className={styles.section} aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>{t("formTitle")}</h2>
+      <form
+        className={styles.form}
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          onSubmit();
+        }}
+      >
+        {children}
+        {mutation.isError && !isRefusal(mutation.error) ? (
+          <p className="form-error" role="alert">
+            {common("saveError")}
+          </p>
+        ) : null}
+        <div className={styles.actions}>
+          <button type="submit" className={`button ${styles.primary}`} disabled={mutation.isPending}>
+            {mutation.isPending ? t("submitting") : t("submit")}
+          </button>
+          <button type="button" className="button" onClick={onCancel}>
+            {common("cancel")}
+          </button>
+        </div>
+      </form>
+    </section>
   );
 }
 
 /**
- * A create form in its own section (tokens, webhooks, rotas): the title, the fields, then the
- * save error no field explains, Submit and Cancel. The browser's own validation is off: the
- * screen checks and says what is missing beside each field.
+ * What a create form found missing when it was submitted, field by field. `check` records the
+ * problems (a field without one is fine), moves the focus to the first problem's field that can
+ * take it, and says whether the form may be sent.
  */
-export function CreateForm({
-  id,
-  title,
-  onSubmit,
-  children,
-  ...footer
-}: {
-  id: string;
-  title: string;
-  onSubmit: (event: FormEvent<HTMLFormElement>) => void;
-  children: ReactNode;
-} & Parameters<typeof FormFooter>[0]) {
-  return (
-    <section className={styles.section} aria-labelledby={`${id}-title`}>
-      <h2 id={`${id}-title`}>{title}</h2>
-      <form className={styles.form} onSubmit={onSubmit} noValidate>
-        {children}
-        <FormFooter {...footer} />
-      </form>
-    </section>
-  );
+export function useMissing<K extends string>() {
+  const [missing, setMissing] = useState<Partial<Record<K, string>>>({});
+  const check = (problems: Record<K, string | false>, focus: Partial<Record<K, () => void>> = {}): boolean => {
+    const found = Object.fromEntries(Object.entries(problems).filter(([, problem]) => problem)) as Partial<Record<K, string>>;
+    setMissing(found);
+    const first = (Object.keys(problems) as K[]).find((key) => found[key]);
+    if (first !== undefined) focus[first]?.();
+    return first === undefined;
+  };
+  return { missing, check };
 }
 
 /** Checkboxes for a set of named choices (a token's scopes, a webhook's events), with the group's error. */

@@ -3,8 +3,10 @@
 import { useMutation } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { type ChangeEvent, useId, useState } from "react";
+import { type FileProblemCode, isRowProblemCode } from "~/contracts/record-import";
 import { useTRPC } from "~/lib/trpc/client";
 import type { RouterOutputs } from "~/lib/trpc/types";
+import { VERBATIM } from "~/components/ui/verbatim";
 import styles from "./admin.module.css";
 import { isRefusal } from "./states";
 
@@ -126,9 +128,7 @@ export function ImportScreen() {
               className={styles.textarea}
               value={csv}
               onChange={(event) => edit(event.target.value)}
-              spellCheck={false}
-              autoCapitalize="off"
-              autoComplete="off"
+              {...VERBATIM}
               wrap="off"
               placeholder={EXAMPLE}
               aria-labelledby={`${id}-csv-heading`}
@@ -225,26 +225,11 @@ export function ImportScreen() {
   );
 }
 
-type FileProblemCode = "empty" | "tooLarge" | "tooManyRows" | "missingColumns" | "duplicateColumn" | "unnamedColumn" | "longColumnName";
-type RowProblemCode =
-  | "badType"
-  | "missingKey"
-  | "keyTooLong"
-  | "missingTitle"
-  | "titleTooLong"
-  | "statusTooLong"
-  | "badUrl"
-  | "fieldsTooLong"
-  | "duplicate"
-  | "columnCount"
-  | "badQuotes";
-
-const ROW_PROBLEMS = new Set<string>(["badType", "missingKey", "keyTooLong", "missingTitle", "titleTooLong", "statusTooLong", "badUrl", "fieldsTooLong", "duplicate", "columnCount", "badQuotes"]);
 
 /** A row's problem in the screen's language; the server's English if this screen does not know the code. */
 function useProblemText() {
   const t = useTranslations("admin.import.problem");
-  return (problem: Problem) => (ROW_PROBLEMS.has(problem.code) ? t(problem.code as RowProblemCode, problem.params) : problem.message);
+  return (problem: Problem) => (isRowProblemCode(problem.code) ? t(problem.code, problem.params) : problem.message);
 }
 
 function formatSize(bytes: number): string {

@@ -4,14 +4,15 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
-import { type FormEvent, useId, useMemo, useRef, useState } from "react";
+import { useId, useMemo, useRef, useState } from "react";
 import { AdminList } from "~/components/ui/admin-list";
 import { Field } from "~/components/ui/field";
 import { useTRPC } from "~/lib/trpc/client";
 import type { RouterOutputs } from "~/lib/trpc/types";
+import { VERBATIM } from "~/components/ui/verbatim";
 import styles from "./admin.module.css";
-import { CreateForm } from "./form-parts";
-import { fieldErrors, isRefusal } from "./states";
+import { CreateForm, useMissing } from "./form-parts";
+import { fieldErrors } from "./states";
 
 type Rota = RouterOutputs["rota"]["list"][number];
 
@@ -90,7 +91,7 @@ function CreateRotaForm({ onCancel }: { onCancel: () => void }) {
   const [name, setName] = useState("");
   const [groupId, setGroupId] = useState("");
   const [timeZone, setTimeZone] = useState(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
-  const [missing, setMissing] = useState<{ name?: string; groupId?: string }>({});
+  const { missing, check } = useMissing<"name" | "groupId">();
   const create = useMutation(
     trpc.rota.create.mutationOptions({
       onSuccess: ({ id: rotaId }) => {
@@ -106,30 +107,17 @@ function CreateRotaForm({ onCancel }: { onCancel: () => void }) {
     timeZone: server.timeZone,
   };
 
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const problems = {
-      ...(NAME_PATTERN.test(name) ? {} : { name: t("nameHint") }),
-      ...(groupId ? {} : { groupId: t("chooseGroup") }),
-    };
-    setMissing(problems);
-    if (problems.name) {
-      nameInput.current?.focus();
-      return;
-    }
-    if (problems.groupId) return;
-    create.mutate({ name, groupId, timeZone }, { onError: () => nameInput.current?.focus() });
+  function onSubmit() {
+    const ok = check({ name: !NAME_PATTERN.test(name) && t("nameHint"), groupId: !groupId && t("chooseGroup") }, { name: () => nameInput.current?.focus() });
+    if (ok) create.mutate({ name, groupId, timeZone }, { onError: () => nameInput.current?.focus() });
   }
 
   return (
     <CreateForm
       id={id}
-      title={t("formTitle")}
+      t={t}
+      mutation={create}
       onSubmit={onSubmit}
-      showSaveError={create.isError && !isRefusal(create.error)}
-      isPending={create.isPending}
-      submitLabel={t("submit")}
-      pendingLabel={t("submitting")}
       onCancel={onCancel}
     >
       <Field id={`${id}-name`} label={t("name")} hint={t("nameHint")} error={errors.name}>
@@ -143,9 +131,7 @@ function CreateRotaForm({ onCancel }: { onCancel: () => void }) {
             maxLength={40}
             required
             autoFocus
-            autoComplete="off"
-            autoCapitalize="off"
-            spellCheck={false}
+            {...VERBATIM}
             placeholder="helpdesk"
           />
         )}

@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
-import { type FormEvent, useId, useState } from "react";
+import { useId, useState } from "react";
 import { chatTitle } from "~/components/chats/chat-title";
 import { AdminList } from "~/components/ui/admin-list";
 import { Field } from "~/components/ui/field";
@@ -10,10 +10,10 @@ import { InlineConfirm } from "~/components/ui/inline-confirm";
 import { useTRPC } from "~/lib/trpc/client";
 import type { RouterOutputs } from "~/lib/trpc/types";
 import styles from "./admin.module.css";
-import { CheckList, CreateForm, toggled } from "./form-parts";
+import { CheckList, CreateForm, toggled, useMissing } from "./form-parts";
 import { useRelativeTime } from "./relative-time";
 import { ShownOnce } from "./shown-once";
-import { fieldErrors, isRefusal } from "./states";
+import { fieldErrors } from "./states";
 
 type Token = RouterOutputs["token"]["list"][number];
 type Created = RouterOutputs["token"]["create"];
@@ -130,28 +130,24 @@ function CreateTokenForm({ onCancel, onCreated }: { onCancel: () => void; onCrea
       },
     }),
   );
-  const [missing, setMissing] = useState<{ name?: string; scopes?: string }>({});
+  const { missing, check } = useMissing<"name" | "scopes">();
   const errors: Record<string, string | undefined> = { ...fieldErrors(create.error), ...missing };
 
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
+  function onSubmit() {
     const chosen = SCOPES.filter((scope) => scopes.has(scope));
-    const problems = { ...(name.trim() ? {} : { name: t("nameRequired") }), ...(chosen.length > 0 ? {} : { scopes: t("scopesRequired") }) };
-    setMissing(problems);
-    if (problems.name) return document.getElementById(`${id}-name`)?.focus();
-    if (problems.scopes) return;
-    create.mutate({ name: name.trim(), scopes: chosen, chatId: chatId || null });
+    const ok = check(
+      { name: !name.trim() && t("nameRequired"), scopes: chosen.length === 0 && t("scopesRequired") },
+      { name: () => document.getElementById(`${id}-name`)?.focus() },
+    );
+    if (ok) create.mutate({ name: name.trim(), scopes: chosen, chatId: chatId || null });
   }
 
   return (
     <CreateForm
       id={id}
-      title={t("formTitle")}
+      t={t}
+      mutation={create}
       onSubmit={onSubmit}
-      showSaveError={create.isError && !isRefusal(create.error)}
-      isPending={create.isPending}
-      submitLabel={t("submit")}
-      pendingLabel={t("submitting")}
       onCancel={onCancel}
     >
       <Field id={`${id}-name`} label={t("name")} error={errors.name}>

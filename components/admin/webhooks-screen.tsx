@@ -2,17 +2,18 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
-import { type FormEvent, useId, useRef, useState } from "react";
+import { useId, useRef, useState } from "react";
 import { AdminList } from "~/components/ui/admin-list";
 import { Field } from "~/components/ui/field";
 import { InlineConfirm } from "~/components/ui/inline-confirm";
 import { useTRPC } from "~/lib/trpc/client";
 import type { RouterOutputs } from "~/lib/trpc/types";
+import { VERBATIM } from "~/components/ui/verbatim";
 import styles from "./admin.module.css";
-import { CheckList, CreateForm, toggled } from "./form-parts";
+import { CheckList, CreateForm, toggled, useMissing } from "./form-parts";
 import { useRelativeTime } from "./relative-time";
 import { ShownOnce } from "./shown-once";
-import { fieldErrors, isRefusal } from "./states";
+import { fieldErrors } from "./states";
 import { DeliveryLog } from "./webhook-log";
 
 type Webhook = RouterOutputs["webhook"]["list"][number];
@@ -170,7 +171,7 @@ function CreateWebhookForm({ onCancel, onCreated }: { onCancel: () => void; onCr
   const urlInput = useRef<HTMLInputElement>(null);
   const [url, setUrl] = useState("");
   const [events, setEvents] = useState<ReadonlySet<string>>(() => new Set(["message.created"]));
-  const [missing, setMissing] = useState<{ url?: string; events?: string }>({});
+  const { missing, check } = useMissing<"url" | "events">();
   const create = useMutation(
     trpc.webhook.create.mutationOptions({
       onSuccess: (webhook) => {
@@ -182,16 +183,13 @@ function CreateWebhookForm({ onCancel, onCreated }: { onCancel: () => void; onCr
   const server = fieldErrors(create.error);
   const errors = { url: missing.url ?? urlError(server.url), events: missing.events ?? server.events };
 
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
+  function onSubmit() {
     const chosen = EVENTS.filter((name) => events.has(name));
-    const problems = { ...(url.trim() ? {} : { url: t("urlRequired") }), ...(chosen.length > 0 ? {} : { events: t("eventsRequired") }) };
-    setMissing(problems);
-    if (problems.url) {
-      urlInput.current?.focus();
-      return;
-    }
-    if (problems.events) return;
+    const ok = check(
+      { url: !url.trim() && t("urlRequired"), events: chosen.length === 0 && t("eventsRequired") },
+      { url: () => urlInput.current?.focus() },
+    );
+    if (!ok) return;
     // The server's reason belongs beside the URL: the focus goes there to hear it.
     create.mutate({ url: url.trim(), events: chosen }, { onError: () => urlInput.current?.focus() });
   }
@@ -199,12 +197,9 @@ function CreateWebhookForm({ onCancel, onCreated }: { onCancel: () => void; onCr
   return (
     <CreateForm
       id={id}
-      title={t("formTitle")}
+      t={t}
+      mutation={create}
       onSubmit={onSubmit}
-      showSaveError={create.isError && !isRefusal(create.error)}
-      isPending={create.isPending}
-      submitLabel={t("submit")}
-      pendingLabel={t("submitting")}
       onCancel={onCancel}
     >
       <Field id={`${id}-url`} label={t("url")} error={errors.url}>
@@ -220,8 +215,7 @@ function CreateWebhookForm({ onCancel, onCreated }: { onCancel: () => void; onCr
             maxLength={2000}
             required
             autoFocus
-            autoComplete="off"
-            spellCheck={false}
+            {...VERBATIM}
             placeholder={t("urlPlaceholder")}
           />
         )}

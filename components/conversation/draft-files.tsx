@@ -4,6 +4,7 @@ import { useFormatter, useTranslations } from "next-intl";
 import { type RefObject, useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { ACCEPT, MAX_FILES, MAX_FILE_BYTES, discardUpload, startUpload } from "~/lib/files/upload";
 import type { OutboxAttachment } from "~/lib/outbox/store";
+import { Icon } from "~/components/ui/icon";
 import { FileTypeIcon, fileSize } from "./attachments";
 import styles from "./files.module.css";
 
@@ -143,29 +144,6 @@ export function useFileDrop(root: RefObject<HTMLElement | null>, onFiles: (files
   return isOver;
 }
 
-function PaperclipIcon() {
-  return (
-    <svg viewBox="0 0 24 24" width="26" height="26" aria-hidden="true" focusable="false">
-      <path
-        d="M16.5 6.5l-7.8 7.8a2 2 0 002.8 2.8l7.8-7.8a4 4 0 00-5.7-5.7L5.8 11.4a6 6 0 008.5 8.5l6.4-6.4"
-        fill="none"
-        stroke="currentColor"
-        strokeWidth="2"
-        strokeLinecap="round"
-      />
-    </svg>
-  );
-}
-
-function CameraIcon() {
-  return (
-    <svg viewBox="0 0 24 24" width="26" height="26" aria-hidden="true" focusable="false">
-      <path d="M4 8h3l2-3h6l2 3h3v11H4z" fill="none" stroke="currentColor" strokeWidth="2" strokeLinejoin="round" />
-      <circle cx="12" cy="13" r="3.5" fill="none" stroke="currentColor" strokeWidth="2" />
-    </svg>
-  );
-}
-
 const noSubscription = () => () => undefined;
 
 /** Attach (gallery, files) and, on touch screens, Take photo (the camera, through `capture`). */
@@ -186,13 +164,13 @@ export function AttachButtons({ draft, disabled }: { draft: DraftFiles; disabled
   return (
     <>
       <button type="button" className={styles.attach} aria-label={t("attach")} disabled={disabled} onClick={() => picker.current?.click()}>
-        <PaperclipIcon />
+        <Icon name="attach" size={26} weight={2} />
       </button>
       <input ref={picker} type="file" multiple accept={ACCEPT} hidden data-testid="attach-input" onChange={(e) => onChange(e.currentTarget)} />
       {isTouch ? (
         <>
           <button type="button" className={`${styles.attach} ${styles.camera}`} aria-label={t("takePhoto")} disabled={disabled} onClick={() => camera.current?.click()}>
-            <CameraIcon />
+            <Icon name="camera" size={26} weight={2} />
           </button>
           <input ref={camera} type="file" accept="image/*" capture="environment" hidden onChange={(e) => onChange(e.currentTarget)} />
         </>

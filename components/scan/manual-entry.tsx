@@ -2,6 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { type FormEvent, useState } from "react";
+import { VERBATIM } from "~/components/ui/verbatim";
 
 /** The server's limit (server/api/schemas/entity.ts); record keys are no longer. */
 const MAX_CODE_LENGTH = 100;
@@ -27,10 +28,8 @@ export function ManualEntry({ onSubmit, isPending }: { onSubmit: (code: string) 
         <input
           value={code}
           onChange={(e) => setCode(e.target.value)}
+          {...VERBATIM}
           autoCapitalize="characters"
-          autoComplete="off"
-          autoCorrect="off"
-          spellCheck={false}
           inputMode="text"
           enterKeyHint="go"
           placeholder="SO-10042"

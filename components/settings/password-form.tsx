@@ -4,12 +4,11 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useId, useRef, useState } from "react";
+import { PasswordField } from "~/components/ui/password-field";
+import { PASSWORD_MIN_LENGTH } from "~/contracts/limits";
 import { authClient } from "~/lib/auth-client";
 import { useTRPC } from "~/lib/trpc/client";
 import styles from "./password-form.module.css";
-
-/** Kept in step with the server's minimum (server/auth.ts minPasswordLength). */
-export const MIN_PASSWORD_LENGTH = 8;
 
 type Problem = "wrongCurrent" | "tooShort" | "tooMany" | "failed";
 
@@ -43,7 +42,7 @@ export function PasswordForm() {
       return typeof value === "string" ? value : "";
     }) as [string, string];
     setChanged(false);
-    if (newPassword.length < MIN_PASSWORD_LENGTH) {
+    if (newPassword.length < PASSWORD_MIN_LENGTH) {
       setProblem("tooShort");
       return;
     }
@@ -69,34 +68,14 @@ export function PasswordForm() {
   return (
     <form ref={formRef} className="stack" onSubmit={(event) => void onSubmit(event)} onInput={() => setChanged(false)}>
       <p className={styles.hint}>{t("hint")}</p>
-      <label className="field">
-        <span>{t("current")}</span>
-        <input
-          name="currentPassword"
-          type="password"
-          autoComplete="current-password"
-          required
-          maxLength={128}
-          aria-invalid={problem === "wrongCurrent"}
-        />
-      </label>
-      <label className="field">
-        <span>{t("new")}</span>
-        <input
-          name="newPassword"
-          type="password"
-          autoComplete="new-password"
-          required
-          maxLength={128}
-          aria-invalid={problem === "tooShort"}
-          aria-describedby={`${id}-rule`}
-        />
+      <PasswordField label={t("current")} name="currentPassword" autoComplete="current-password" invalid={problem === "wrongCurrent"} />
+      <PasswordField label={t("new")} name="newPassword" autoComplete="new-password" invalid={problem === "tooShort"} describedBy={`${id}-rule`}>
         <span id={`${id}-rule`} className={styles.rule}>
-          {t("rule", { min: MIN_PASSWORD_LENGTH })}
+          {t("rule", { min: PASSWORD_MIN_LENGTH })}
         </span>
-      </label>
+      </PasswordField>
       <div role="alert" className="form-error" hidden={!problem}>
-        {problem ? t(`error.${problem}`, { min: MIN_PASSWORD_LENGTH }) : null}
+        {problem ? t(`error.${problem}`, { min: PASSWORD_MIN_LENGTH }) : null}
       </div>
       <div role="status" className={styles.feedback}>
         {isChanged ? <span className={styles.changed}>{t("changed")}</span> : null}

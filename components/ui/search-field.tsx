@@ -3,6 +3,7 @@
 import { type ComponentPropsWithoutRef, useId } from "react";
 import { Icon } from "./icon";
 import styles from "./search-field.module.css";
+import { VERBATIM } from "./verbatim";
 
 /**
  * A search box: the magnifier, an 18 px field without the keyboard's corrections, and one big
@@ -37,10 +38,7 @@ export function SearchField({
         className={styles.input}
         value={value}
         onChange={(event) => onChange(event.target.value)}
-        autoComplete="off"
-        autoCapitalize="none"
-        autoCorrect="off"
-        spellCheck={false}
+        {...VERBATIM}
         enterKeyHint="search"
         {...input}
       />

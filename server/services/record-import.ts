@@ -3,6 +3,7 @@ import { type SQL, and, eq, inArray, sql } from "drizzle-orm";
 import type { Db, Tx } from "~/db/client";
 import { type Entity, chats, entities } from "~/db/schema";
 import { type Actor, DomainError } from "~/server/domain-error";
+import { type FileProblemCode, type RowProblemCode } from "~/contracts/record-import";
 import { writeAudits } from "./audit";
 import type { Deps } from "./deps";
 import { type PendingEvent, appendEvents } from "./events";
@@ -30,20 +31,6 @@ const MAX_URL = 2000;
 const MAX_FIELDS_JSON = 16_000;
 const MAX_FIELD_NAME = 100;
 
-export type ImportProblemCode =
-  | "badType"
-  | "missingKey"
-  | "keyTooLong"
-  | "missingTitle"
-  | "titleTooLong"
-  | "statusTooLong"
-  | "badUrl"
-  | "fieldsTooLong"
-  | "duplicate"
-  | "columnCount"
-  | "badQuotes";
-
-export type FileProblemCode = "empty" | "tooLarge" | "tooManyRows" | "missingColumns" | "duplicateColumn" | "unnamedColumn" | "longColumnName";
 
 /** A problem with a code and parameters for the screen's own language, and an English message. */
 export type Problem<C extends string> = { code: C; params: Record<string, string | number>; message: string };
@@ -57,7 +44,7 @@ export type ImportRow = {
   status?: string | null;
   url?: string | null;
   fields?: Record<string, string>;
-  problems: Problem<ImportProblemCode>[];
+  problems: Problem<RowProblemCode>[];
 };
 
 export type ParsedImport = { file: Problem<FileProblemCode> | null; rows: ImportRow[] };
@@ -148,7 +135,7 @@ export function parseRecordCsv(input: string): ParsedImport {
 
   const firstLine = new Map<string, number>();
   const rows = body.map(({ cells, line, badQuotes }): ImportRow => {
-    const problems: Problem<ImportProblemCode>[] = [];
+    const problems: Problem<RowProblemCode>[] = [];
     const cell = (name: string) => (cells[lower.indexOf(name)] ?? "").trim();
     const type = cell("type");
     const key = cell("key");
@@ -204,7 +191,7 @@ export type PreviewRow = {
   title: string;
   /** null when the row has problems. */
   action: "create" | "update" | null;
-  problems: Problem<ImportProblemCode>[];
+  problems: Problem<RowProblemCode>[];
 };
 
 export type ImportPreview = {

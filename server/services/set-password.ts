@@ -3,12 +3,10 @@ import { hashPassword } from "better-auth/crypto";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "~/db/client";
 import { accounts, sessions, users } from "~/db/schema";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "~/contracts/limits";
 import { DomainError } from "~/server/domain-error";
 import { type Author, writeAudit } from "./audit";
 
-/** better-auth's limits for email-and-password accounts (server/auth.ts sets the minimum). */
-export const MIN_PASSWORD_LENGTH = 8;
-export const MAX_PASSWORD_LENGTH = 128;
 
 /** 24 characters from 18 random bytes (144 bits), base64url so it survives copy and paste. */
 export function randomPassword(): string {
@@ -21,9 +19,9 @@ export function randomPassword(): string {
  * ended, so whoever signed in with the old password is out. The password is never audited.
  */
 export async function setPassword(db: Db, author: Author, input: { username: string; password: string }): Promise<{ id: string; username: string }> {
-  if (input.password.length < MIN_PASSWORD_LENGTH || input.password.length > MAX_PASSWORD_LENGTH) {
-    throw new DomainError("invalid", `The password must be ${MIN_PASSWORD_LENGTH}–${MAX_PASSWORD_LENGTH} characters`, {
-      password: `${MIN_PASSWORD_LENGTH}–${MAX_PASSWORD_LENGTH} characters`,
+  if (input.password.length < PASSWORD_MIN_LENGTH || input.password.length > PASSWORD_MAX_LENGTH) {
+    throw new DomainError("invalid", `The password must be ${PASSWORD_MIN_LENGTH}–${PASSWORD_MAX_LENGTH} characters`, {
+      password: `${PASSWORD_MIN_LENGTH}–${PASSWORD_MAX_LENGTH} characters`,
     });
   }
   const username = input.username.trim().toLowerCase();

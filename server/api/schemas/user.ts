@@ -1,5 +1,6 @@
 import { USER_STATUSES } from "~/contracts/people";
 import { z } from "zod";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, USERNAME_MAX_LENGTH } from "~/contracts/limits";
 import { ROLES } from "~/contracts/roles";
 import { ZId } from "./common";
 
@@ -32,10 +33,13 @@ export const ZCreateUserInput = z.object({
     .string()
     .trim()
     .min(3, { error: "At least 3 characters" })
-    .max(30, { error: "At most 30 characters" })
+    .max(USERNAME_MAX_LENGTH, { error: `At most ${USERNAME_MAX_LENGTH} characters` })
     .regex(/^[a-zA-Z0-9_.]+$/, { error: "Letters, digits, dots and underscores only" }),
   name: z.string().trim().min(1, { error: "Required" }).max(100, { error: "At most 100 characters" }),
-  password: z.string().min(8, { error: "At least 8 characters" }).max(128, { error: "At most 128 characters" }),
+  password: z
+    .string()
+    .min(PASSWORD_MIN_LENGTH, { error: `At least ${PASSWORD_MIN_LENGTH} characters` })
+    .max(PASSWORD_MAX_LENGTH, { error: `At most ${PASSWORD_MAX_LENGTH} characters` }),
   role: ZRole,
 });
 export type TCreateUserInput = z.infer<typeof ZCreateUserInput>;

@@ -3,9 +3,8 @@ import type { Db } from "~/db/client";
 import { type Actor, DomainError } from "~/server/domain-error";
 import type { MessageDto } from "~/contracts/messages";
 import { canReadChat } from "~/server/services/access";
-import { EVENT_LOG_LOCK } from "~/server/services/events";
 import { QUOTE_PREVIEW_LENGTH } from "./send-statement";
-import { audienceOf, isoText, permitted, runStatement } from "./statement";
+import { announced, audienceOf, isoText, permitted, runStatement } from "./statement";
 
 /**
  * Edit, delete and react, each as one autocommit statement in the manner of runSend: the checks
@@ -94,18 +93,6 @@ type Seen = { readable: boolean; live: boolean };
 /** A change that was made and announced: the fresh DTO, its event and who may read the chat. */
 export type Announced = { message: MessageDto; eventId: number; audience: string[] | null };
 
-/** Locks the event order as the last step and appends `message.updated` with the DTO of `dto`. */
-const announce = sql`
-  locked as (
-    select d.chat_id, d.message, pg_advisory_xact_lock(${EVENT_LOG_LOCK})::text as lock from dto d
-  ),
-  logged as (
-    insert into events (chat_id, type, payload)
-    select l.chat_id, 'message.updated', jsonb_build_object('type', 'message.updated', 'chatId', l.chat_id, 'message', l.message)
-    from locked l
-    returning id
-  )`;
-
 /** The message as the snapshot saw it and whether the chat is readable (null: the message does not exist). */
 function seenSql(actor: Actor, messageId: string, extra: SQL): SQL {
   return sql`seen as (
@@ -159,7 +146,7 @@ export async function runChange(db: Db, actor: Actor, input: { messageId: string
           (select count(*) from audited)::int as audited
         from changed c
       ),
-      ${announce}
+      ${announced("message.updated")}
     select s.readable, s.live, s.allowed, s.same, d.message, d.audience, l.id as event_id
     from (select 1) one left join seen s on true left join dto d on true left join logged l on true`,
   );
@@ -244,7 +231,7 @@ export async function runReact(db: Db, actor: Actor, input: { messageId: string;
       dto as (
         select sh.chat_id, sh.message from shown sh where sh.touched > 0
       ),
-      ${announce}
+      ${announced("message.updated")}
     select s.readable, s.live, s.mine, s.used, s.kinds, coalesce(sh.touched, 0) as touched, sh.message, sh.audience, l.id as event_id
     from (select 1) one left join seen s on true left join shown sh on true left join logged l on true`,
   );

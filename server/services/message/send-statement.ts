@@ -3,8 +3,7 @@ import { type Db, rawRows } from "~/db/client";
 import type { Actor } from "~/server/domain-error";
 import type { MessageDto } from "~/contracts/messages";
 import { canReadChat } from "~/server/services/access";
-import { EVENT_LOG_LOCK } from "~/server/services/events";
-import { audienceOf, compiled, isoText, permitted, runCompiled } from "./statement";
+import { announced, audienceOf, compiled, isoText, permitted, runCompiled } from "./statement";
 
 /** How much of a quoted message a reply carries, in characters. */
 export const QUOTE_PREVIEW_LENGTH = 280;
@@ -182,15 +181,7 @@ function sendStatement(role: Actor["role"], shape: SendShape): SQL {
           (select count(*) from member)::int as joined
         from msg m
       ),
-      locked as (
-        select d.chat_id, d.message, pg_advisory_xact_lock(${EVENT_LOG_LOCK})::text as lock from dto d
-      ),
-      logged as (
-        insert into events (chat_id, type, payload)
-        select l.chat_id, 'message.created', jsonb_build_object('type', 'message.created', 'chatId', l.chat_id, 'message', l.message)
-        from locked l
-        returning id
-      )
+      ${announced("message.created")}
     select l.id as event_id, d.message, d.audience, d.mentioned_user_ids, d.hooked, d.joined from dto d, logged l`;
 }
 

@@ -10,6 +10,7 @@ import pg from "pg";
 import { type Db, rawRows } from "~/db/client";
 import type { Actor } from "~/server/domain-error";
 import { isMembersOnlyRecordChat } from "~/server/services/access";
+import { EVENT_LOG_LOCK } from "~/server/services/events";
 import { DEFAULT_PERMISSIONS, type Permission } from "~/server/services/permissions";
 
 const dialect = new PgDialect();
@@ -101,4 +102,25 @@ export function audienceOf(): SQL {
     -- over every user per access row (O(members²): 18 ms for a chat of 200).
     where not exists (select 1 from users u where u.id = r.user_id and u.deactivated_at is not null)
   ) end`;
+}
+
+/**
+ * The last two CTEs of a statement that changes a message: `locked` takes the event-order lock
+ * as the statement's last step (a data dependency of the event insert, so it runs, and after
+ * everything it reads from `dto`), then `logged` appends the event with `dto`'s message.
+ * Expects a CTE `dto (chat_id, message)` before it; ends without a trailing comma.
+ */
+export function announced(type: "message.created" | "message.updated"): SQL {
+  // A literal from the union above, never input: it names the event in the log.
+  const name = sql.raw(`'${type}'`);
+  return sql`
+      locked as (
+        select d.chat_id, d.message, pg_advisory_xact_lock(${EVENT_LOG_LOCK})::text as lock from dto d
+      ),
+      logged as (
+        insert into events (chat_id, type, payload)
+        select l.chat_id, ${name}, jsonb_build_object('type', ${name}, 'chatId', l.chat_id, 'message', l.message)
+        from locked l
+        returning id
+      )`;
 }
