@@ -59,15 +59,20 @@ async function firstLoad(route: string, user: string | null): Promise<{ kb: numb
   }
   const page = await context.newPage();
   const scripts = new Map<string, number>();
+  const reading: Promise<void>[] = [];
   page.on("response", (response) => {
     const url = response.url();
     if (!url.startsWith(base) || response.request().resourceType() !== "script") return;
-    void response.body().then(
-      (body) => scripts.set(url, gzipSync(body).length),
-      () => undefined,
+    reading.push(
+      response.body().then(
+        (body) => void scripts.set(url, gzipSync(body).length),
+        () => undefined,
+      ),
     );
   });
   await page.goto(base + route, { waitUntil: "networkidle" });
+  // Every script fetched is counted: bodies still being read when the page went idle too.
+  await Promise.all(reading);
   await context.close();
   const bytes = [...scripts.values()].reduce((sum, n) => sum + n, 0);
   const sizes = [...scripts].map(([url, size]): [string, number] => [url.slice(base.length), size]).sort((a, b) => b[1] - a[1]);

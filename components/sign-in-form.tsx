@@ -5,7 +5,7 @@ import { useTranslations } from "next-intl";
 import { type FormEvent, useRef, useState } from "react";
 import { PasswordField } from "~/components/ui/password-field";
 import { USERNAME_MAX_LENGTH } from "~/contracts/limits";
-import { authClient } from "~/lib/auth-client";
+import { authPost } from "~/lib/auth-client";
 import { claimDevice, keptFor } from "~/lib/pwa/device-owner";
 import { VERBATIM } from "~/components/ui/verbatim";
 
@@ -46,12 +46,13 @@ export function SignInForm() {
     let status: number | null;
     let userId: string | null = null;
     try {
-      const result = await authClient.signIn.username(
-        { username: text(form, "username").trim(), password: text(form, "password") },
-        // A throttled name may have to wait up to 15 minutes: say how long, from Retry-After.
-        { onError: ({ response }) => setRetryAfter(Number(response.headers.get("retry-after")) || null) },
-      );
-      status = result.error ? (result.error.status ?? 0) : null;
+      const result = await authPost<{ user: { id: string } }>("/sign-in/username", {
+        username: text(form, "username").trim(),
+        password: text(form, "password"),
+      });
+      // A throttled name may have to wait up to 15 minutes: say how long, from Retry-After.
+      if (result.error) setRetryAfter(Number(result.response.headers.get("retry-after")) || null);
+      status = result.error ? result.error.status : null;
       userId = result.data?.user.id ?? null;
     } catch {
       status = 0;

@@ -6,7 +6,7 @@ import { useRouter } from "next/navigation";
 import { type FormEvent, useId, useRef, useState } from "react";
 import { PasswordField } from "~/components/ui/password-field";
 import { PASSWORD_MIN_LENGTH } from "~/contracts/limits";
-import { authClient } from "~/lib/auth-client";
+import { authPost } from "~/lib/auth-client";
 import { useTRPC } from "~/lib/trpc/client";
 import styles from "./password-form.module.css";
 
@@ -49,7 +49,7 @@ export function PasswordForm() {
     setPending(true);
     setProblem(null);
     try {
-      const result = await authClient.changePassword({ currentPassword, newPassword, revokeOtherSessions: true });
+      const result = await authPost("/change-password", { currentPassword, newPassword, revokeOtherSessions: true });
       if (result.error) {
         setProblem(problemFor(result.error.code, result.error.status));
       } else {

@@ -4,22 +4,22 @@ import { useQuery } from "@tanstack/react-query";
 import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useTranslations } from "next-intl";
-import { AdminEntry } from "~/components/admin/admin-entry";
 import { LocaleSwitch } from "~/components/locale-switch";
 import { InstallApp } from "~/components/pwa/install-app";
 import { useTRPC } from "~/lib/trpc/client";
 import { isManagerRole } from "~/contracts/roles";
 import { PasswordForm } from "./password-form";
 import { ProfileCard, ProfileSkeleton } from "./profile-card";
-import { QuickReplies } from "./quick-replies";
 import { SignOutButton } from "./sign-out-button";
 import { SoundSetting } from "./sound-setting";
 import { StatusForm } from "./status-form";
 import styles from "./settings-screen.module.css";
-import { LoadError } from "~/components/ui/list-state";
+import { ListSkeleton, LoadError } from "~/components/ui/list-state";
 
 // Push touches browser-only APIs and is the largest part of the screen: it loads on its own.
 const PushNotifications = dynamic(() => import("./push-notifications").then((m) => m.PushNotifications), { ssr: false });
+// Managers' only: the others never download it. Its list starts as a skeleton either way.
+const QuickReplies = dynamic(() => import("./quick-replies").then((m) => m.QuickReplies), { loading: () => <ListSkeleton count={3} height={56} /> });
 
 /** Me (PRODUCT.md P2, N1–N3, A6, W3): who I am, my status, notifications, language, my password, my quick replies, sign out. */
 export function SettingsScreen() {
@@ -73,20 +73,26 @@ export function SettingsScreen() {
         </section>
       ) : null}
 
-      {isManager ? (
-        <section className={styles.section} aria-labelledby="me-labels">
-          <h2 id="me-labels">{t("labels.heading")}</h2>
-          <p className={styles.sectionText}>{t("labels.body")}</p>
-          <Link href="/admin/qr" className={`button ${styles.linkButton}`}>
-            {t("labels.open")}
-          </Link>
-        </section>
-      ) : null}
-      {me.data?.role === "admin" ? <AdminEntry /> : null}
+      {isManager ? <LinkSection name="labels" href="/admin/qr" /> : null}
+      {me.data?.role === "admin" ? <LinkSection name="admin" href="/admin" /> : null}
 
       <div className={styles.signOut}>
         <SignOutButton />
       </div>
     </main>
+  );
+}
+
+/** A section that says what lies behind a link and opens it (the QR labels, the admin screens). */
+function LinkSection({ name, href }: { name: "labels" | "admin"; href: string }) {
+  const t = useTranslations(`me.${name}`);
+  return (
+    <section className={styles.section} aria-labelledby={`me-${name}`}>
+      <h2 id={`me-${name}`}>{t("heading")}</h2>
+      <p className={styles.sectionText}>{t("body")}</p>
+      <Link href={href} className={`button ${styles.linkButton}`}>
+        {t("open")}
+      </Link>
+    </section>
   );
 }
