@@ -12,3 +12,10 @@ export const PASSWORD_MAX_LENGTH = 128;
 
 /** A username: what the sign-in box accepts and accounts are created with. */
 export const USERNAME_MAX_LENGTH = 30;
+
+/** A person's status text (PRODUCT.md P2). */
+export const STATUS_TEXT_MAX_LENGTH = 100;
+
+/** A quick reply, and how many one manager may keep (PRODUCT.md W3). */
+export const QUICK_REPLY_MAX_LENGTH = 200;
+export const QUICK_REPLIES_MAX = 20;

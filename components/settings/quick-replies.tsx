@@ -9,12 +9,9 @@ import { ListSkeleton, ListState } from "~/components/ui/list-state";
 import { useTRPC } from "~/lib/trpc/client";
 import type { RouterOutputs } from "~/lib/trpc/types";
 import styles from "./quick-replies.module.css";
+import { QUICK_REPLIES_MAX, QUICK_REPLY_MAX_LENGTH } from "~/contracts/limits";
 
 type QuickReply = RouterOutputs["manager"]["quickReplies"][number];
-
-/** Kept in step with server/services/manager.ts (MAX_QUICK_REPLY_LENGTH, MAX_QUICK_REPLIES). */
-const MAX_LENGTH = 200;
-const MAX_REPLIES = 20;
 
 function useQuickRepliesCache() {
   const trpc = useTRPC();
@@ -134,14 +131,14 @@ function QuickReplyItem({ reply, canChange }: { reply: QuickReply; canChange: bo
             {t("editLabel")}
           </label>
           <span id={`${id}-count`} className={styles.counter}>
-            {t("counter", { count: draft.length, max: MAX_LENGTH })}
+            {t("counter", { count: draft.length, max: QUICK_REPLY_MAX_LENGTH })}
           </span>
           <input
             id={`${id}-edit`}
             className={styles.input}
             value={draft}
             onChange={(event) => setDraft(event.target.value)}
-            maxLength={MAX_LENGTH}
+            maxLength={QUICK_REPLY_MAX_LENGTH}
             required
             autoFocus
             autoComplete="off"
@@ -221,7 +218,7 @@ function AddQuickReply({ isAdmin, mineCount, sharedCount }: { isAdmin: boolean; 
       },
     }),
   );
-  const isFull = (isShared ? sharedCount : mineCount) >= MAX_REPLIES;
+  const isFull = (isShared ? sharedCount : mineCount) >= QUICK_REPLIES_MAX;
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -236,14 +233,14 @@ function AddQuickReply({ isAdmin, mineCount, sharedCount }: { isAdmin: boolean; 
         {t("addLabel")}
       </label>
       <span id={`${id}-count`} className={styles.counter}>
-        {t("counter", { count: body.length, max: MAX_LENGTH })}
+        {t("counter", { count: body.length, max: QUICK_REPLY_MAX_LENGTH })}
       </span>
       <input
         id={`${id}-new`}
         className={styles.input}
         value={body}
         onChange={(event) => setBody(event.target.value)}
-        maxLength={MAX_LENGTH}
+        maxLength={QUICK_REPLY_MAX_LENGTH}
         placeholder={t("addPlaceholder")}
         autoComplete="off"
         enterKeyHint="done"
@@ -255,7 +252,7 @@ function AddQuickReply({ isAdmin, mineCount, sharedCount }: { isAdmin: boolean; 
         </Checkbox>
       ) : null}
       {isFull ? (
-        <p className={`${styles.none} ${styles.fullRow}`}>{t("full", { max: MAX_REPLIES })}</p>
+        <p className={`${styles.none} ${styles.fullRow}`}>{t("full", { max: QUICK_REPLIES_MAX })}</p>
       ) : null}
       {create.isError ? (
         <p className={`form-error ${styles.fullRow}`} role="alert">

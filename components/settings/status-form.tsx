@@ -6,6 +6,7 @@ import { type FormEvent, useId, useState } from "react";
 import { type Presence, StatusMark } from "~/components/people/presence";
 import { useTRPC } from "~/lib/trpc/client";
 import styles from "./status-form.module.css";
+import { STATUS_TEXT_MAX_LENGTH } from "~/contracts/limits";
 
 type Status = "available" | "busy" | "away" | "invisible" | "unavailable";
 
@@ -16,9 +17,6 @@ const STATUSES: { status: Status; mark: Presence; explained: boolean }[] = [
   { status: "invisible", mark: "invisible", explained: true },
   { status: "unavailable", mark: "unavailable", explained: true },
 ];
-
-/** Kept in step with the server's limit (server/services/people.ts MAX_STATUS_TEXT). */
-export const MAX_STATUS_TEXT = 100;
 
 /** My status and status text (PRODUCT.md P2), saved together with one button. */
 export function StatusForm({ initialStatus, initialText }: { initialStatus: Status; initialText: string }) {
@@ -44,7 +42,7 @@ export function StatusForm({ initialStatus, initialText }: { initialStatus: Stat
 
   // The "saved" note stays only while what is on screen is what was saved.
   const isSaved = save.isSuccess && save.data.status === status && save.data.statusText === text.trim();
-  const remaining = MAX_STATUS_TEXT - text.length;
+  const remaining = STATUS_TEXT_MAX_LENGTH - text.length;
 
   return (
     <form className={styles.form} onSubmit={onSubmit}>
@@ -88,14 +86,14 @@ export function StatusForm({ initialStatus, initialText }: { initialStatus: Stat
           className={styles.textInput}
           value={text}
           onChange={(event) => setText(event.target.value)}
-          maxLength={MAX_STATUS_TEXT}
+          maxLength={STATUS_TEXT_MAX_LENGTH}
           placeholder={t("textPlaceholder")}
           autoComplete="off"
           enterKeyHint="done"
           aria-describedby={`${id}-count`}
         />
         <span id={`${id}-count`} className={`${styles.counter} ${remaining <= 10 ? styles.counterNear : ""}`}>
-          {t("counter", { count: text.length, max: MAX_STATUS_TEXT })}
+          {t("counter", { count: text.length, max: STATUS_TEXT_MAX_LENGTH })}
         </span>
       </div>
 

@@ -6,9 +6,8 @@ import type { MessageDto } from "~/contracts/messages";
 import { canReadChat } from "./access";
 import { type ChatSummary, getChat } from "~/server/services/chat/list";
 import { listMessages } from "~/server/services/message/history";
+import { QUICK_REPLIES_MAX, QUICK_REPLY_MAX_LENGTH } from "~/contracts/limits";
 
-export const MAX_QUICK_REPLY_LENGTH = 200;
-export const MAX_QUICK_REPLIES = 20;
 export const QUEUE_PREVIEW = 3;
 
 function assertManager(actor: Actor) {
@@ -30,13 +29,13 @@ export async function createQuickReply(db: Db, actor: Actor, input: { body: stri
   if (input.shared && actor.role !== "admin") throw new DomainError("forbidden", "Only admins set shared quick replies");
   const ownerId = input.shared ? null : actor.id;
   const body = input.body.trim();
-  if (body.length === 0 || body.length > MAX_QUICK_REPLY_LENGTH) {
-    throw new DomainError("invalid", `1 to ${MAX_QUICK_REPLY_LENGTH} characters`, { body: `1 to ${MAX_QUICK_REPLY_LENGTH} characters` });
+  if (body.length === 0 || body.length > QUICK_REPLY_MAX_LENGTH) {
+    throw new DomainError("invalid", `1 to ${QUICK_REPLY_MAX_LENGTH} characters`, { body: `1 to ${QUICK_REPLY_MAX_LENGTH} characters` });
   }
   const owned = ownerId === null ? isNull(quickReplies.ownerId) : eq(quickReplies.ownerId, ownerId);
   const [existing] = await db.select({ n: count() }).from(quickReplies).where(owned);
-  if ((existing?.n ?? 0) >= MAX_QUICK_REPLIES) {
-    throw new DomainError("invalid", `At most ${MAX_QUICK_REPLIES} quick replies`, { body: `At most ${MAX_QUICK_REPLIES} quick replies` });
+  if ((existing?.n ?? 0) >= QUICK_REPLIES_MAX) {
+    throw new DomainError("invalid", `At most ${QUICK_REPLIES_MAX} quick replies`, { body: `At most ${QUICK_REPLIES_MAX} quick replies` });
   }
   const [row] = await db
     .insert(quickReplies)
@@ -57,8 +56,8 @@ async function loadOwned(db: Db, actor: Actor, id: string) {
 export async function updateQuickReply(db: Db, actor: Actor, input: { id: string; body: string }) {
   const row = await loadOwned(db, actor, input.id);
   const body = input.body.trim();
-  if (body.length === 0 || body.length > MAX_QUICK_REPLY_LENGTH) {
-    throw new DomainError("invalid", `1 to ${MAX_QUICK_REPLY_LENGTH} characters`, { body: `1 to ${MAX_QUICK_REPLY_LENGTH} characters` });
+  if (body.length === 0 || body.length > QUICK_REPLY_MAX_LENGTH) {
+    throw new DomainError("invalid", `1 to ${QUICK_REPLY_MAX_LENGTH} characters`, { body: `1 to ${QUICK_REPLY_MAX_LENGTH} characters` });
   }
   await db.update(quickReplies).set({ body }).where(eq(quickReplies.id, row.id));
   return { id: row.id, body, shared: row.ownerId === null };

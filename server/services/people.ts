@@ -4,8 +4,8 @@ import { groupMembers, groups, users, type UserStatus } from "~/db/schema";
 import { type Actor, DomainError } from "~/server/domain-error";
 import type { Envelope } from "~/server/realtime/envelope";
 import type { Deps } from "./deps";
+import { STATUS_TEXT_MAX_LENGTH } from "~/contracts/limits";
 
-export const MAX_STATUS_TEXT = 100;
 
 type PersonRow = {
   id: string;
@@ -84,8 +84,8 @@ export async function getPerson(deps: Deps, actor: Actor, userId: string) {
 
 export async function setStatus(deps: Deps, actor: Actor, input: { status: UserStatus; statusText: string }) {
   const statusText = input.statusText.trim();
-  if (statusText.length > MAX_STATUS_TEXT) {
-    throw new DomainError("invalid", `At most ${MAX_STATUS_TEXT} characters`, { statusText: `At most ${MAX_STATUS_TEXT} characters` });
+  if (statusText.length > STATUS_TEXT_MAX_LENGTH) {
+    throw new DomainError("invalid", `At most ${STATUS_TEXT_MAX_LENGTH} characters`, { statusText: `At most ${STATUS_TEXT_MAX_LENGTH} characters` });
   }
   const [before] = await deps.db.select({ status: users.status }).from(users).where(eq(users.id, actor.id));
   await deps.db.update(users).set({ status: input.status, statusText }).where(eq(users.id, actor.id));

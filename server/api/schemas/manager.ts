@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { MAX_QUICK_REPLY_LENGTH } from "~/server/services/manager";
 import { ZChatSummary } from "./chat";
 import { ZId } from "./common";
 import { ZMessage } from "~/contracts/messages";
+import { QUICK_REPLY_MAX_LENGTH } from "~/contracts/limits";
 
 export const ZQuickReply = z.object({ id: z.string(), body: z.string(), shared: z.boolean() });
 
@@ -10,7 +10,7 @@ const ZQuickReplyBody = z
   .string()
   .trim()
   .min(1, { error: "Write the reply" })
-  .max(MAX_QUICK_REPLY_LENGTH, { error: `At most ${MAX_QUICK_REPLY_LENGTH} characters` });
+  .max(QUICK_REPLY_MAX_LENGTH, { error: `At most ${QUICK_REPLY_MAX_LENGTH} characters` });
 
 export const ZCreateQuickReplyInput = z.object({ body: ZQuickReplyBody, shared: z.boolean().default(false) });
 export const ZUpdateQuickReplyInput = z.object({ id: ZId, body: ZQuickReplyBody });

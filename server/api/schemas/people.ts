@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { MAX_STATUS_TEXT } from "~/server/services/people";
 import { ZUserId } from "./common";
 import { ZRole, ZUserStatus } from "./user";
+import { STATUS_TEXT_MAX_LENGTH } from "~/contracts/limits";
 
 export const ZPerson = z.object({
   id: z.string(),
@@ -27,5 +27,5 @@ export const ZPersonRef = z.object({ userId: ZUserId });
 
 export const ZSetStatusInput = z.object({
   status: ZUserStatus,
-  statusText: z.string().trim().max(MAX_STATUS_TEXT, { error: `At most ${MAX_STATUS_TEXT} characters` }),
+  statusText: z.string().trim().max(STATUS_TEXT_MAX_LENGTH, { error: `At most ${STATUS_TEXT_MAX_LENGTH} characters` }),
 });
