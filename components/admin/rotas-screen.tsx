@@ -113,13 +113,7 @@ function CreateRotaForm({ onCancel }: { onCancel: () => void }) {
   }
 
   return (
-    <CreateForm
-      id={id}
-      t={t}
-      mutation={create}
-      onSubmit={onSubmit}
-      onCancel={onCancel}
-    >
+    <CreateForm id={id} t={t} mutation={create} onSubmit={onSubmit} onCancel={onCancel}>
       <Field id={`${id}-name`} label={t("name")} hint={t("nameHint")} error={errors.name}>
         {(control) => (
           <input

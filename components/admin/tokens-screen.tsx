@@ -143,13 +143,7 @@ function CreateTokenForm({ onCancel, onCreated }: { onCancel: () => void; onCrea
   }
 
   return (
-    <CreateForm
-      id={id}
-      t={t}
-      mutation={create}
-      onSubmit={onSubmit}
-      onCancel={onCancel}
-    >
+    <CreateForm id={id} t={t} mutation={create} onSubmit={onSubmit} onCancel={onCancel}>
       <Field id={`${id}-name`} label={t("name")} error={errors.name}>
         {(control) => (
           <input

@@ -195,13 +195,7 @@ function CreateWebhookForm({ onCancel, onCreated }: { onCancel: () => void; onCr
   }
 
   return (
-    <CreateForm
-      id={id}
-      t={t}
-      mutation={create}
-      onSubmit={onSubmit}
-      onCancel={onCancel}
-    >
+    <CreateForm id={id} t={t} mutation={create} onSubmit={onSubmit} onCancel={onCancel}>
       <Field id={`${id}-url`} label={t("url")} error={errors.url}>
         {(control) => (
           <input

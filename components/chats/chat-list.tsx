@@ -9,6 +9,7 @@ import { useDeferredValue, useState } from "react";
 import { SearchLink } from "~/components/search/search-link";
 import { useTRPC } from "~/lib/trpc/client";
 import type { ChatSummary } from "~/lib/trpc/types";
+import { SearchField } from "~/components/ui/search-field";
 import { ChatKindIcon } from "./chat-kind-icon";
 import { chatTitle } from "./chat-title";
 import { MentionBadge } from "./mention-badge";
@@ -128,10 +129,9 @@ export function ChatList() {
           <NewChat />
         </div>
       </div>
-      <label className={styles.filter}>
-        <span className="sr-only">{t("filter")}</span>
-        <input type="search" placeholder={t("filter")} value={filter} onChange={(e) => setFilter(e.target.value)} />
-      </label>
+      <div className={styles.filter}>
+        <SearchField label={t("filter")} clearLabel={t("clearFilter")} placeholder={t("filter")} value={filter} onChange={setFilter} maxLength={100} />
+      </div>
       {chats.isPending ? <Skeleton /> : null}
       {chats.isError ? (
         <div className="empty-state" role="alert">
