@@ -8,6 +8,7 @@ import { useFormatter, useTranslations } from "next-intl";
 import { useDeferredValue, useState } from "react";
 import { SearchLink } from "~/components/search/search-link";
 import { useTRPC } from "~/lib/trpc/client";
+import { useIsSameDay } from "~/lib/time/same-day";
 import type { ChatSummary } from "~/lib/trpc/types";
 import { SearchField } from "~/components/ui/search-field";
 import { ChatKindIcon } from "./chat-kind-icon";
@@ -33,8 +34,9 @@ function NewChat() {
 
 function RowTime({ at }: { at: Date | null }) {
   const format = useFormatter();
+  const sameDay = useIsSameDay();
   if (!at) return null;
-  const isToday = new Date().toDateString() === at.toDateString();
+  const isToday = sameDay(new Date(), at);
   return (
     <time className={styles.time} dateTime={at.toISOString()}>
       {isToday ? format.dateTime(at, { hour: "2-digit", minute: "2-digit" }) : format.dateTime(at, { day: "numeric", month: "short" })}

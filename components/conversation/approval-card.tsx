@@ -5,14 +5,11 @@ import { useFormatter, useTranslations } from "next-intl";
 import { useRef, useState } from "react";
 import { useCurrentUserId } from "~/lib/realtime/stream-provider";
 import { useTRPC } from "~/lib/trpc/client";
+import { useIsSameDay } from "~/lib/time/same-day";
 import type { RouterOutputs } from "~/lib/trpc/types";
 import styles from "./approval-card.module.css";
 
 export type ApprovalData = RouterOutputs["approval"]["get"];
-
-function isSameDay(a: Date, b: Date) {
-  return a.toDateString() === b.toDateString();
-}
 
 /**
  * An approval request (PRODUCT.md W4): who must approve, how far it is, every vote, and — for an
@@ -47,6 +44,7 @@ export function ApprovalCard({ approvalId, initial, showRequest = false }: { app
 function ApprovalBody({ approval, showRequest }: { approval: ApprovalData; showRequest: boolean }) {
   const t = useTranslations("approvals");
   const format = useFormatter();
+  const isSameDay = useIsSameDay();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const me = useCurrentUserId();

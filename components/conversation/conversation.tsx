@@ -148,6 +148,9 @@ export function Conversation({ chatId, at }: { chatId: string; at?: number }) {
           {filter === "all" ? <PendingList items={pending} timeline={timeline.data?.messages ?? []} /> : null}
         </ol>
       </div>
+      {/* A page rendered on the server opens at its newest message before any JavaScript runs
+          (the layout effect above does it for every later render). */}
+      <script dangerouslySetInnerHTML={{ __html: "document.currentScript.previousElementSibling.scrollTop=1e9" }} />
       <TypingLine chatId={chatId} me={me} />
       {compose.error ? (
         <p className="form-error" role="alert">

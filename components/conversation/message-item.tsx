@@ -3,6 +3,7 @@
 import dynamic from "next/dynamic";
 import { useFormatter, useTranslations } from "next-intl";
 import type { MessageDto } from "~/contracts/messages";
+import { useIsSameDay } from "~/lib/time/same-day";
 import { MessageAttachments } from "./attachments";
 import styles from "./conversation.module.css";
 import { MessageText, RecordChips } from "./message-text";
@@ -14,10 +15,6 @@ const MessageCard = dynamic(() => import("./message-card").then((m) => m.Message
 
 /** Messages from one sender closer together than this share the sender's name. */
 const SAME_SENDER_MS = 5 * 60_000;
-
-function sameDay(a: Date, b: Date) {
-  return a.toDateString() === b.toDateString();
-}
 
 /**
  * One message of the timeline: a system line, or a bubble (tapped for its actions) with its
@@ -38,6 +35,7 @@ export function MessageItem(props: {
   const { message, previous, me, isFirstUnread, isHighlighted, isRead, onOpen } = props;
   const t = useTranslations("conversation");
   const format = useFormatter();
+  const sameDay = useIsSameDay();
   const isOwn = message.sender.id === me.id;
   const newDay = !previous || !sameDay(previous.createdAt, message.createdAt);
   const newSender =

@@ -3,13 +3,10 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type RefObject, useCallback, useEffect, useRef, useState } from "react";
 import type { MessageDto } from "~/contracts/messages";
-import { type Timeline, mergeMessages, takeHeld, timelineKey } from "~/lib/chat/timeline";
+import { TIMELINE_PAGE as PAGE, type Timeline, mergeMessages, savedIsNewer, takeHeld, timelineKey } from "~/lib/chat/timeline";
 import { putMessages, putOlderPage } from "~/lib/chat/timeline-cache";
 import { loadTimeline, saveTimeline } from "~/lib/outbox/timelines";
 import { useTRPC, useTRPCClient } from "~/lib/trpc/client";
-
-/** Messages per page of history. */
-export const PAGE = 50;
 
 /** A request that never reached the server (tRPC gives no HTTP status then). */
 function isNetworkError(error: unknown): boolean {
@@ -56,6 +53,24 @@ export function useTimeline(options: {
     // The live stream keeps it current (lib/realtime/stream-provider.tsx).
     staleTime: Infinity,
   });
+
+  // An HTML page the service worker kept holds the timeline as the server read it then. Opened
+  // from that copy (offline, later), the device may have seen newer messages since: then read
+  // it again, which offline is the device's saved copy. A page fresh from the server is kept.
+  const [rendered] = useState(() => (timeline.data?.renderedAt === undefined ? null : timeline.data.messages));
+  const { refetch } = timeline;
+  useEffect(() => {
+    if (!rendered) return;
+    let cancelled = false;
+    void loadTimeline(me, chatId)
+      .then((saved) => {
+        if (!cancelled && saved && savedIsNewer(rendered, saved)) void refetch();
+      })
+      .catch(() => undefined);
+    return () => {
+      cancelled = true;
+    };
+  }, [rendered, me, chatId, refetch]);
 
   const mergeIntoTimeline = useCallback((messages: MessageDto[]) => putMessages(queryClient, chatId, messages), [chatId, queryClient]);
 

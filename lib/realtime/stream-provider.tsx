@@ -17,7 +17,12 @@ import { createWatchdog } from "./stream-watchdog";
 import { noteTyping, stopTyping } from "./typing-store";
 
 type Listener = (event: StreamEvent) => void;
-export type StreamStatus = "connecting" | "live" | "offline";
+/**
+ * `starting`: the tab's first connection is on its way (nothing was lost, so nothing to say:
+ * a page the server rendered already shows current data); `connecting`: a connection that was
+ * up dropped and is being replaced.
+ */
+export type StreamStatus = "starting" | "connecting" | "live" | "offline";
 
 const StreamContext = createContext<{ subscribe: (listener: Listener) => () => void; status: StreamStatus; userId: string } | null>(
   null,
@@ -150,7 +155,7 @@ export function StreamProvider({ userId, children }: { userId: string; children:
   const queryClient = useQueryClient();
   const trpc = useTRPC();
   const listeners = useRef(new Set<Listener>());
-  const [status, setStatus] = useState<StreamStatus>("connecting");
+  const [status, setStatus] = useState<StreamStatus>("starting");
   const [connectionId, setConnectionId] = useState<string | null>(null);
   useViewingReports(connectionId);
 

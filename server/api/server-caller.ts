@@ -10,7 +10,12 @@ import { createContext } from "./trpc";
  * goes through /api/trpc, so this caller refuses it.
  */
 export async function createServerCaller(headers: Headers) {
+  return createCaller(await createServerContext(headers));
+}
+
+/** The context of a server component's calls (createServerCaller, or a page's prefetch). */
+export async function createServerContext(headers: Headers) {
   const env = getEnv();
   const [deps, auth] = await Promise.all([getProcessDeps(env), getAuth(env)]);
-  return createCaller(await createContext({ deps: { ...deps, sendLimiter: { take: () => false } }, auth, headers }));
+  return createContext({ deps: { ...deps, sendLimiter: { take: () => false } }, auth, headers });
 }
