@@ -3,7 +3,7 @@ export function parseArgs<T extends Record<string, number | boolean>>(defaults: 
   const result: Record<string, number | boolean> = { ...defaults };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    const match = /^--([a-z][a-z0-9-]*)(?:=(.*))?$/.exec(arg);
     const key = match?.[1]?.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
     if (!match || key === undefined || !(key in defaults)) {
       console.error(`Unknown option ${arg}\n${usage}`);
