@@ -4,7 +4,7 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useTranslations } from "next-intl";
-import { useLayoutEffect, useRef, useState } from "react";
+import { useLayoutEffect, useMemo, useRef, useState } from "react";
 import { chatTitle } from "~/components/chats/chat-title";
 import { useCurrentUserId, useStreamStatus } from "~/lib/realtime/stream-provider";
 import type { QuickFilter } from "~/lib/time/ranges";
@@ -38,6 +38,9 @@ export function Conversation({ chatId, at }: { chatId: string; at?: number }) {
   const chat = useQuery(trpc.chat.get.queryOptions({ chatId }));
   const profile = useQuery(trpc.user.me.queryOptions());
   const members = useQuery(trpc.chat.members.queryOptions({ chatId }));
+  const myName = profile.data?.name ?? "";
+  // One object while it holds the same person: message items redraw only when their own props change.
+  const self = useMemo(() => ({ id: me, name: myName }), [me, myName]);
   const scroller = useRef<HTMLDivElement>(null);
   const { timeline, mergeIntoTimeline, loadOlder, loadingOlder, sentinel } = useTimeline({
     chatId,
@@ -87,7 +90,6 @@ export function Conversation({ chatId, at }: { chatId: string; at?: number }) {
   const canModerate = profile.data?.can.moderateMessages ?? false;
   const canManageRoom = chat.data?.kind === "room" && (chat.data.createdBy === me || profile.data?.role === "admin");
   const shown = filter === "all" ? (timeline.data?.messages ?? []) : (filtered.data?.messages ?? []);
-  const self = { id: me, name: profile.data?.name ?? "" };
   const isReadByOthers = (message: MessageDto) => (members.data ?? []).some((m) => m.id !== me && m.lastReadSeq >= message.seq);
 
   return (

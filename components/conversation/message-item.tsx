@@ -2,6 +2,7 @@
 
 import dynamic from "next/dynamic";
 import { useFormatter, useTranslations } from "next-intl";
+import { memo } from "react";
 import type { MessageDto } from "~/contracts/messages";
 import { useIsSameDay } from "~/lib/time/same-day";
 import { MessageAttachments } from "./attachments";
@@ -21,7 +22,7 @@ const SAME_SENDER_MS = 5 * 60_000;
  * files, record chips, reactions and card. Above it the day when the day changes, and the
  * "new messages" divider when it is the first unread one.
  */
-export function MessageItem(props: {
+export const MessageItem = memo(function MessageItem(props: {
   message: MessageDto;
   /** The message shown before it, if any. */
   previous: MessageDto | undefined;
@@ -87,4 +88,4 @@ export function MessageItem(props: {
       )}
     </>
   );
-}
+});

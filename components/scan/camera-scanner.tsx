@@ -86,16 +86,25 @@ export function CameraScanner({ onCode, paused = false }: { onCode: (code: strin
         if (!stopped) setState({ kind: "problem", problem: window.isSecureContext ? "noCamera" : "insecure" });
         return;
       }
-      // The reader loads while the camera starts, not after: on a browser without a native
-      // detector its WASM takes as long to arrive as the camera takes to open. A denied camera
-      // has then fetched it for nothing, which is the rarer case on the Scan tab.
-      const reader = createCodeDetector();
-      reader.catch(() => undefined);
       try {
-        const media = await navigator.mediaDevices.getUserMedia({
+        const opening = navigator.mediaDevices.getUserMedia({
           audio: false,
           video: { facingMode: { ideal: "environment" }, width: { ideal: 1280 }, height: { ideal: 720 } },
         });
+        // The reader loads while the camera starts, not after: on a browser without a native
+        // detector its WASM takes as long to arrive as the camera takes to open. But only once a
+        // camera is known to be there (the device list answers in milliseconds): a computer
+        // without one would fetch the reader's script and .wasm for nothing. A browser that lists
+        // no camera before permission is given gets the reader as soon as the camera has opened.
+        // A denied camera is listed, and has fetched the reader for nothing: the rarer case here.
+        const reader = navigator.mediaDevices
+          .enumerateDevices()
+          .then((devices) => devices.some((device) => device.kind === "videoinput"))
+          .catch(() => false)
+          .then((hasCamera) => (hasCamera ? null : opening))
+          .then(() => createCodeDetector());
+        reader.catch(() => undefined);
+        const media = await opening;
         stream = media;
         if (stopped) {
           media.getTracks().forEach((track) => track.stop());

@@ -5,6 +5,7 @@ import { createTRPCClient, httpBatchLink, httpLink, splitLink } from "@trpc/clie
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { type ReactNode, useState } from "react";
 import { MAX_BATCH_SIZE } from "~/lib/trpc/limits";
+import { shareEqual } from "~/lib/trpc/share";
 import { wire } from "~/lib/trpc/wire";
 import type { AppRouter } from "~/contracts/api";
 
@@ -16,6 +17,7 @@ function makeQueryClient() {
       // Live events will keep the cache fresh; refetching on every focus only costs battery.
       queries: {
         staleTime: 30_000,
+        structuralSharing: shareEqual,
         refetchOnWindowFocus: false,
         // A refusal (not found, forbidden, signed out) does not change on a retry; a network
         // or server error may.
