@@ -4,6 +4,7 @@
  * server's output validation and the browser's types cannot drift apart.
  */
 import { z } from "zod";
+import { SMS_STATUSES } from "./sms";
 
 export type ChatKind = "company" | "room" | "direct" | "entity" | "system" | "sms";
 
@@ -19,6 +20,8 @@ export const ZMessageData = z.discriminatedUnion("type", [
     messageId: z.string(),
     by: z.object({ id: z.string(), name: z.string() }),
   }),
+  // An SMS in or out (PRODUCT.md C6): where it is on its way, and why it failed.
+  z.object({ type: z.literal("sms"), status: z.enum(SMS_STATUSES), segments: z.number(), error: z.string().nullable() }),
 ]);
 
 export type MessageData = z.infer<typeof ZMessageData>;

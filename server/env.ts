@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isTimeZone } from "~/lib/time/ranges";
 import { isProxyEntry } from "./http/client-address";
 
 /**
@@ -92,6 +93,33 @@ export const ZEnv = z
     S3_REGION: z.string().optional(),
     S3_ACCESS_KEY_ID: z.string().optional(),
     S3_SECRET_ACCESS_KEY: z.string().optional(),
+    // Two-way SMS (PRODUCT.md C6) through a Twilio-compatible provider; unset: no SMS at all.
+    SMS_PROVIDER: z.enum(["twilio"], { error: 'must be "twilio" or unset' }).optional(),
+    TWILIO_ACCOUNT_SID: z.string().regex(/^AC\w+$/, { error: "must be an account SID (AC…)" }).optional(),
+    TWILIO_AUTH_TOKEN: z.string().min(8, { error: "must be the account's auth token" }).optional(),
+    // The sending number (E.164) or a messaging service (MG…).
+    TWILIO_FROM: z.string().regex(/^(\+[1-9]\d{6,14}|MG\w+)$/, { error: "must be a number in E.164 (+48…) or a messaging service SID (MG…)" }).optional(),
+    TWILIO_API_BASE: url(["http", "https"])
+      .transform((value) => value.replace(/\/+$/, ""))
+      .default("https://api.twilio.com"),
+    // The public base address the provider posts to (/api/sms/inbound, /api/sms/status), when it
+    // is not PUBLIC_URL: a tunnel or proxy that exposes only /api/sms/*. Signatures are checked on it.
+    SMS_WEBHOOK_URL: url(["http", "https"])
+      .transform((value) => value.replace(/\/+$/, ""))
+      .optional(),
+    // Where numbers may be texted (ISO country codes, comma-separated); default: TWILIO_FROM's country.
+    SMS_ALLOWED_COUNTRIES: z
+      .string()
+      .regex(/^[A-Za-z]{2}(\s*,\s*[A-Za-z]{2})*$/, { error: "must be comma-separated two-letter country codes, e.g. PL,DE" })
+      .transform((value) => value.split(",").map((code) => code.trim().toUpperCase()))
+      .optional(),
+    SMS_DAILY_SEGMENT_CAP: z.coerce
+      .number({ error: "must be a whole number of segments per day" })
+      .int({ error: "must be a whole number of segments per day" })
+      .min(1, { error: "must be at least 1" })
+      .default(2000),
+    // Days and times when automated SMS wait (PRODUCT.md C6), read in SITE_TIME_ZONE.
+    SITE_TIME_ZONE: z.string().refine(isTimeZone, { error: "must be an IANA time zone, e.g. Europe/Warsaw" }).default("UTC"),
   })
   .superRefine((env, ctx) => {
     // Half a key pair would sign with one key and announce another.
@@ -108,6 +136,15 @@ export const ZEnv = z
         path: [env.S3_ACCESS_KEY_ID ? "S3_SECRET_ACCESS_KEY" : "S3_ACCESS_KEY_ID"],
         message: "is required when S3_BUCKET is set",
       });
+    }
+    if (env.SMS_PROVIDER === "twilio") {
+      for (const key of ["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM"] as const) {
+        if (!env[key]) ctx.addIssue({ code: "custom", path: [key], message: "is required when SMS_PROVIDER is twilio" });
+      }
+    }
+    // The provider's credentials go out only over TLS, but for a stand-in on this machine.
+    if (env.TWILIO_API_BASE.startsWith("http:") && !(env.OUTBOUND_ALLOW_LOOPBACK && isLoopbackUrl(env.TWILIO_API_BASE))) {
+      ctx.addIssue({ code: "custom", path: ["TWILIO_API_BASE"], message: "must be https (plain http only for 127.0.0.1 or localhost with OUTBOUND_ALLOW_LOOPBACK=1)" });
     }
     // In server mode several instances must share one secret, so none may invent its own.
     if (env.DATABASE_URL && !env.AUTH_SECRET) {
@@ -148,7 +185,7 @@ export function parseEnv(source: Source): Env {
   const issue = result.error.issues[0]!;
   const variable = String(issue.path[0] ?? "environment");
   // Never echo a secret back into logs.
-  const received = variable === "AUTH_SECRET" || variable === "VAPID_PRIVATE_KEY" || variable === "DATABASE_URL" || variable === "REDIS_URL" || variable === "S3_SECRET_ACCESS_KEY" ? undefined : input[variable];
+  const received = variable === "AUTH_SECRET" || variable === "VAPID_PRIVATE_KEY" || variable === "DATABASE_URL" || variable === "REDIS_URL" || variable === "S3_SECRET_ACCESS_KEY" || variable === "TWILIO_AUTH_TOKEN" ? undefined : input[variable];
   throw new EnvError(variable, issue.message, received);
 }
 
@@ -181,4 +218,14 @@ export function vapidSubject(env: Env): string {
   if (env.VAPID_SUBJECT) return env.VAPID_SUBJECT;
   const url = publicUrl(env);
   return url.startsWith("https://") ? url : "mailto:floorchat@localhost";
+}
+
+function isLoopbackUrl(value: string): boolean {
+  const host = new URL(value).hostname;
+  return host === "localhost" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** SMS is on: a provider and its credentials are configured (README, SMS). */
+export function smsConfigured(env: Env): boolean {
+  return env.SMS_PROVIDER === "twilio" && Boolean(env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN && env.TWILIO_FROM);
 }

@@ -23,7 +23,8 @@ import { createStreamHandler } from "./realtime/stream";
 import { ensureCompanyChat } from "~/server/services/chat/open";
 import { demoPasswordAccounts } from "./services/demo-password";
 import { pruneEvents } from "./services/events";
-import { closeLastActive, getProcessDeps, startWebhookWorker } from "./process-deps";
+import { closeLastActive, getProcessDeps, startSmsWorker, startWebhookWorker } from "./process-deps";
+import { createSmsWebhookHandler } from "./http/sms";
 import { EXPIRY_SWEEP_MS } from "~/server/services/approval/request";
 import { expireApprovals } from "~/server/services/approval/decide";
 import { sweepAttachments } from "./services/attachments";
@@ -75,11 +76,13 @@ async function main() {
   setProcessRealtime(realtime);
   const handleStream = createStreamHandler({ auth, db: database.db, sessions, hub: realtime.hub });
   const webhooks = await startWebhookWorker(env);
+  const smsWorker = await startSmsWorker(env);
   const prune = setInterval(() => void pruneEvents(database.db).catch((e: unknown) => console.error("[events] prune:", e)), 3_600_000);
   prune.unref();
   // Approval requests past their time resolve as expired (reads and votes also check on the spot).
   const deps = await getProcessDeps(env);
   const handleTrpc = createTrpcHandler({ deps, auth, publicUrl: publicUrl(env) });
+  const handleSms = createSmsWebhookHandler(() => Promise.resolve(deps));
   const sweep = setInterval(() => void expireApprovals(deps).catch((e: unknown) => console.error("[approvals] expiry:", e)), EXPIRY_SWEEP_MS);
   sweep.unref();
   // Uploads never sent, and deleted messages' files: at start and hourly.
@@ -109,6 +112,14 @@ async function main() {
     // The hot path, so straight to tRPC's node adapter rather than through Next.
     if (pathname.startsWith("/api/trpc/")) {
       handleTrpc(req, res);
+      return;
+    }
+    if (pathname === "/api/sms/inbound" || pathname === "/api/sms/status") {
+      handleSms(req, res, pathname).catch((error: unknown) => {
+        console.error("[sms]", error);
+        // A 5xx makes the provider retry later; the MessageSid keeps a retry from storing twice.
+        if (!res.headersSent) res.writeHead(500).end();
+      });
       return;
     }
     if (pathname === "/api/health") {
@@ -154,6 +165,7 @@ async function main() {
     void realtime.close();
     sessions.close();
     void webhooks.stop();
+    void smsWorker?.stop();
     setTimeout(() => process.exit(0), 5_000).unref();
     server.close(() => {
       // Pending last-active times go out before the database closes.

@@ -7,6 +7,9 @@ import { type LastActive, createLastActive } from "./services/last-active";
 import { type PushNotifier, createPushNotifier } from "./services/push";
 import { MUTATION_RATE, SEND_RATE, createRateLimiter } from "./services/rate-limit";
 import { type WebhookWorker, createWebhookWorker } from "./services/webhooks";
+import { type SmsConfig, smsConfigFrom } from "./services/sms/config";
+import { createTwilioProvider } from "./services/sms/provider";
+import { type SmsWorker, createSmsWorker } from "./services/sms/worker";
 
 /**
  * The services' dependencies for this process: one database, one realtime hub, one webhook
@@ -18,6 +21,7 @@ type ProcessServices = {
   mutationLimiter?: Deps["mutationLimiter"];
   push?: PushNotifier;
   lastActive?: LastActive;
+  sms?: { config: SmsConfig; worker: SmsWorker } | null;
 };
 // On globalThis: the server bundle (dist/server/main.mjs) and Next's bundles are two copies of
 // this module in one process, and both must use the same worker and limits.
@@ -39,6 +43,10 @@ export async function getProcessDeps(env: Env = getEnv()): Promise<Deps> {
   holder.sendLimiter ??= createRateLimiter(SEND_RATE);
   holder.mutationLimiter ??= createRateLimiter(MUTATION_RATE);
   holder.lastActive ??= createLastActive(db);
+  if (holder.sms === undefined) {
+    const config = smsConfigFrom(env);
+    holder.sms = config ? { config, worker: createSmsWorker({ db, realtime, provider: createTwilioProvider(config), config }) } : null;
+  }
   return {
     db,
     realtime,
@@ -51,6 +59,7 @@ export async function getProcessDeps(env: Env = getEnv()): Promise<Deps> {
     viewing: realtime.viewing,
     sessions: getProcessSessionCache(),
     lastActive: holder.lastActive,
+    sms: holder.sms,
   };
 }
 
@@ -65,5 +74,13 @@ export async function startWebhookWorker(env: Env): Promise<WebhookWorker> {
   const worker = holder.webhooks!;
   worker.start();
   void deps.webhooks.kick().catch((error: unknown) => console.error("[webhooks]", error));
+  return worker;
+}
+
+/** Started by server/main.ts when SMS is configured: what is queued, and retries. */
+export async function startSmsWorker(env: Env): Promise<SmsWorker | null> {
+  const deps = await getProcessDeps(env);
+  const worker = deps.sms ? holder.sms!.worker : null;
+  worker?.start();
   return worker;
 }

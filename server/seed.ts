@@ -5,7 +5,7 @@ import { DEFAULT_QUICK_REPLIES } from "~/server/services/manager";
 import { randomPassword } from "~/server/services/set-password";
 import { createUser, placeholderEmail } from "~/server/services/users";
 import type { Db } from "~/db/client";
-import { accounts, entities, groupMembers, groups, quickReplies, rotaShifts, rotas, settings, users, type GroupKind, type Role } from "~/db/schema";
+import { accounts, entities, groupMembers, groups, quickReplies, rotaShifts, rotas, settings, smsContacts, users, type GroupKind, type Role } from "~/db/schema";
 
 export const DEMO_PASSWORD = "floorchat";
 
@@ -107,7 +107,15 @@ export async function seedDemo(db: Db): Promise<SeedResult> {
       await tx.insert(accounts).values({ id: randomUUID(), accountId: id, providerId: "credential", userId: id, password: passwordHash });
       await tx.insert(groupMembers).values(demo.groups.map((name) => ({ groupId: groupId.get(name)!, userId: id })));
     }
-    await tx.insert(entities).values(demoOrders());
+    const orders = await tx.insert(entities).values(demoOrders()).returning({ id: entities.id, key: entities.key });
+    // SMS contacts (PRODUCT.md C6): a driver without the app, a worker's verified phone, a
+    // record's customer, and a number that wrote in once (unverified: not listed).
+    await tx.insert(smsContacts).values([
+      { name: "Marek Driver", phone: "+48600100200", verified: true },
+      { name: "Dawid Driver", phone: "+48600100201", verified: true, userId: userId.get("driver")! },
+      { name: "Customer of SO-10001", phone: "+48600100202", verified: false, entityId: orders.find((o) => o.key === "SO-10001")!.id },
+      { name: "+48 600 100 203", phone: "+48600100203", verified: false },
+    ]);
     await tx.insert(quickReplies).values(DEFAULT_QUICK_REPLIES.map((body, position) => ({ body, position })));
     // `on-duty:helpdesk` in the API reaches both managers at any hour (C5 help-desk routing).
     const [helpdesk] = await tx.insert(rotas).values({ name: "helpdesk", groupId: groupId.get("Managers")!, timeZone: "Europe/Warsaw" }).returning({ id: rotas.id });

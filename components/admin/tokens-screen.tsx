@@ -19,7 +19,7 @@ type Token = RouterOutputs["token"]["list"][number];
 type Created = RouterOutputs["token"]["create"];
 
 /** Kept in step with SCOPES in server/services/tokens.ts. */
-const SCOPES = ["read", "entities:write", "chats:write", "approvals:write"] as const;
+const SCOPES = ["read", "entities:write", "chats:write", "approvals:write", "sms:write"] as const;
 
 /** API tokens (PRODUCT.md A2): the list, creating one (shown once), revoking. */
 export function TokensScreen() {

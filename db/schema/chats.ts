@@ -83,6 +83,9 @@ export const chatMembers = pgTable(
     // A direct chat someone else opened stays out of this member's sight until its first
     // message, or until they open it themselves (PRODUCT.md C3).
     hidden: boolean("hidden").notNull().default(false),
+    // Closed by this member (a direct chat or an SMS window, PRODUCT.md C6): out of their open
+    // list until a message newer than this arrives or they restart it.
+    closedAt: timestamp("closed_at", { withTimezone: true }),
     joinedAt: timestamp("joined_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.chatId, t.userId] }), index("chat_members_user_idx").on(t.userId)],

@@ -12,3 +12,4 @@ export * from "./approvals";
 export * from "./rotas";
 export * from "./push";
 export * from "./message-extras";
+export * from "./sms";

@@ -10,6 +10,7 @@ import { pushRouter } from "./routers/push";
 import { recordRouter } from "./routers/record";
 import { rotaRouter } from "./routers/rota";
 import { searchRouter } from "./routers/search";
+import { smsRouter } from "./routers/sms";
 import { streamRouter } from "./routers/stream";
 import { tokenRouter } from "./routers/token";
 import { userRouter } from "./routers/user";
@@ -31,6 +32,7 @@ export const appRouter = router({
   record: recordRouter,
   rota: rotaRouter,
   search: searchRouter,
+  sms: smsRouter,
   push: pushRouter,
   stream: streamRouter,
 });

@@ -5,8 +5,9 @@ import { type Route, createRestHandler } from "./core";
 import { approvalRoutes } from "./approvals";
 import { buildOpenApi, renderDocs } from "./openapi";
 import { chatRoutes, recordRoutes } from "./routes";
+import { smsRoutes } from "./sms";
 
-export const ROUTES: Route[] = [...recordRoutes, ...chatRoutes, ...approvalRoutes];
+export const ROUTES: Route[] = [...recordRoutes, ...chatRoutes, ...approvalRoutes, ...smsRoutes];
 
 export function createRest(routes: Route[], serverUrl: string) {
   const doc = buildOpenApi(routes, serverUrl);

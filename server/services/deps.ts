@@ -6,6 +6,8 @@ import type { ViewingStore } from "~/server/realtime/viewing-store";
 import type { LastActive } from "./last-active";
 import type { PushNotifier } from "./push";
 import type { RateLimiter } from "./rate-limit";
+import type { SmsConfig } from "./sms/config";
+import type { SmsWorker } from "./sms/worker";
 import type { OutboundPolicy, WebhookWorker } from "./webhooks";
 
 /**
@@ -31,4 +33,6 @@ export type Deps = {
   sessions: SessionCache;
   /** Batches users' last-active time (a send no longer writes it). */
   lastActive: Pick<LastActive, "touch">;
+  /** Two-way SMS (PRODUCT.md C6); absent when no provider is configured (nothing pretends to send). */
+  sms?: { config: SmsConfig; worker: Pick<SmsWorker, "kick"> } | null;
 };

@@ -1,15 +1,15 @@
-import { eq } from "drizzle-orm";
+import { type SQL, eq, sql } from "drizzle-orm";
 import type { Db, Tx } from "~/db/client";
 import { type Role, settings } from "~/db/schema";
 import { type Actor, DomainError } from "~/server/domain-error";
 
 /** Per-role permissions (PRODUCT.md A1). Admins may override the defaults in settings. */
-export type Permission = "useChat" | "createRooms" | "moderateMessages" | "createRecords";
+export type Permission = "useChat" | "createRooms" | "moderateMessages" | "createRecords" | "sms";
 
 export const DEFAULT_PERMISSIONS: Record<Role, Record<Permission, boolean>> = {
-  admin: { useChat: true, createRooms: true, moderateMessages: true, createRecords: true },
-  manager: { useChat: true, createRooms: true, moderateMessages: true, createRecords: true },
-  worker: { useChat: true, createRooms: false, moderateMessages: false, createRecords: false },
+  admin: { useChat: true, createRooms: true, moderateMessages: true, createRecords: true, sms: true },
+  manager: { useChat: true, createRooms: true, moderateMessages: true, createRecords: true, sms: true },
+  worker: { useChat: true, createRooms: false, moderateMessages: false, createRecords: false, sms: false },
 };
 
 /**
@@ -48,4 +48,20 @@ function ownValue(value: unknown, key: string): unknown {
 
 export async function assertPermission(db: Db | Tx, actor: Actor, permission: Permission, message: string): Promise<void> {
   if (!(await hasPermission(db, actor, permission))) throw new DomainError("forbidden", message);
+}
+
+/**
+ * hasPermission for a role held in SQL (a users row), so a list of everyone with a right is one
+ * query: admins always, else an own boolean in the settings overrides the role's default.
+ */
+export function roleHasPermission(role: SQL, permission: Permission): SQL {
+  const value = sql`(s.value -> ${role}::text -> ${permission}::text)`;
+  const defaults = sql.join(
+    (Object.keys(DEFAULT_PERMISSIONS) as Role[]).map((r) => sql`when ${r} then ${DEFAULT_PERMISSIONS[r][permission]}::boolean`),
+    sql` `,
+  );
+  return sql`(${role}::text = 'admin' or coalesce(
+    (select case when jsonb_typeof(${value}) = 'boolean' then (${value})::text::boolean end from settings s where s.key = 'permissions'),
+    case ${role}::text ${defaults} else false end
+  ))`;
 }

@@ -6,7 +6,7 @@ import { type Actor, DomainError } from "~/server/domain-error";
 import { writeAudit } from "./audit";
 
 /** What a token may do (PRODUCT.md A2). */
-export const SCOPES = ["entities:write", "chats:write", "approvals:write", "read"] as const;
+export const SCOPES = ["entities:write", "chats:write", "approvals:write", "sms:write", "read"] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** The caller of a REST request. */

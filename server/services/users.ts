@@ -46,6 +46,7 @@ export async function getProfile(db: Db, actor: Actor) {
     createRooms: await hasPermission(db, actor, "createRooms"),
     moderateMessages: await hasPermission(db, actor, "moderateMessages"),
     createRecords: await hasPermission(db, actor, "createRecords"),
+    sms: await hasPermission(db, actor, "sms"),
   };
   return { ...row, username: row.username ?? actor.username, groups: memberOf, can };
 }

@@ -34,6 +34,8 @@ const expectedTables = [
   "sessions",
   "settings",
   "sign_in_throttle",
+  "sms_contacts",
+  "sms_messages",
   "users",
   "verifications",
   "webhook_deliveries",

@@ -49,7 +49,7 @@ describe("date paths in a tRPC body", () => {
     const me = await call("user.me", { headers: { cookie: pickerCookie } });
     expect(me.status).toBe(200);
     const body = (await me.json()) as { result: { data: { json: { can: Record<string, boolean> } } } };
-    expect(body.result.data.json.can).toEqual({ createRooms: false, moderateMessages: false, createRecords: false });
+    expect(body.result.data.json.can).toEqual({ createRooms: false, moderateMessages: false, createRecords: false, sms: false });
   });
 
   it("answer 400 to batched calls and query inputs that carry bad paths", async () => {

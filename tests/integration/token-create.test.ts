@@ -43,6 +43,6 @@ describe("token:create for setup scripts", { timeout: 90_000 }, () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "floorchat-token-"));
     const result = await run(dataDir, ["--name", "x", "--scopes", "write-everything"]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("entities:write,chats:write,approvals:write,read");
+    expect(result.stderr).toContain("entities:write,chats:write,approvals:write,sms:write,read");
   });
 });

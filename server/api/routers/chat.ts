@@ -3,9 +3,11 @@ import { createRoom, deleteRoom, getRoomAccess, updateRoom } from "~/server/serv
 import { getChat, listChats } from "~/server/services/chat/list";
 import { inviteToChat, joinChat, leaveChat, listMembers, setMuted } from "~/server/services/chat/members";
 import { openDirect, openForEntity } from "~/server/services/chat/open";
+import { closeChat, closedChats, reopenChat } from "~/server/services/chat/close";
 import { typing } from "~/server/services/message/typing";
 import {
   ZChatSummary,
+  ZClosedChat,
   ZCreateRoomInput,
   ZInviteInput,
   ZMember,
@@ -22,6 +24,15 @@ const ok = { ok: true } as const;
 
 export const chatRouter = router({
   list: authedProcedure.output(z.array(ZChatSummary)).query(({ ctx }) => listChats(ctx.db, ctx.actor)),
+  close: authedProcedure
+    .input(ZChatRef)
+    .output(ZOk)
+    .mutation(async ({ ctx, input }) => (await closeChat(ctx, ctx.actor, input.chatId), ok)),
+  reopen: authedProcedure
+    .input(ZChatRef)
+    .output(ZOk)
+    .mutation(async ({ ctx, input }) => (await reopenChat(ctx, ctx.actor, input.chatId), ok)),
+  closed: authedProcedure.output(z.array(ZClosedChat)).query(({ ctx }) => closedChats(ctx.db, ctx.actor)),
   get: authedProcedure.input(ZChatRef).output(ZChatSummary).query(({ ctx, input }) => getChat(ctx.db, ctx.actor, input.chatId)),
   members: authedProcedure
     .input(ZChatRef)

@@ -25,6 +25,9 @@ export const ZChatSummary = z.object({
   isMember: z.boolean(),
   muted: z.boolean(),
   lastReadSeq: z.number(),
+  createdAt: z.date(),
+  /** When this person closed it; it is open again once a message newer than this arrives. */
+  closedAt: z.date().nullable(),
   unread: z.number(),
   /** Unread messages mentioning the actor. */
   mentions: z.number(),
@@ -67,4 +70,13 @@ export const ZMember = z.object({
   username: z.string(),
   role: ZRole,
   lastReadSeq: z.number(),
+});
+
+export const ZClosedChat = z.object({
+  id: z.string(),
+  kind: z.enum(["company", "room", "direct", "entity", "system", "sms"]),
+  title: z.string().nullable(),
+  startedAt: z.date(),
+  closedAt: z.date(),
+  lastMessageAt: z.date().nullable(),
 });

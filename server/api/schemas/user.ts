@@ -16,7 +16,7 @@ export const ZProfile = z.object({
   statusText: z.string(),
   locale: z.string().nullable(),
   groups: z.array(z.object({ id: z.string(), name: z.string(), kind: z.enum(["team", "site", "company"]) })),
-  can: z.object({ createRooms: z.boolean(), moderateMessages: z.boolean(), createRecords: z.boolean() }),
+  can: z.object({ createRooms: z.boolean(), moderateMessages: z.boolean(), createRecords: z.boolean(), sms: z.boolean() }),
 });
 
 export const ZUserListItem = z.object({

@@ -51,6 +51,7 @@ export function chatSummaries(db: Db | Tx, actorId: string) {
       isMember: sql<boolean>`${chatMembers.userId} is not null`,
       muted: sql<boolean>`coalesce(${chatMembers.muted}, false)`,
       lastReadSeq: sql<number>`coalesce(${chatMembers.lastReadSeq}, 0)`.mapWith(Number),
+      closedAt: chatMembers.closedAt,
       unread: sql<number>`case when ${chatMembers.userId} is null then 0 else greatest(${chats.lastSeq} - ${chatMembers.lastReadSeq}, 0) end`.mapWith(Number),
       // Unread messages that mention the actor: the list's "@" badge, shown even when muted.
       // Counted for non-members too (a public room): a mention is meant to reach them.
@@ -88,6 +89,9 @@ export function toSummary(row: SummaryRow) {
     isMember: row.isMember,
     muted: row.muted,
     lastReadSeq: row.lastReadSeq,
+    createdAt: row.createdAt,
+    /** When this person closed it (direct chats, SMS windows); open again once a newer message arrives. */
+    closedAt: row.closedAt,
     unread: row.unread,
     mentions: row.mentions,
   };

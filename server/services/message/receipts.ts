@@ -8,6 +8,7 @@ import { type Actor, DomainError } from "~/server/domain-error";
 import { assertCanRead, canReadChat } from "~/server/services/access";
 import type { Deps } from "~/server/services/deps";
 import { runMarkRead } from "./read-statement";
+import { shareSmsRead } from "~/server/services/sms/settings";
 
 /** Who has read up to a message (the sender excluded). */
 export async function readBy(db: Db, actor: Actor, input: { messageId: string }) {
@@ -40,6 +41,13 @@ export async function markRead(deps: Deps, actor: Actor, input: { chatId: string
         ? { id: result.eventId, chatId: input.chatId, event, only: result.only }
         : { id: result.eventId, chatId: input.chatId, event, audience: result.audience ?? "all" },
     ]);
+    if (deps.sms) {
+      // Only with SMS on: a shared window's read goes to every SMS user (sms/settings.ts).
+      const alsoRead = await shareSmsRead(deps.db, actor.id, input.chatId, result.lastReadSeq);
+      if (alsoRead.length > 0) {
+        deps.realtime.publish(alsoRead.map((userId) => ({ chatId: input.chatId, event: { type: "read" as const, chatId: input.chatId, userId, seq: result.lastReadSeq }, only: [userId] })));
+      }
+    }
   }
   return { lastReadSeq: result.lastReadSeq };
 }

@@ -131,6 +131,7 @@ function sendStatement(role: Actor["role"], shape: SendShape): SQL {
         from messages q left join users qs on qs.id = q.sender_id where q.id = m.reply_to_id)`
     : sql`null::jsonb`;
 
+  // `kind <> 'sms'`: an SMS window's message goes to a phone (sms/send.ts, after this refuses it).
   return sql`with
       ${claimed}
       bumped as (
@@ -138,6 +139,7 @@ function sendStatement(role: Actor["role"], shape: SendShape): SQL {
         where chats.id = ${chatId}
           and ${canReadChat(actorId)}
           and ${permitted({ role }, "useChat")}
+          and chats.kind <> 'sms'
           and ${replyOk(t, shape.reply, sql`chats.id`)}
           and ${filesOk}
         returning chats.id, chats.kind, chats.entity_type, chats.entity_key, chats.last_seq
@@ -231,6 +233,8 @@ export type SendRefusal = {
   /** null: no such chat. */
   readable: boolean | null;
   permitted: boolean;
+  /** An SMS chat window: the message is texted (sms/send.ts). */
+  sms: boolean;
   replyOk: boolean;
   attachmentsOk: boolean;
   /** A file already went out with another message. */
@@ -248,12 +252,13 @@ export async function diagnoseSend(db: Db, actor: Actor, input: SendStatementInp
     fileIds: sql`${JSON.stringify(input.attachmentIds)}::jsonb`,
     fileCount: sql`${input.attachmentIds.length}`,
   };
-  const [row] = await rawRows<{ existing_id: string | null; readable: boolean | null; permitted: boolean; reply_ok: boolean; attachments_ok: boolean; attachments_taken: boolean }>(
+  const [row] = await rawRows<{ existing_id: string | null; readable: boolean | null; permitted: boolean; sms: boolean; reply_ok: boolean; attachments_ok: boolean; attachments_taken: boolean }>(
     db,
     sql`select
       (select m.id from messages m where m.sender_id = ${actor.id} and m.client_id = ${input.clientId}) as existing_id,
       (select ${canReadChat(actor.id)} from chats where chats.id = ${chat}) as readable,
       ${permitted(actor, "useChat")} as permitted,
+      coalesce((select chats.kind = 'sms' from chats where chats.id = ${chat}), false) as sms,
       ${replyOk(t, input.replyToId !== null, chat)} as reply_ok,
       ${attachmentsOk(t, hasFiles, chat)} as attachments_ok,
       ${attachmentsTaken(t, hasFiles, chat)} as attachments_taken`,
@@ -262,6 +267,7 @@ export async function diagnoseSend(db: Db, actor: Actor, input: SendStatementInp
     existingId: row!.existing_id,
     readable: row!.readable,
     permitted: row!.permitted,
+    sms: row!.sms,
     replyOk: row!.reply_ok,
     attachmentsOk: row!.attachments_ok,
     attachmentsTaken: row!.attachments_taken,

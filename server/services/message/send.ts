@@ -10,6 +10,7 @@ import { and, eq } from "drizzle-orm";
 import type { Db } from "~/db/client";
 import { messages } from "~/db/schema";
 import { loadDto, messageRows, toDtos } from "./dto";
+import { sendFromChat } from "~/server/services/sms/send";
 
 export type SendInput = {
   chatId: string;
@@ -82,6 +83,10 @@ async function refusedSend(deps: Deps, actor: Actor, input: SendStatementInput):
   if (why.readable === null) throw new DomainError("not_found", "No such chat");
   if (!why.readable) throw new DomainError("forbidden", "You do not have access to this chat");
   if (!why.permitted) throw new DomainError("forbidden", "You may not post messages");
+  if (why.sms) {
+    if (input.attachmentIds.length > 0 || input.replyToId) throw new DomainError("invalid", "An SMS carries text only: no files or quotes");
+    return sendFromChat(deps, actor, { chatId: input.chatId, clientId: input.clientId, body: input.body });
+  }
   if (!why.replyOk) throw new DomainError("invalid", "The quoted message is not in this chat", { replyToId: "Not in this chat" });
   // Sent with another message (often one racing this send): it stays there, nothing is sent here.
   if (why.attachmentsTaken) throw new DomainError("conflict", "This file is already attached to another message");

@@ -13,9 +13,11 @@ import { loadDto, messageRows, toDtos } from "./dto";
 export type SystemMessageInput = {
   chatId: string;
   body: string;
-  kind?: "text" | "system" | "approval";
-  /** Shown as the sender (an API token's name); "System" when null. */
+  kind?: "text" | "system" | "approval" | "sms_in" | "sms_out";
+  /** Shown as the sender (an API token's name, an SMS contact's name); "System" when null. */
   label?: string | null;
+  /** A person who wrote it through another channel (an SMS sent from a chat window), or an SMS contact. */
+  sender?: { kind: "user"; id: string } | { kind: "contact" };
   data?: MessageData | null;
   /** A script's idempotency key, unique within the chat. */
   clientId?: string | null;
@@ -40,8 +42,8 @@ export async function insertSystemMessage(tx: Tx, input: SystemMessageInput): Pr
     .values({
       chatId: input.chatId,
       seq: bumped.seq,
-      senderKind: "system",
-      senderId: null,
+      senderKind: input.sender?.kind ?? "system",
+      senderId: input.sender?.kind === "user" ? input.sender.id : null,
       senderLabel: input.label ?? null,
       clientId: input.clientId ?? null,
       kind: input.kind ?? "system",
