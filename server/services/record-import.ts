@@ -1,4 +1,3 @@
-import Papa from "papaparse";
 import { type SQL, and, eq, inArray, sql } from "drizzle-orm";
 import type { Db, Tx } from "~/db/client";
 import { type Entity, chats, entities } from "~/db/schema";
@@ -8,6 +7,7 @@ import { writeAudits } from "./audit";
 import type { Deps } from "./deps";
 import { type PendingEvent, appendEvents } from "./events";
 import { upsertRecordInTx } from "./records";
+import { type Problem, problem, readCsv } from "./csv";
 
 /**
  * CSV import of records by an admin (PRODUCT.md W2). A file is a header row naming the columns
@@ -32,8 +32,6 @@ const MAX_FIELDS_JSON = 16_000;
 const MAX_FIELD_NAME = 100;
 
 
-/** A problem with a code and parameters for the screen's own language, and an English message. */
-export type Problem<C extends string> = { code: C; params: Record<string, string | number>; message: string };
 
 export type ImportRow = {
   /** Line in the file where the row starts (the header is line 1). */
@@ -49,7 +47,6 @@ export type ImportRow = {
 
 export type ParsedImport = { file: Problem<FileProblemCode> | null; rows: ImportRow[] };
 
-const problem = <C extends string>(code: C, message: string, params: Record<string, string | number> = {}): Problem<C> => ({ code, params, message });
 
 function isHttpUrl(value: string): boolean {
   try {
@@ -60,54 +57,11 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
-/** Line numbers of offsets in `text`, counting from 1. */
-function lineCounter(text: string) {
-  const starts = [0];
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
-  return (offset: number) => {
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (starts[mid]! <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return low + 1;
-  };
-}
-
 /** Reads and checks every row; writes nothing. */
 export function parseRecordCsv(input: string): ParsedImport {
-  if (Buffer.byteLength(input, "utf8") > MAX_IMPORT_BYTES) {
-    return { file: problem("tooLarge", "The file is larger than 2 MB", { max: "2 MB" }), rows: [] };
-  }
-  // Spreadsheets often save a byte-order mark in front of the header.
-  const text = input.replace(/^\uFEFF/, "");
-  const lineOf = lineCounter(text);
-  const raw: { cells: string[]; line: number; badQuotes: boolean }[] = [];
-  let cursor = 0;
-  let tooMany = false;
-  Papa.parse<string[]>(text, {
-    skipEmptyLines: "greedy",
-    // Spreadsheets set to Polish (and other decimal-comma locales) save with semicolons.
-    delimitersToGuess: [",", ";", "\t"],
-    step: (result, parser) => {
-      // A row starts where the previous one ended, after any blank lines.
-      let start = cursor;
-      while (text[start] === "\n" || text[start] === "\r") start++;
-      cursor = result.meta.cursor;
-      if (raw.length > MAX_IMPORT_ROWS) {
-        tooMany = true;
-        parser.abort();
-        return;
-      }
-      raw.push({ cells: result.data, line: lineOf(start), badQuotes: result.errors.some((e) => e.type === "Quotes") });
-    },
-  });
-  if (tooMany) {
-    return { file: problem("tooManyRows", `At most ${MAX_IMPORT_ROWS} rows in one import`, { max: MAX_IMPORT_ROWS }), rows: [] };
-  }
-  const [header, ...body] = raw;
+  const read = readCsv(input, { maxBytes: MAX_IMPORT_BYTES, maxRows: MAX_IMPORT_ROWS });
+  if ("file" in read) return { file: read.file, rows: [] };
+  const [header, ...body] = read.rows;
   if (!header || body.length === 0) {
     return { file: problem("empty", "The file needs a header row (type,key,title…) and at least one record"), rows: [] };
   }

@@ -196,6 +196,29 @@ describe("two-way SMS (PRODUCT.md C6)", () => {
     live.close();
   });
 
+  it("imports contacts from CSV all or nothing, updating numbers it knows", async () => {
+    const bad = "name;phone;verified\nGood One;+48 600 100 220;yes\nBad Number;12;yes\n";
+    const check = await callers.alice.sms.checkImport({ csv: bad });
+    expect(check.problems).toEqual([expect.objectContaining({ code: "phone", line: 3 }) as object]);
+    await expect(callers.alice.sms.importContacts({ csv: bad })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    expect(await world.database.db.select().from(smsContacts).where(eq(smsContacts.phone, "+48600100220"))).toHaveLength(0);
+
+    const good = "name,phone,verified\nGood One,+48 600 100 220,yes\nMarek D.,600100200,yes\n";
+    expect(await callers.alice.sms.importContacts({ csv: good })).toEqual({ created: 1, updated: 1 });
+    expect((await callers.mark.sms.contacts({ q: "Good" })).map((c) => c.phone)).toEqual(["+48600100220"]);
+    await expect(callers.mark.sms.importContacts({ csv: good })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await callers.alice.sms.updateContact({ id: (await callers.mark.sms.contacts({ q: "Marek" }))[0]!.id, name: "Marek Driver", phone: "+48600100200", verified: true });
+  });
+
+  it("lists unverified contacts to admins only, so they can verify them", async () => {
+    const all = await callers.alice.sms.contacts({ all: true });
+    const stranger = all.find((c) => c.phone === "+48600100299")!;
+    expect(stranger.verified).toBe(false);
+    await expect(callers.mark.sms.contacts({ all: true })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await callers.alice.sms.updateContact({ id: stranger.id, name: "Jan Stranger", phone: stranger.phone, verified: true });
+    expect((await callers.mark.sms.contacts({ q: "Jan" }))[0]).toMatchObject({ name: "Jan Stranger", verified: true });
+  });
+
   it("keeps SMS to people with the sms permission: a worker can neither list, open nor text", async () => {
     const [marek] = await world.database.db.select().from(smsContacts).where(eq(smsContacts.phone, "+48600100200"));
     await expect(callers.pia.sms.contacts({})).rejects.toMatchObject({ code: "FORBIDDEN" });

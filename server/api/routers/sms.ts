@@ -5,7 +5,8 @@ import { assertPermission } from "~/server/services/permissions";
 import { smsLog } from "~/server/services/sms/log";
 import { getSmsSettings, setSmsSettings, ZSmsSettings } from "~/server/services/sms/settings";
 import { ZChatRef, ZOk } from "../schemas/common";
-import { ZChatContact, ZSmsLog, ZSmsLogFilter, ZContact, ZContactInput, ZContactRef, ZContactSearch, ZContactUpdate, ZSmsSetup } from "../schemas/sms";
+import { checkContactCsv, importContacts } from "~/server/services/sms/contacts-import";
+import { ZChatContact, ZContactImport, ZContactImportCheck, ZSmsLog, ZSmsLogFilter, ZContact, ZContactInput, ZContactRef, ZContactSearch, ZContactUpdate, ZSmsSetup } from "../schemas/sms";
 import { adminProcedure, authedProcedure, router } from "../trpc";
 
 /** Two-way SMS (PRODUCT.md C6): contacts and their chat windows, for people with the `sms` permission. */
@@ -48,6 +49,17 @@ export const smsRouter = router({
       if (envelope) ctx.realtime.publish([envelope]);
       return { chatId };
     }),
+  checkImport: adminProcedure
+    .input(ZContactImport)
+    .output(ZContactImportCheck)
+    .mutation(async ({ ctx, input }) => {
+      const { rows, problems } = await checkContactCsv(ctx.db, input.csv, ctx.sms?.config.defaultCountry);
+      return { rows: rows.length, problems: problems.map(({ code, message, line }) => ({ code, message, line })) };
+    }),
+  importContacts: adminProcedure
+    .input(ZContactImport)
+    .output(z.object({ created: z.number(), updated: z.number() }))
+    .mutation(({ ctx, input }) => importContacts(ctx.db, ctx.actor, input.csv, ctx.sms?.config.defaultCountry)),
   createContact: adminProcedure
     .input(ZContactInput)
     .output(z.object({ id: z.string() }))

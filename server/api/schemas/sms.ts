@@ -13,7 +13,7 @@ export const ZSmsSetup = z.object({
   canManage: z.boolean(),
 });
 
-export const ZContactSearch = z.object({ q: z.string().max(100).optional() });
+export const ZContactSearch = z.object({ q: z.string().max(100).optional(), all: z.boolean().optional() });
 
 export const ZContact = z.object({
   id: z.string(),
@@ -28,7 +28,24 @@ export const ZContact = z.object({
   unread: z.number(),
 });
 
-export const ZChatContact = z.object({ id: z.string(), name: z.string(), phone: z.string(), phoneDisplay: z.string(), verified: z.boolean(), optedOut: z.boolean() });
+export const ZChatContact = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** The window's title (the name, or a record field the SMS settings name). */
+  title: z.string(),
+  phone: z.string(),
+  phoneDisplay: z.string(),
+  verified: z.boolean(),
+  optedOut: z.boolean(),
+  record: z.object({ type: z.string(), key: z.string(), title: z.string() }).nullable(),
+});
+
+export const ZContactImport = z.object({ csv: z.string().max(1024 * 1024, { error: "The file is larger than 1 MB" }) });
+
+export const ZContactImportCheck = z.object({
+  rows: z.number(),
+  problems: z.array(z.object({ code: z.string(), message: z.string(), line: z.number().nullable() })),
+});
 
 export const ZContactInput = z.object({
   name: z.string().trim().min(1, { error: "Give the contact a name" }).max(100),

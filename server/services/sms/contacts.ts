@@ -12,6 +12,7 @@ import { appendEvent } from "~/server/services/events";
 import type { Envelope } from "~/server/realtime/envelope";
 import { assertPermission, roleHasPermission } from "~/server/services/permissions";
 import { displayPhone, parsePhone } from "./phone";
+import { getSmsSettings } from "./settings";
 
 /** Everyone who may use SMS now (the `sms` permission, settings overrides included), active ones only. */
 export function smsUserIds() {
@@ -59,8 +60,10 @@ export const CONTACT_LIST_LIMIT = 100;
  * The contacts an SMS user can open: verified numbers and records' numbers (as the SMS document
  * says), searched by name, number or record, unread first.
  */
-export async function listContacts(db: Db, actor: Actor, input: { q?: string }): Promise<ContactListItem[]> {
+export async function listContacts(db: Db, actor: Actor, input: { q?: string; all?: boolean }): Promise<ContactListItem[]> {
   await assertPermission(db, actor, "sms", "You may not use SMS");
+  // Every contact, unverified ones included, is the admins' list (to verify them).
+  if (input.all) assertAdmin(actor);
   const q = (input.q ?? "").trim().toLowerCase();
   const digits = q.replace(/[^\d]/g, "");
   const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -90,7 +93,7 @@ export async function listContacts(db: Db, actor: Actor, input: { q?: string }):
     .from(smsContacts)
     .leftJoin(users, eq(users.id, smsContacts.userId))
     .leftJoin(entities, eq(entities.id, smsContacts.entityId))
-    .where(and(or(eq(smsContacts.verified, true), isNotNull(smsContacts.entityId)), matches))
+    .where(and(input.all ? undefined : or(eq(smsContacts.verified, true), isNotNull(smsContacts.entityId)), matches))
     .orderBy(sql`8 desc`, asc(sql`lower(${smsContacts.name})`))
     .limit(CONTACT_LIST_LIMIT);
   return rows.map((r) => ({
@@ -117,15 +120,43 @@ export async function openContact(db: Db, actor: Actor, contactId: string): Prom
   });
 }
 
-/** The contact behind an SMS chat, for its window's header (number, opt-out). */
+/**
+ * The contact behind an SMS chat, for its window's header: the number, opt-out, and the title
+ * (the contact's name, or the linked record's field that the SMS settings name).
+ */
 export async function contactForChat(db: Db, actor: Actor, chatId: string) {
   await assertPermission(db, actor, "sms", "You may not use SMS");
   const [row] = await db
-    .select({ id: smsContacts.id, name: smsContacts.name, phone: smsContacts.phone, verified: smsContacts.verified, optedOutAt: smsContacts.optedOutAt })
+    .select({
+      id: smsContacts.id,
+      name: smsContacts.name,
+      phone: smsContacts.phone,
+      verified: smsContacts.verified,
+      optedOutAt: smsContacts.optedOutAt,
+      record: { type: entities.type, key: entities.key, title: entities.title, fields: entities.fields },
+    })
     .from(smsContacts)
+    .leftJoin(entities, eq(entities.id, smsContacts.entityId))
     .where(eq(smsContacts.chatId, chatId));
   if (!row) throw new DomainError("not_found", "No contact has this chat");
-  return { id: row.id, name: row.name, phone: row.phone, phoneDisplay: displayPhone(row.phone), verified: row.verified, optedOut: row.optedOutAt !== null };
+  const { titleField } = await getSmsSettings(db);
+  return {
+    id: row.id,
+    name: row.name,
+    title: windowTitle(row.name, row.record?.key ? row.record : null, titleField),
+    phone: row.phone,
+    phoneDisplay: displayPhone(row.phone),
+    verified: row.verified,
+    optedOut: row.optedOutAt !== null,
+    record: row.record?.key ? { type: row.record.type, key: row.record.key, title: row.record.title } : null,
+  };
+}
+
+/** The window's title: a record field when the settings name one and it holds text, else the name. */
+export function windowTitle(name: string, record: { title: string; fields: Record<string, unknown> } | null, field: string | null): string {
+  if (!record || !field) return name;
+  const value = field === "title" ? record.title : Object.hasOwn(record.fields, field) ? record.fields[field] : undefined;
+  return typeof value === "string" && value.trim() ? value.trim() : typeof value === "number" ? String(value) : name;
 }
 
 export type ContactInput = { name: string; phone: string; verified: boolean; recordKey?: string | null; recordType?: string | null };

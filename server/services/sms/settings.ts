@@ -32,11 +32,20 @@ export const ZSmsSettings = z.object({
   messageCounter: z.object({ threshold: z.number().int().min(1).max(1000) }).nullable().catch(null),
   /** A warning under the composer past this many segments. */
   maxSegments: z.number().int().min(1).max(10).catch(SMS_MAX_SEGMENTS_DEFAULT),
+  /** The window's title: the contact's name (null), or this field of the linked record ("title" or a field's name). */
+  titleField: z.string().trim().min(1).max(100).nullable().catch(null),
 });
 
 export type SmsSettings = z.infer<typeof ZSmsSettings>;
 
-export const SMS_SETTINGS_DEFAULT: SmsSettings = { quietWindow: null, automated: "show", sharedRead: false, messageCounter: null, maxSegments: SMS_MAX_SEGMENTS_DEFAULT };
+export const SMS_SETTINGS_DEFAULT: SmsSettings = {
+  quietWindow: null,
+  automated: "show",
+  sharedRead: false,
+  messageCounter: null,
+  maxSegments: SMS_MAX_SEGMENTS_DEFAULT,
+  titleField: null,
+};
 
 export async function getSmsSettings(db: Db | Tx): Promise<SmsSettings> {
   const [row] = await db.select({ value: settings.value }).from(settings).where(eq(settings.key, KEY));
