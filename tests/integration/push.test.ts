@@ -5,6 +5,7 @@ import type { Actor } from "~/server/domain-error";
 import { createApproval } from "~/server/services/approval/request";
 import { createPushNotifier } from "~/server/services/push";
 import { subscribePush } from "~/server/services/push-subscriptions";
+import { receiveSms } from "~/server/services/sms/inbound";
 import { findActor } from "~/server/services/users";
 import { callerFor, createPersonas, signIn } from "../factories/auth";
 import { type TestWorld, createTestWorld } from "../factories/deps";
@@ -88,6 +89,15 @@ describe("Web Push (PRODUCT.md N1, N3; DESIGN.md invariants 5 and 7)", () => {
     expect(message.chatId).toBe(roomId);
     const [device] = await callers.pia.push.devices();
     expect(device).toMatchObject({ label: "pia's phone", lastSuccessAt: expect.any(Date) as unknown });
+  });
+
+  it("notifies the SMS users of an inbound SMS, and no one without the sms permission", async () => {
+    const before = { mark: service.to(endpoints.mark).length, pia: service.to(endpoints.pia).length };
+    expect(await receiveSms(world.deps, { from: "+48600100777", body: "Gate code please", messageSid: "SM-push-0001" })).toBe("stored");
+    await world.push.idle();
+    const [push] = service.to(endpoints.mark).slice(before.mark);
+    expect(push!.payload).toMatchObject({ title: "+48 600 100 777", sender: "+48 600 100 777", body: "Gate code please" });
+    expect(service.to(endpoints.pia).length).toBe(before.pia);
   });
 
   it("never pushes a sender their own message", async () => {
