@@ -87,7 +87,8 @@ await probePage.locator("input[name=username]").fill("manager");
 await probePage.locator("input[name=password]").fill("floorchat");
 await probePage.locator("button[type=submit]").click();
 await probePage.waitForURL(/\/chats$/);
-const companyHref = await probePage.locator("a[href^='/chats/']").first().getAttribute("href");
+// The SMS contacts entry (/chats/sms) is a link under /chats/ too, above the chats.
+const companyHref = await probePage.locator("a[href^='/chats/']:not([href='/chats/sms'])").first().getAttribute("href");
 await probe.close();
 
 // Every page route: the admin screens as the admin, the rest as a manager (the demo users).

@@ -4,7 +4,7 @@
  */
 import http from "node:http";
 import { type Instance, cpuSecondsOf, cpuSplit } from "./instances";
-import { type LatencyWorkload, type Target } from "./latency-workload";
+import { type LatencyWorkload, type Target, sendRequestOptions } from "./latency-workload";
 import { checkStopping } from "./run";
 import { Histogram, ms } from "./stats";
 
@@ -18,14 +18,7 @@ function post(target: Target, via: number, sender: number, chatId: string, clien
   return new Promise<number>((resolve) => {
     const payload = JSON.stringify({ json: { chatId, clientId, body } });
     const req = http.request(
-      {
-        host: "127.0.0.1",
-        port: target.ports[via]!,
-        path: "/api/trpc/message.send",
-        method: "POST",
-        agent: target.agents[via],
-        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload), cookie: target.cookies[sender]! },
-      },
+      sendRequestOptions(target, via, sender, payload),
       (res) => {
         res.resume();
         res.on("end", () => resolve(res.statusCode ?? -1));

@@ -115,6 +115,18 @@ export function newStep(label: string, rate: number, seconds: number, first: num
 }
 
 /** A target over `servers`, with keep-alive agents of its own (destroyed at cleanup). */
+/** One unbatched `message.send` as the browser's outbox makes it, through instance `via` as user `sender`. */
+export function sendRequestOptions(target: Target, via: number, sender: number, payload: string): http.RequestOptions {
+  return {
+    host: "127.0.0.1",
+    port: target.ports[via]!,
+    path: "/api/trpc/message.send",
+    method: "POST",
+    agent: target.agents[via],
+    headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload), cookie: target.cookies[sender]! },
+  };
+}
+
 export function newTarget(name: string, servers: Instance[], cookies: string[]): Target {
   const agents = servers.map(() => new http.Agent({ keepAlive: true, maxSockets: 64 }));
   onCleanup(() => agents.forEach((a) => a.destroy()));
@@ -239,14 +251,7 @@ export class LatencyWorkload {
       this.sendErrors.set(key, (this.sendErrors.get(key) ?? 0) + 1);
     };
     const req = http.request(
-      {
-        host: "127.0.0.1",
-        port: target.ports[via]!,
-        path: "/api/trpc/message.send",
-        method: "POST",
-        agent: target.agents[via],
-        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), cookie: target.cookies[sender]! },
-      },
+      sendRequestOptions(target, via, sender, body),
       (res) => {
         res.resume();
         res.on("end", () => {

@@ -22,6 +22,8 @@ export async function prefetchConversation(headers: Headers, chatId: string): Pr
     queryClient.prefetchQuery(trpc.chat.get.queryOptions({ chatId })),
     queryClient.prefetchQuery(trpc.user.me.queryOptions()),
     queryClient.prefetchQuery(trpc.chat.members.queryOptions({ chatId })),
+    // Not a query option: the timeline lives under its own key (lib/chat/timeline.ts), with
+    // its paging state, so the page is read directly and written there below.
     createCaller(ctx)
       .message.list({ chatId, limit: TIMELINE_PAGE })
       .catch(() => null),
