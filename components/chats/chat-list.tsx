@@ -32,6 +32,25 @@ function NewChat() {
   );
 }
 
+/** The way to the SMS contacts (PRODUCT.md C6), for those who may text; their SMS chats are in the list below. */
+function SmsEntry({ isActive }: { isActive: boolean }) {
+  const t = useTranslations("sms");
+  const trpc = useTRPC();
+  const me = useQuery(trpc.user.me.queryOptions());
+  if (!me.data?.can.sms) return null;
+  return (
+    <Link href="/chats/sms" className={styles.smsEntry} aria-current={isActive ? "page" : undefined}>
+      <span className={styles.smsIcon}>
+        <ChatKindIcon kind="sms" />
+      </span>
+      <span className={styles.smsLabel}>{t("entry")}</span>
+      <svg className={styles.chevron} viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+        <path d="M9 5l7 7-7 7" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" />
+      </svg>
+    </Link>
+  );
+}
+
 function RowTime({ at }: { at: Date | null }) {
   const format = useFormatter();
   const sameDay = useIsSameDay();
@@ -134,6 +153,7 @@ export function ChatList() {
       <div className={styles.filter}>
         <SearchField label={t("filter")} clearLabel={t("clearFilter")} placeholder={t("filter")} value={filter} onChange={setFilter} maxLength={100} />
       </div>
+      <SmsEntry isActive={selected === "sms"} />
       {chats.isPending ? <Skeleton /> : null}
       {chats.isError ? (
         <div className="empty-state" role="alert">

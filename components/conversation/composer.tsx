@@ -11,6 +11,8 @@ import social from "./social.module.css";
 
 // The picker and its data load on the first tap of Emoji, not with the conversation.
 const EmojiSheet = dynamic(() => import("./emoji-sheet").then((m) => m.EmojiSheet));
+// Only an SMS window counts segments: other chats never load it.
+const SegmentCounter = dynamic(() => import("~/components/sms/segment-counter").then((m) => m.SegmentCounter));
 import { AttachButtons, type DraftAttachment, DraftFileList, useDraftFiles, useFileDrop } from "./draft-files";
 import fileStyles from "./files.module.css";
 
@@ -28,7 +30,9 @@ export type ComposerMode = { kind: "new"; replyTo: MessageDto | null } | { kind:
 
 /**
  * Grows with its text; Send (and Enter on a hardware keyboard; Shift+Enter for a new line);
- * a counter near the limit. Typing notifies the chat at most every few seconds.
+ * a counter near the limit. Typing notifies the chat at most every few seconds. In an SMS
+ * window it writes text alone (no files, no mentions: a text message carries neither) and
+ * counts the segments it will be billed as.
  */
 export function Composer({
   chatId,
@@ -37,6 +41,7 @@ export function Composer({
   onCancelMode,
   onTyping,
   disabledReason,
+  isSms,
 }: {
   chatId: string;
   mode: ComposerMode;
@@ -44,14 +49,16 @@ export function Composer({
   onCancelMode: () => void;
   onTyping: () => void;
   disabledReason: string | null;
+  isSms: boolean;
 }) {
   const t = useTranslations("conversation");
   const tSocial = useTranslations("social");
+  const tSms = useTranslations("sms");
   // The parent remounts the composer (key) when editing starts, so the draft starts from the message.
   const [body, setBody] = useState(mode.kind === "edit" ? (mode.message.body ?? "") : "");
   const ref = useRef<HTMLTextAreaElement>(null);
   const lastTyping = useRef(0);
-  const mentions = useMentions({ chatId, body, setBody, input: ref });
+  const mentions = useMentions({ chatId, body, setBody, input: ref, enabled: !isSms });
   const [isPickingEmoji, setPickingEmoji] = useState(false);
 
   function insertAtCaret(text: string) {
@@ -63,7 +70,7 @@ export function Composer({
   }
   const root = useRef<HTMLDivElement>(null);
   const draft = useDraftFiles(chatId);
-  const canAttach = mode.kind === "new" && !disabledReason;
+  const canAttach = mode.kind === "new" && !disabledReason && !isSms;
   const isDropping = useFileDrop(root, draft.add, canAttach);
 
   useEffect(() => {
@@ -129,10 +136,10 @@ export function Composer({
         </div>
       ) : null}
       {disabledReason ? <p className={styles.composerNote}>{disabledReason}</p> : null}
-      {mode.kind === "new" ? <DraftFileList draft={draft} /> : null}
+      {mode.kind === "new" && !isSms ? <DraftFileList draft={draft} /> : null}
       {mentions.list}
       <div className={styles.composerRow}>
-        {mode.kind === "new" ? <AttachButtons draft={draft} disabled={!canAttach} /> : null}
+        {mode.kind === "new" && !isSms ? <AttachButtons draft={draft} disabled={!canAttach} /> : null}
         <button
           type="button"
           className={social.emojiButton}
@@ -152,7 +159,7 @@ export function Composer({
           ref={ref}
           className={styles.input}
           aria-label={t("message")}
-          placeholder={t("placeholder")}
+          placeholder={isSms ? tSms("placeholder") : t("placeholder")}
           rows={1}
           value={body}
           disabled={Boolean(disabledReason)}
@@ -182,6 +189,7 @@ export function Composer({
           </svg>
         </button>
       </div>
+      {isSms && !disabledReason ? <SegmentCounter text={body} /> : null}
       {body.length >= COUNTER_FROM ? (
         <p className={isTooLong ? styles.counterOver : styles.counter} aria-live="polite">
           {t("counter", { left: MESSAGE_MAX_LENGTH - body.length })}

@@ -7,8 +7,21 @@ import { ApprovalChip, StatusChip } from "~/components/chats/chat-list";
 import type { ChatSummary } from "~/lib/trpc/types";
 import styles from "./conversation.module.css";
 
-/** Back to the chats, the chat's kind and title, a record's status and host link, and Details. */
-export function ConversationHeader({ chat, title, onDetails }: { chat: ChatSummary | undefined; title: string; onDetails: () => void }) {
+/**
+ * Back to the chats, the chat's kind and title, under it a record's status and host link (or a
+ * line such as an SMS contact's number), and Details.
+ */
+export function ConversationHeader({
+  chat,
+  title,
+  subtitle,
+  onDetails,
+}: {
+  chat: ChatSummary | undefined;
+  title: string;
+  subtitle?: string;
+  onDetails: () => void;
+}) {
   const t = useTranslations("conversation");
   return (
     <header className={styles.header}>
@@ -29,6 +42,7 @@ export function ConversationHeader({ chat, title, onDetails }: { chat: ChatSumma
             ) : null}
           </div>
         ) : null}
+        {subtitle ? <p className={styles.subtitle}>{subtitle}</p> : null}
       </div>
       <button type="button" className="button button-quiet" onClick={onDetails} aria-haspopup="dialog">
         {t("detailsButton")}

@@ -32,12 +32,16 @@ const FILTERS: QuickFilter[] = ["all", "yesterday", "7d", "30d"];
 export function Conversation({ chatId, at }: { chatId: string; at?: number }) {
   const t = useTranslations("conversation");
   const tChats = useTranslations("chats");
+  const tSms = useTranslations("sms");
   const trpc = useTRPC();
   const me = useCurrentUserId();
   const streamStatus = useStreamStatus();
   const chat = useQuery(trpc.chat.get.queryOptions({ chatId }));
   const profile = useQuery(trpc.user.me.queryOptions());
   const members = useQuery(trpc.chat.members.queryOptions({ chatId }));
+  const isSms = chat.data?.kind === "sms";
+  // An SMS window's contact: the number in the header, and whether they may be texted now.
+  const contact = useQuery({ ...trpc.sms.forChat.queryOptions({ chatId }), enabled: isSms });
   const myName = profile.data?.name ?? "";
   // One object while it holds the same person: message items redraw only when their own props change.
   const self = useMemo(() => ({ id: me, name: myName }), [me, myName]);
@@ -94,7 +98,7 @@ export function Conversation({ chatId, at }: { chatId: string; at?: number }) {
 
   return (
     <section className={styles.conversation} aria-label={title}>
-      <ConversationHeader chat={chat.data} title={title} onDetails={() => setSheet("details")} />
+      <ConversationHeader chat={chat.data} title={title} subtitle={isSms ? contact.data?.phoneDisplay : undefined} onDetails={() => setSheet("details")} />
       <div className={styles.filters} role="group" aria-label={t("filterLabel")}>
         {FILTERS.map((option) => (
           <button key={option} type="button" className="button button-quiet" aria-pressed={filter === option} onClick={() => setFilter(option)}>
@@ -167,13 +171,17 @@ export function Conversation({ chatId, at }: { chatId: string; at?: number }) {
         onSend={compose.send}
         onCancelMode={() => compose.setMode({ kind: "new", replyTo: null })}
         onTyping={compose.notifyTyping}
-        disabledReason={null}
+        // The server would refuse the text (the carrier too): say why before anything is typed.
+        disabledReason={isSms && contact.data?.optedOut ? tSms("optedOutNotice") : null}
+        isSms={isSms}
       />
       {actionsFor ? (
         <MessageActions
           message={actionsFor}
           isOwn={actionsFor.sender.id === me}
           canModerate={canModerate}
+          // A text message cannot quote one.
+          canReply={!isSms}
           recordKey={chat.data?.kind === "entity" ? (chat.data.entity?.key ?? null) : null}
           onClose={() => setActionsFor(null)}
           onReply={(message) => compose.setMode({ kind: "new", replyTo: message })}

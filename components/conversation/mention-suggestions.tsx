@@ -31,11 +31,14 @@ export function useMentions({
   body,
   setBody,
   input,
+  enabled,
 }: {
   chatId: string;
   body: string;
   setBody: (body: string) => void;
   input: RefObject<HTMLTextAreaElement | null>;
+  /** Off where a message cannot carry mentions (an SMS): "@" is then just a character. */
+  enabled: boolean;
 }) {
   const trpc = useTRPC();
   const listId = useId();
@@ -47,7 +50,7 @@ export function useMentions({
   const match = AT_CARET.exec(body.slice(0, caret));
   const q = match ? match[1]! : null;
   const start = match ? caret - q!.length - 1 : -1;
-  const isOpen = q !== null && dismissedAt !== start;
+  const isOpen = enabled && q !== null && dismissedAt !== start;
   const deferred = useDeferredValue(q ?? "");
   const suggestions = useQuery({
     ...trpc.mention.suggest.queryOptions({ chatId, q: deferred }),

@@ -63,6 +63,7 @@ export function MessageActions({
   message,
   isOwn,
   canModerate,
+  canReply,
   recordKey,
   onClose,
   onReply,
@@ -72,6 +73,7 @@ export function MessageActions({
   message: MessageDto | null;
   isOwn: boolean;
   canModerate: boolean;
+  canReply: boolean;
   /** The record's key when this is a record's chat: its messages can become notes and tasks there. */
   recordKey: string | null;
   onClose: () => void;
@@ -102,7 +104,7 @@ export function MessageActions({
       {message && view === "menu" ? (
         <div className={styles.actions}>
           {!isDeleted ? <ReactionActions message={message} onDone={close} onMore={() => setView("emoji")} onWho={() => setView("reactions")} /> : null}
-          {!isDeleted ? (
+          {canReply && !isDeleted ? (
             <button type="button" className="button" onClick={act(onReply)}>
               {t("reply")}
             </button>

@@ -13,6 +13,8 @@ import { Receipt } from "./receipt";
 
 // Cards (approvals, requests to take) appear on few messages: loaded when one is shown.
 const MessageCard = dynamic(() => import("./message-card").then((m) => m.MessageCard));
+// Only SMS windows have texts on their way to a phone.
+const SmsDelivery = dynamic(() => import("~/components/sms/sms-delivery").then((m) => m.SmsDelivery));
 
 /** Messages from one sender closer together than this share the sender's name. */
 const SAME_SENDER_MS = 5 * 60_000;
@@ -78,12 +80,17 @@ export const MessageItem = memo(function MessageItem(props: {
             <span className={styles.meta}>
               {message.editedAt && !message.deletedAt ? <span>{t("edited")}</span> : null}
               {time}
-              {isOwn ? <Receipt state={isRead ? "read" : "sent"} /> : null}
+              {/* A text to a phone says whether the phone got it, whoever sent it; read receipts are for people here. */}
+              {message.kind === "sms_out" && message.data?.type === "sms" ? (
+                <SmsDelivery sms={message.data} />
+              ) : isOwn ? (
+                <Receipt state={isRead ? "read" : "sent"} />
+              ) : null}
             </span>
           </button>
           <RecordChips message={message} />
           <Reactions message={message} me={me} />
-          {message.data ? <MessageCard message={message} /> : null}
+          {message.data && message.data.type !== "sms" ? <MessageCard message={message} /> : null}
         </li>
       )}
     </>

@@ -4,7 +4,7 @@ import type { Locale } from "./locales";
  * One JSON file per screen and locale (lib/i18n/messages/<locale>/<namespace>.json), merged
  * here, so screens can be worked on side by side. Each file's top-level keys are its namespaces.
  */
-export const NAMESPACES = ["common", "sign-in", "chats", "conversation", "people", "me", "manager", "scan", "admin-qr", "approvals", "admin", "pwa", "search", "files", "social"] as const;
+export const NAMESPACES = ["common", "sign-in", "chats", "conversation", "people", "me", "manager", "scan", "admin-qr", "approvals", "admin", "pwa", "search", "files", "social", "sms"] as const;
 
 export async function loadMessages(locale: Locale): Promise<Record<string, unknown>> {
   const parts = await Promise.all(

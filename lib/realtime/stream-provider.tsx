@@ -101,6 +101,11 @@ function applyEvent(queryClient: QueryClient, trpc: Trpc, userId: string, event:
         refresh(queryClient, trpc.approval.get.queryFilter({ approvalId: message.data.approvalId }));
         refresh(queryClient, trpc.approval.pendingForMe.queryFilter());
       }
+      // A text from a phone may be STOP or START (the contact's opt-out changes) and counts as unread in SMS contacts.
+      if (event.type === "message.created" && message.kind === "sms_in") {
+        refresh(queryClient, trpc.sms.forChat.queryFilter({ chatId: event.chatId }));
+        refresh(queryClient, trpc.sms.contacts.pathFilter());
+      }
       if (event.type === "message.created" && message.sender.id) {
         stopTyping(event.chatId, message.sender.id);
         // A sender has read everything up to their own message (the server records it so).
