@@ -21,7 +21,8 @@ export const ZMessageData = z.discriminatedUnion("type", [
     by: z.object({ id: z.string(), name: z.string() }),
   }),
   // An SMS in or out (PRODUCT.md C6): where it is on its way, and why it failed.
-  z.object({ type: z.literal("sms"), status: z.enum(SMS_STATUSES), segments: z.number(), error: z.string().nullable() }),
+  // `errorCode` is the provider's (30003…), for a translated reason; `error` is its English text.
+  z.object({ type: z.literal("sms"), status: z.enum(SMS_STATUSES), segments: z.number(), error: z.string().nullable(), errorCode: z.string().nullable() }),
 ]);
 
 export type MessageData = z.infer<typeof ZMessageData>;

@@ -30,10 +30,17 @@ export function SmsDelivery({ sms }: { sms: SmsData }) {
     case "undelivered":
       return (
         <span className={styles.failed} data-sms-status={sms.status}>
-          <span aria-hidden="true">⚠</span> {sms.error ? t("failedWhy", { error: sms.error }) : t("failed")}
+          <span aria-hidden="true">⚠</span> {failure(t, sms)}
         </span>
       );
     default:
       return null;
   }
+}
+
+/** The carrier's reason in the reader's language when the code is a known one, else as the provider gave it. */
+function failure(t: ReturnType<typeof useTranslations<"sms.delivery">>, sms: SmsData): string {
+  const key = `reasons.${sms.errorCode}` as const;
+  if (sms.errorCode && t.has(key)) return t("failedCode", { reason: t(key), code: sms.errorCode });
+  return sms.error ? t("failedWhy", { error: sms.error }) : t("failed");
 }

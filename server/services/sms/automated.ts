@@ -53,7 +53,7 @@ export async function sendAutomated(deps: Deps, token: TokenRef, input: Automate
           body: input.message,
           kind: "sms_out",
           label: token.name,
-          data: { type: "sms", status: "queued", segments, error: null },
+          data: { type: "sms", status: "queued", segments, error: null, errorCode: null },
         });
         messageId = message.id;
         envelopes.push(await appendEvent(tx, event));

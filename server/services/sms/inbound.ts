@@ -51,7 +51,7 @@ export async function receiveSms(deps: Deps, input: InboundSms): Promise<"stored
       kind: "sms_in",
       sender: { kind: "contact" },
       label: contact!.name,
-      data: { type: "sms", status: "received", segments: logged.segments, error: null },
+      data: { type: "sms", status: "received", segments: logged.segments, error: null, errorCode: null },
     });
     await tx.update(smsMessages).set({ messageId: message.id }).where(eq(smsMessages.id, logged.id));
     const envelopes: Envelope[] = opened ? [opened] : [];

@@ -83,7 +83,7 @@ export async function sendFromChat(deps: Deps, actor: Actor, input: { chatId: st
       kind: "sms_out",
       sender: { kind: "user", id: actor.id },
       clientId: input.clientId,
-      data: { type: "sms", status: "queued", segments, error: null },
+      data: { type: "sms", status: "queued", segments, error: null, errorCode: null },
     });
     await tx.insert(smsMessages).values({ contactId: contact.id, messageId: message.id, direction: "out", body: input.body, segments, status: "queued", sentBy: actor.id });
     // The sender has read their own message; a first answer makes them a member of the window.

@@ -39,6 +39,7 @@ export async function recordSmsChange(db: Db, realtime: Publisher, smsId: string
       status: updated!.status,
       segments: updated!.segments,
       error: errorText(updated!),
+      errorCode: updated!.status === "failed" || updated!.status === "undelivered" ? updated!.errorCode : null,
     });
     return { row: updated!, envelope: await appendEvent(tx, event) };
   });
