@@ -103,6 +103,33 @@ describe("two-way SMS (PRODUCT.md C6)", () => {
     expect(standin.messages.filter((m) => m.body === "After two failures")).toHaveLength(1);
   });
 
+  it("sends what a stopped instance left queued or half-sent, and never a second SMS for one message", async () => {
+    const kasia = await contact("Kasia Restart", "+48 600 100 215");
+    const sent = await callers.mark.message.send({ chatId: kasia.chatId, clientId: "sms-restart", body: "Before the crash" });
+    const first = await standin.waitForMessage((m) => m.body === "Before the crash");
+    // As if the instance died after the provider took it but before it recorded the answer:
+    // the claim lapsed with no provider id. Another instance's worker picks it up again.
+    await world.database.db
+      .update(smsMessages)
+      .set({ status: "sending", providerSid: null, nextAttemptAt: new Date(Date.now() - 1000) })
+      .where(eq(smsMessages.messageId, sent.id));
+    const other = createSmsWorker({ db: world.database.db, realtime: world.realtime, provider: createTwilioProvider(config), config });
+    await other.kick();
+    await other.stop();
+    // The same idempotency key: the provider answers with the first message, and sends nothing new.
+    expect(standin.messages.filter((m) => m.body === "Before the crash")).toHaveLength(1);
+    const [row] = await world.database.db.select().from(smsMessages).where(eq(smsMessages.messageId, sent.id));
+    expect(row!.providerSid).toBe(first.sid);
+  });
+
+  it("shares typing in an SMS window among the SMS users", async () => {
+    const [marek] = await world.database.db.select().from(smsContacts).where(eq(smsContacts.phone, "+48600100200"));
+    const live = await openStream(stream.url, cookies.alice);
+    await callers.mark.chat.typing({ chatId: marek!.chatId! });
+    await live.next("typing", (e) => e.chatId === marek!.chatId && e.name === "Mark Manager");
+    live.close();
+  });
+
   it("shows a message the carrier could not deliver as failed, with the provider's code", async () => {
     const gone = await contact("Gone Phone", "+48 600 100 211");
     standin.setFinalStatus("+48600100211", "undelivered", 30005);
