@@ -41,6 +41,9 @@ export function createSmsWebhookHandler(getDeps: () => Promise<Deps>) {
       console.warn(`[sms] refused ${pathname}: bad or missing X-Twilio-Signature (is SMS_WEBHOOK_URL the address the provider calls?)`);
       return answer(res, 403, "Invalid signature");
     }
+    // Checked as signed; stored without U+0000, which PostgreSQL's text cannot hold (a 500 would
+    // make the provider retry the same request for ever).
+    for (const key of Object.keys(params)) params[key] = params[key]!.replaceAll("\u0000", "\uFFFD");
     if (pathname === "/api/sms/inbound") {
       if (!params.From || !params.MessageSid || params.Body === undefined) return answer(res, 400, "From, Body and MessageSid are required");
       try {

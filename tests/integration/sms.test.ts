@@ -1,6 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog, messages, smsContacts, smsMessages } from "~/db/schema";
 import { receiveSms } from "~/server/services/sms/inbound";
@@ -160,6 +161,30 @@ describe("two-way SMS (PRODUCT.md C6)", () => {
     const page = await callers.mark.message.list({ chatId: marek.chatId! });
     expect(page.messages.filter((m) => m.body === "10 min away")).toHaveLength(1);
     live.close();
+  });
+
+  it("stores a text with a NUL character instead of failing (a 500 would be retried for ever)", async () => {
+    const sent = await standin.sendInbound(`${webhooks.base}/api/sms/inbound`, { From: "+48600100200", To: FROM, Body: "odd\u0000text" });
+    expect(sent.status).toBe(200);
+    const [row] = await world.database.db.select().from(smsMessages).where(eq(smsMessages.body, "odd\uFFFDtext"));
+    expect(row).toBeTruthy();
+  });
+
+  it("answers any correctly signed inbound form with 200 or 400, never a server error", async () => {
+    const url = `${webhooks.base}/api/sms/inbound`;
+    const field = fc.string({ unit: "binary", maxLength: 40 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({ From: fc.oneof(field, fc.constantFrom("+48600100200", "+48600100999", "TAXI", "")), Body: fc.string({ unit: "binary", maxLength: 300 }), MessageSid: field }, { requiredKeys: [] }),
+        fc.dictionary(fc.string({ maxLength: 10 }), field, { maxKeys: 3 }),
+        async (known, extra) => {
+          const params: Record<string, string> = { ...extra, ...known };
+          const answer = await standin.sendInboundRaw(url, params, twilioSignature(ACCOUNT.authToken, url, params));
+          expect([200, 400]).toContain(answer.status);
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 
   it("makes an unknown number that writes in an unverified contact whose window every SMS user has", async () => {
