@@ -187,6 +187,25 @@ describe("two-way SMS (PRODUCT.md C6)", () => {
     );
   });
 
+  it("answers any correctly signed status callback with 204 or 400, never a server error, and moves no state back", async () => {
+    const field = fc.string({ unit: "binary", maxLength: 40 });
+    const [delivered] = await world.database.db.select().from(smsMessages).where(eq(smsMessages.status, "delivered")).limit(1);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(fc.constant(`?sms=${delivered!.id}`), fc.constant(""), field.map((v) => `?sms=${encodeURIComponent(v)}`)),
+        fc.record({ MessageSid: fc.oneof(field, fc.constant(delivered!.providerSid!)), MessageStatus: fc.oneof(field, fc.constantFrom("queued", "sent", "failed")), ErrorCode: field }, { requiredKeys: [] }),
+        async (query, params) => {
+          const url = `${webhooks.base}/api/sms/status${query}`;
+          const answer = await standin.sendInboundRaw(url, params, twilioSignature(ACCOUNT.authToken, url, params));
+          expect([204, 400]).toContain(answer.status);
+        },
+      ),
+      { numRuns: 40 },
+    );
+    const [after] = await world.database.db.select().from(smsMessages).where(eq(smsMessages.id, delivered!.id));
+    expect(after!.status).toBe("delivered");
+  });
+
   it("makes an unknown number that writes in an unverified contact whose window every SMS user has", async () => {
     const sent = await standin.sendInbound(`${webhooks.base}/api/sms/inbound`, { From: "+48600100299", To: FROM, Body: "Who is this?" });
     expect(sent.status).toBe(200);
