@@ -6,7 +6,7 @@ export type SmsLogEntry = {
   id: string;
   at: Date;
   direction: "in" | "out";
-  contact: { id: string; name: string; phone: string };
+  contact: { id: string; name: string; phone: string; phoneDisplay: string };
   body: string;
   segments: number;
   status: string;
@@ -20,9 +20,12 @@ export type SmsLogEntry = {
 
 const CSV_COLUMNS = ["time", "direction", "contact", "phone", "text", "segments", "status", "error", "automated", "sent_by"] as const;
 
-/** One CSV field: quoted when needed, and a leading = + - @ neutralised so a spreadsheet never runs it. */
+/**
+ * One CSV field: quoted when needed, and a leading = + - @ neutralised so a spreadsheet never
+ * runs it; a phone number in E.164 ("+48600100200") is no formula and stays as it is.
+ */
 export function csvField(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  const safe = /^[=+\-@\t\r]/.test(value) && !/^\+\d{1,15}$/.test(value) ? `'${value}` : value;
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 

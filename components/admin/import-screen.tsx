@@ -2,12 +2,12 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
-import { type ChangeEvent, useId, useState } from "react";
+import { useId, useState } from "react";
 import { type FileProblemCode, isRowProblemCode } from "~/contracts/record-import";
 import { useTRPC } from "~/lib/trpc/client";
 import type { RouterOutputs } from "~/lib/trpc/types";
-import { VERBATIM } from "~/components/ui/verbatim";
 import styles from "./admin.module.css";
+import { CsvInput, CsvProblems, isTooLarge } from "./csv-input";
 import { isRefusal } from "./states";
 
 type Preview = RouterOutputs["record"]["previewImport"];
@@ -26,11 +26,11 @@ const EXAMPLE = "type,key,title,status,url,dock\norder,SO-20001,Nordic Foods AB 
  */
 export function ImportScreen() {
   const t = useTranslations("admin.import");
+  const csvText = useTranslations("admin.csvInput");
   const problemText = useProblemText();
   const trpc = useTRPC();
   const id = useId();
   const [csv, setCsv] = useState("");
-  const [fileNote, setFileNote] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
   // The preview belongs to the text it was made of; any edit makes it stale.
   const [preview, setPreview] = useState<{ csv: string; result: Preview } | null>(null);
   const [shown, setShown] = useState(PAGE);
@@ -41,24 +41,12 @@ export function ImportScreen() {
   const current = preview?.csv === csv ? preview.result : null;
   const rowCount = current ? current.creates + current.updates : 0;
   const canImport = current !== null && current.file === null && current.invalid === 0 && rowCount > 0 && !save.isPending;
-  const bytes = new Blob([csv]).size;
+  const isOverLimit = isTooLarge(csv, MAX_BYTES);
 
   function edit(text: string) {
     setCsv(text);
     setDone(null);
     save.reset();
-  }
-
-  async function onFile(event: ChangeEvent<HTMLInputElement>) {
-    const file = event.target.files?.[0];
-    event.target.value = "";
-    if (!file) return;
-    if (file.size > MAX_BYTES) {
-      setFileNote({ kind: "error", text: t("fileTooLarge", { name: file.name }) });
-      return;
-    }
-    edit(await file.text());
-    setFileNote({ kind: "ok", text: t("fileLoaded", { name: file.name }) });
   }
 
   function runPreview() {
@@ -113,33 +101,9 @@ export function ImportScreen() {
       <section className={styles.section} aria-labelledby={`${id}-csv-heading`}>
         <h2 id={`${id}-csv-heading`}>{t("csv")}</h2>
         <div className={styles.form}>
-          <label className={`button ${styles.fileButton}`}>
-            {t("choose")}
-            <input type="file" accept=".csv,text/csv,text/plain" className={styles.fileInput} onChange={(event) => void onFile(event)} />
-          </label>
-          {fileNote ? (
-            <p role="status" className={fileNote.kind === "error" ? styles.fieldError : styles.hint}>
-              {fileNote.text}
-            </p>
-          ) : null}
-          <div className="field">
-            <textarea
-              id={`${id}-csv`}
-              className={styles.textarea}
-              value={csv}
-              onChange={(event) => edit(event.target.value)}
-              {...VERBATIM}
-              wrap="off"
-              placeholder={EXAMPLE}
-              aria-labelledby={`${id}-csv-heading`}
-              aria-describedby={`${id}-size`}
-            />
-            <p id={`${id}-size`} className={bytes > MAX_BYTES ? styles.fieldError : styles.hint}>
-              {t("size", { size: formatSize(bytes) })}
-            </p>
-          </div>
+          <CsvInput id={`${id}-csv`} labelledBy={`${id}-csv-heading`} value={csv} onChange={edit} maxBytes={MAX_BYTES} placeholder={EXAMPLE} />
           <div className={styles.actions}>
-            <button type="button" className="button" onClick={runPreview} disabled={check.isPending || !csv.trim() || bytes > MAX_BYTES}>
+            <button type="button" className="button" onClick={runPreview} disabled={check.isPending || !csv.trim() || isOverLimit}>
               {check.isPending ? t("previewing") : t("preview")}
             </button>
             <button type="button" className={`button ${styles.primary}`} onClick={runImport} disabled={!canImport} aria-describedby={`${id}-import-hint`}>
@@ -178,29 +142,21 @@ export function ImportScreen() {
               {problems.length > 0 ? (
                 <>
                   <h3 className={styles.itemName}>{t("problemsTitle")}</h3>
-                  <ul className={styles.rows} aria-label={t("problemsTitle")}>
-                    {problems.map((row) => (
-                      <li key={row.line} className={`${styles.row} ${styles.rowBad}`}>
-                        <span className={styles.rowLine}>{t("line", { line: row.line })}</span>
-                        <span className={styles.rowMain}>
-                          <span className={styles.mono}>{row.type && row.key ? `${row.type}:${row.key}` : "—"}</span>
-                        </span>
-                        <span />
-                        {row.problems.map((problem) => (
-                          <p key={problem.code} className={styles.rowProblem}>
-                            {problemText(problem)}
-                          </p>
-                        ))}
-                      </li>
-                    ))}
-                  </ul>
+                  <CsvProblems
+                    label={t("problemsTitle")}
+                    lines={problems.map((row) => ({
+                      line: row.line,
+                      main: <span className={styles.mono}>{row.type && row.key ? `${row.type}:${row.key}` : "—"}</span>,
+                      problems: row.problems.map((problem) => ({ key: problem.code, text: problemText(problem) })),
+                    }))}
+                  />
                 </>
               ) : null}
               <h3 className={styles.itemName}>{t("rowsTitle")}</h3>
               <ul className={styles.rows} aria-label={t("rowsTitle")}>
                 {current.rows.slice(0, shown).map((row) => (
                   <li key={row.line} className={`${styles.row} ${row.action ? "" : styles.rowBad}`}>
-                    <span className={styles.rowLine}>{t("line", { line: row.line })}</span>
+                    <span className={styles.rowLine}>{csvText("line", { line: row.line })}</span>
                     <span className={styles.rowMain}>
                       <span className={styles.mono}>{row.type && row.key ? `${row.type}:${row.key}` : "—"}</span> {row.title}
                     </span>
@@ -225,15 +181,8 @@ export function ImportScreen() {
   );
 }
 
-
 /** A row's problem in the screen's language; the server's English if this screen does not know the code. */
 function useProblemText() {
   const t = useTranslations("admin.import.problem");
   return (problem: Problem) => (isRowProblemCode(problem.code) ? t(problem.code, problem.params) : problem.message);
-}
-
-function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(2)} MB`;
 }

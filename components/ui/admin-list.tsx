@@ -20,6 +20,8 @@ export function AdminList<T extends { id: string }, Created = never>({
   className,
   listClassName,
   renderItem,
+  aside,
+  toolbar,
   after,
 }: {
   title: string;
@@ -36,6 +38,10 @@ export function AdminList<T extends { id: string }, Created = never>({
   className?: string;
   listClassName?: string;
   renderItem: (item: T) => ReactNode;
+  /** Between the create button (or its panel) and the list: another way in (an import). */
+  aside?: ReactNode;
+  /** Inside the list's section, under its heading, above the list: a search box. */
+  toolbar?: ReactNode;
   /** Below the list (e.g. how to verify a webhook), given whether a created item is on show. */
   after?: (isShowingCreated: boolean) => ReactNode;
 }) {
@@ -75,8 +81,10 @@ export function AdminList<T extends { id: string }, Created = never>({
           {createLabel}
         </button>
       )}
+      {aside}
       <section className={className} aria-labelledby={headingId}>
         <h2 id={headingId}>{title}</h2>
+        {toolbar}
         <ListState query={query} isEmpty={items.length === 0} empty={empty} skeleton={<ListSkeleton count={skeletonCount} />}>
           <ul className={listClassName} aria-labelledby={headingId}>
             {items.map((item) => renderItem(item))}

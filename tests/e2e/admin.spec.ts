@@ -66,7 +66,7 @@ test.describe("API tokens (A2)", () => {
     await expect(page.getByText(token)).toHaveCount(0);
     const item = tokens.item(name);
     await expect(item).toContainText(token.slice(0, 10));
-    await expect(item).toContainText("Read records and their history");
+    await expect(item).toContainText("Read records, their history and the SMS log");
     await expect(item).toContainText(/Last used (now|\d+ seconds? ago|in \d+ seconds?)/);
 
     await item.getByRole("button", { name: "Revoke" }).click();
@@ -120,7 +120,7 @@ test.describe("who may open the admin screens", () => {
     await expect(hub.heading()).toBeVisible();
     await expect(hub.link("QR codes for records")).toHaveAttribute("href", "/admin/qr");
     await expect(hub.link("API tokens")).toHaveCount(0);
-    await expect(page.getByText("Tokens, webhooks, imports and rotas are set up by admins.")).toBeVisible();
+    await expect(page.getByText("Tokens, webhooks, imports, rotas and SMS are set up by admins.")).toBeVisible();
     await page.goto("/admin/tokens");
     await expect(hub.notAllowed()).toBeVisible();
   });

@@ -10,7 +10,8 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: t("title") };
 }
 
-type Entry = { href: string; name: "tokens" | "webhooks" | "import" | "rotas" | "qr"; text: "tokensText" | "webhooksText" | "importText" | "rotasText" | "qrText" };
+type Name = "tokens" | "webhooks" | "import" | "rotas" | "qr" | "smsContacts" | "smsSettings" | "smsLog";
+type Entry = { href: string; name: Name; text: `${Name}Text` };
 
 const ADMIN_ENTRIES: Entry[] = [
   { href: "/admin/tokens", name: "tokens", text: "tokensText" },
@@ -20,9 +21,16 @@ const ADMIN_ENTRIES: Entry[] = [
   { href: "/admin/qr", name: "qr", text: "qrText" },
 ];
 
+/** Two-way SMS (PRODUCT.md C6): admins only. */
+const SMS_ENTRIES: Entry[] = [
+  { href: "/admin/sms", name: "smsContacts", text: "smsContactsText" },
+  { href: "/admin/sms/settings", name: "smsSettings", text: "smsSettingsText" },
+  { href: "/admin/sms/log", name: "smsLog", text: "smsLogText" },
+];
+
 /**
- * The admin hub. Admins see every admin screen; managers only the QR labels, which they may
- * print too; workers are told the page is not for them.
+ * The admin hub. Admins see every admin screen, SMS in a group of its own; managers only the QR
+ * labels, which they may print too; workers are told the page is not for them.
  */
 export default async function AdminPage() {
   const { actor, denied } = await adminGate(isManager);
@@ -30,20 +38,30 @@ export default async function AdminPage() {
   const t = await getTranslations("admin.hub");
   const isAdmin = actor.role === "admin";
   const entries = isAdmin ? ADMIN_ENTRIES : ADMIN_ENTRIES.filter((entry) => entry.name === "qr");
+  const hubList = (list: Entry[], labelledBy?: string) => (
+    <ul className={styles.hubList} aria-labelledby={labelledBy}>
+      {list.map((entry) => (
+        <li key={entry.href}>
+          <Link href={entry.href} className={styles.hubLink}>
+            <span className={styles.hubName}>{t(entry.name)}</span>
+            <span className={styles.hubText}>{t(entry.text)}</span>
+          </Link>
+        </li>
+      ))}
+    </ul>
+  );
   return (
     <main className={`page ${styles.page}`}>
       <AdminHeader title={t("title")} intro={t("intro")} back={null} />
-      <ul className={styles.hubList}>
-        {entries.map((entry) => (
-          <li key={entry.href}>
-            <Link href={entry.href} className={styles.hubLink}>
-              <span className={styles.hubName}>{t(entry.name)}</span>
-              <span className={styles.hubText}>{t(entry.text)}</span>
-            </Link>
-          </li>
-        ))}
-      </ul>
-      {isAdmin ? null : <p className={styles.intro}>{t("managerNote")}</p>}
+      {hubList(entries)}
+      {isAdmin ? (
+        <section className={styles.hubGroup} aria-labelledby="admin-hub-sms">
+          <h2 id="admin-hub-sms">{t("sms")}</h2>
+          {hubList(SMS_ENTRIES, "admin-hub-sms")}
+        </section>
+      ) : (
+        <p className={styles.intro}>{t("managerNote")}</p>
+      )}
     </main>
   );
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { getEnv } from "~/server/env";
 import { displayPhone } from "~/server/services/sms/phone";
 import { contactForChat, createContact, listContacts, openContact, updateContact } from "~/server/services/sms/contacts";
 import { assertPermission } from "~/server/services/permissions";
@@ -20,6 +21,7 @@ export const smsRouter = router({
       from: config ? (config.from.startsWith("+") ? displayPhone(config.from) : config.from) : null,
       allowedCountries: config?.allowedCountries ?? [],
       maxSegments: options.maxSegments,
+      siteTimeZone: config?.siteTimeZone ?? getEnv().SITE_TIME_ZONE,
       messageCounter: options.messageCounter,
       canManage: ctx.actor.role === "admin",
     };
@@ -54,7 +56,7 @@ export const smsRouter = router({
     .output(ZContactImportCheck)
     .mutation(async ({ ctx, input }) => {
       const { rows, problems } = await checkContactCsv(ctx.db, input.csv, ctx.sms?.config.defaultCountry);
-      return { rows: rows.length, problems: problems.map(({ code, message, line }) => ({ code, message, line })) };
+      return { rows: rows.length, problems: problems.map(({ code, message, params, line }) => ({ code, message, params, line })) };
     }),
   importContacts: adminProcedure
     .input(ZContactImport)

@@ -8,6 +8,8 @@ export const ZSmsSetup = z.object({
   from: z.string().nullable(),
   allowedCountries: z.array(z.string()),
   maxSegments: z.number(),
+  /** The site's IANA time zone (SITE_TIME_ZONE): the quiet window and the SMS day are read in it. */
+  siteTimeZone: z.string(),
   /** Each window counts what it sent, red from this many (null: no counter). */
   messageCounter: z.object({ threshold: z.number() }).nullable(),
   canManage: z.boolean(),
@@ -44,7 +46,7 @@ export const ZContactImport = z.object({ csv: z.string().max(1024 * 1024, { erro
 
 export const ZContactImportCheck = z.object({
   rows: z.number(),
-  problems: z.array(z.object({ code: z.string(), message: z.string(), line: z.number().nullable() })),
+  problems: z.array(z.object({ code: z.string(), message: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])), line: z.number().nullable() })),
 });
 
 export const ZContactInput = z.object({
@@ -75,7 +77,7 @@ export const ZSmsLog = z.object({
       id: z.string(),
       at: z.date(),
       direction: z.enum(["in", "out"]),
-      contact: z.object({ id: z.string(), name: z.string(), phone: z.string() }),
+      contact: z.object({ id: z.string(), name: z.string(), phone: z.string(), phoneDisplay: z.string() }),
       body: z.string(),
       segments: z.number(),
       status: z.string(),

@@ -55,13 +55,13 @@ export async function checkContactCsv(db: Db, csv: string, defaultCountry?: Coun
     try {
       phone = parsePhone(cell("phone"), defaultCountry).e164;
     } catch {
-      report("phone", `“${cell("phone")}” is not a valid phone number`);
+      problems.push({ ...problem("phone", `“${cell("phone")}” is not a valid phone number`, { phone: cell("phone") }), line });
     }
     const verifiedText = cell("verified").toLowerCase();
     if (!YES.has(verifiedText) && !NO.has(verifiedText)) report("verified", "verified is yes or no");
     if (phone) {
       const earlier = seen.get(phone);
-      if (earlier !== undefined) report("duplicate", `The same number as line ${earlier}`);
+      if (earlier !== undefined) problems.push({ ...problem("duplicate", `The same number as line ${earlier}`, { line: earlier }), line });
       else seen.set(phone, line);
     }
     const key = cell("record_key");
@@ -72,7 +72,7 @@ export async function checkContactCsv(db: Db, csv: string, defaultCountry?: Coun
   const found = keys.length > 0 ? await db.select({ id: entities.id, type: entities.type, key: entities.key }).from(entities).where(inArray(entities.key, keys)) : [];
   for (const row of rows) {
     if (row.record && !found.some((e) => e.key === row.record!.key && (!row.record!.type || e.type === row.record!.type))) {
-      problems.push({ ...problem("record", `No record with key ${row.record.key}`), line: row.line });
+      problems.push({ ...problem("record", `No record with key ${row.record.key}`, { key: row.record.key }), line: row.line });
     }
   }
   return { rows, problems };

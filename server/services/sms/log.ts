@@ -6,6 +6,7 @@ import { type SQL, and, desc, eq, or, sql } from "drizzle-orm";
 import type { Db } from "~/db/client";
 import { apiTokens, smsContacts, smsMessages, users } from "~/db/schema";
 import type { SmsLogEntry } from "~/contracts/sms-log";
+import { displayPhone } from "./phone";
 
 export type SmsLogFilter = {
   direction?: "in" | "out";
@@ -69,7 +70,7 @@ export async function smsLog(db: Db, filter: SmsLogFilter = {}): Promise<{ entri
       id: r.id,
       at: r.at,
       direction: r.direction,
-      contact: { id: r.contactId, name: r.contactName, phone: r.phone },
+      contact: { id: r.contactId, name: r.contactName, phone: r.phone, phoneDisplay: displayPhone(r.phone) },
       body: r.body,
       segments: r.segments,
       status: r.status,
