@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useTranslations } from "next-intl";
+import { isOpenChat } from "~/lib/chat/open-chats";
 import { useTRPC } from "~/lib/trpc/client";
 import { Icon, type IconName } from "~/components/ui/icon";
 import styles from "./app-nav.module.css";
@@ -21,7 +22,8 @@ const TABS: Tab[] = [
 export function useTotalUnread(): number {
   const trpc = useTRPC();
   const chats = useQuery(trpc.chat.list.queryOptions());
-  return (chats.data ?? []).reduce((sum, chat) => sum + (chat.muted ? 0 : chat.unread), 0);
+  // A closed chat is done with: what is unread there waits in History, not on the badge.
+  return (chats.data ?? []).reduce((sum, chat) => sum + (chat.muted || !isOpenChat(chat) ? 0 : chat.unread), 0);
 }
 
 /** Bottom tab bar on phones (in thumb reach), a side rail from tablet width up. */
