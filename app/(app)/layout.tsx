@@ -8,6 +8,7 @@ import { OfflineBanner } from "~/components/pwa/offline-banner";
 import { ServiceWorker } from "~/components/pwa/service-worker";
 import { OutboxRunner } from "~/components/pwa/outbox-runner";
 import { NewMessageSound, TitleAttention } from "~/components/nav/attention";
+import { ChatRequestAlert } from "~/components/nav/chat-request-alert";
 import { ScanWedge } from "~/components/scan/scan-wedge";
 import { StreamProvider } from "~/lib/realtime/stream-provider";
 import { TRPCReactProvider } from "~/lib/trpc/client";
@@ -30,6 +31,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
               <AppNav isManager={isManager(actor)} />
               <TitleAttention />
               <NewMessageSound />
+              <ChatRequestAlert />
               <OutboxRunner userId={actor.id} />
               <ServiceWorker />
             </div>

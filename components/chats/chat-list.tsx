@@ -7,6 +7,7 @@ import { useSelectedLayoutSegment } from "next/navigation";
 import { useFormatter, useTranslations } from "next-intl";
 import { useDeferredValue, useState } from "react";
 import { SearchLink } from "~/components/search/search-link";
+import { isOpenChat, unreadSmsContacts } from "~/lib/chat/open-chats";
 import { useTRPC } from "~/lib/trpc/client";
 import { useIsSameDay } from "~/lib/time/same-day";
 import type { ChatSummary } from "~/lib/trpc/types";
@@ -32,21 +33,53 @@ function NewChat() {
   );
 }
 
-/** The way to the SMS contacts (PRODUCT.md C6), for those who may text; their SMS chats are in the list below. */
-function SmsEntry({ isActive }: { isActive: boolean }) {
+function Chevron() {
+  return (
+    <svg className={styles.chevron} viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+      <path d="M9 5l7 7-7 7" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" />
+    </svg>
+  );
+}
+
+/**
+ * The way to the SMS contacts (PRODUCT.md C6), for those who may text; their SMS chats are in the
+ * list below, and the count says how many contacts wait for an answer.
+ */
+function SmsEntry({ isActive, chats }: { isActive: boolean; chats: readonly ChatSummary[] }) {
   const t = useTranslations("sms");
   const trpc = useTRPC();
   const me = useQuery(trpc.user.me.queryOptions());
   if (!me.data?.can.sms) return null;
+  const unread = unreadSmsContacts(chats);
   return (
-    <Link href="/chats/sms" className={styles.smsEntry} aria-current={isActive ? "page" : undefined}>
-      <span className={styles.smsIcon}>
+    <Link href="/chats/sms" className={styles.placeEntry} aria-current={isActive ? "page" : undefined}>
+      <span className={styles.placeIcon}>
         <ChatKindIcon kind="sms" />
       </span>
-      <span className={styles.smsLabel}>{t("entry")}</span>
-      <svg className={styles.chevron} viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
-        <path d="M9 5l7 7-7 7" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" />
-      </svg>
+      <span className={styles.placeLabel}>{t("entry")}</span>
+      {unread > 0 ? (
+        <span className={styles.unread} data-testid="sms-unread-contacts" data-count={unread}>
+          <span aria-hidden="true">{unread > 99 ? "99+" : unread}</span>
+          <span className="sr-only">{t("entryUnread", { count: unread })}</span>
+        </span>
+      ) : null}
+      <Chevron />
+    </Link>
+  );
+}
+
+/** The way to the chats this person closed (the TrackerChat document's Chat History). */
+function HistoryEntry({ isActive }: { isActive: boolean }) {
+  const t = useTranslations("chats.history");
+  return (
+    <Link href="/chats/history" className={styles.placeEntry} aria-current={isActive ? "page" : undefined}>
+      <span className={styles.placeIcon}>
+        <svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" focusable="false">
+          <path d="M3.5 12a8.5 8.5 0 1 0 2.6-6.1M3.5 4v4.5H8M12 7.5V12l3 2" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round" />
+        </svg>
+      </span>
+      <span className={styles.placeLabel}>{t("entry")}</span>
+      <Chevron />
     </Link>
   );
 }
@@ -137,14 +170,22 @@ export function ChatList() {
   const [filter, setFilter] = useState("");
   const deferred = useDeferredValue(filter.trim().toLocaleLowerCase());
   const selected = useSelectedLayoutSegment();
-  const visible = (chats.data ?? []).filter(
-    (chat) => !deferred || `${chatTitle(chat, t)} ${chat.entity?.key ?? ""}`.toLocaleLowerCase().includes(deferred),
-  );
+  const all = chats.data ?? [];
+  // A closed chat waits in History; a newer message brings it back here by itself.
+  const open = all.filter(isOpenChat);
+  const visible = open.filter((chat) => !deferred || `${chatTitle(chat, t)} ${chat.entity?.key ?? ""}`.toLocaleLowerCase().includes(deferred));
 
   return (
     <div className={styles.listPane}>
       <div className={styles.listHeader}>
-        <h1 className={styles.heading}>{t("title")}</h1>
+        <div className={styles.titleGroup}>
+          <h1 className={styles.heading}>{t("title")}</h1>
+          {chats.isSuccess ? (
+            <span className={styles.openCount} data-testid="open-chats">
+              {t("openCount", { count: open.length })}
+            </span>
+          ) : null}
+        </div>
         <div className={styles.headerActions}>
           <SearchLink />
           <NewChat />
@@ -153,7 +194,8 @@ export function ChatList() {
       <div className={styles.filter}>
         <SearchField label={t("filter")} clearLabel={t("clearFilter")} placeholder={t("filter")} value={filter} onChange={setFilter} maxLength={100} />
       </div>
-      <SmsEntry isActive={selected === "sms"} />
+      <SmsEntry isActive={selected === "sms"} chats={all} />
+      <HistoryEntry isActive={selected === "history"} />
       {chats.isPending ? <Skeleton /> : null}
       {chats.isError ? (
         <div className="empty-state" role="alert">
@@ -169,9 +211,10 @@ export function ChatList() {
           <p className="muted">{t("emptyBody")}</p>
         </section>
       ) : null}
-      {chats.isSuccess && chats.data.length > 0 && visible.length === 0 ? <p className={styles.noMatch}>{t("noMatch")}</p> : null}
+      {chats.isSuccess && all.length > 0 && open.length === 0 ? <p className={styles.noMatch}>{t("allClosed")}</p> : null}
+      {open.length > 0 && visible.length === 0 ? <p className={styles.noMatch}>{t("noMatch")}</p> : null}
       {visible.length > 0 ? (
-        <ul className={styles.list}>
+        <ul className={styles.list} aria-label={t("listLabel")}>
           {visible.map((chat) => (
             <ChatRow key={chat.id} chat={chat} isActive={chat.id === selected} />
           ))}

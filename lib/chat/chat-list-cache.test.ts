@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import type { MessageDto } from "~/contracts/messages";
 import { messageDto } from "~/tests/factories/messages";
 import type { ChatSummary } from "~/lib/trpc/types";
-import { listMessage, listOwnRead, listWithout } from "./chat-list-cache";
+import { listMessage, listOwnRead, listReopened, listWithout } from "./chat-list-cache";
+import { isOpenChat } from "./open-chats";
 
 const KEY = ["chat", "list"];
 const ME = "me";
@@ -118,5 +119,16 @@ describe("the chat list cache (lib/chat/chat-list-cache.ts)", () => {
     const queryClient = listOf([chat("a"), chat("b")]);
     listWithout(queryClient, KEY, "a");
     expect(list(queryClient).map((c) => c.id)).toEqual(["b"]);
+  });
+
+  it("reopens a closed chat live when someone writes in it, and at once when the person restarts it", () => {
+    const closedAt = new Date(1_000);
+    const queryClient = listOf([chat("a", { kind: "direct", closedAt, lastMessageAt: new Date(500) }), chat("b", { kind: "direct", closedAt, lastMessageAt: null })]);
+    expect(list(queryClient).map(isOpenChat)).toEqual([false, false]);
+    listMessage(queryClient, KEY, message("a", 1, "other", 2_000), "created", ME);
+    expect(isOpenChat(list(queryClient).find((c) => c.id === "a")!)).toBe(true);
+    listReopened(queryClient, KEY, "b");
+    expect(list(queryClient).find((c) => c.id === "b")!.closedAt).toBeNull();
+    expect(list(queryClient).every(isOpenChat)).toBe(true);
   });
 });

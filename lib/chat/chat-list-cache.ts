@@ -71,3 +71,11 @@ export function listOwnRead(queryClient: QueryClient, key: QueryKey, chatId: str
 export function listWithout(queryClient: QueryClient, key: QueryKey, chatId: string): void {
   queryClient.setQueryData<ChatSummary[]>(key, (chats) => chats?.filter((c) => c.id !== chatId));
 }
+
+/**
+ * The person restarted a closed chat (`chat.reopen`): it is open again at once, before the
+ * `chat.changed` the server sends their devices brings the list's fetch.
+ */
+export function listReopened(queryClient: QueryClient, key: QueryKey, chatId: string): void {
+  queryClient.setQueryData<ChatSummary[]>(key, (chats) => chats?.map((chat) => (chat.id === chatId ? { ...chat, closedAt: null } : chat)));
+}
