@@ -7,7 +7,9 @@ import { useIsWide, useKeptChats } from "~/lib/chat/windows";
 import { useCurrentUserId } from "~/lib/realtime/stream-provider";
 import styles from "./chats.module.css";
 
-// Wide screens only: the windows kept open beside the picked chat. Phones never load it.
+// Wide screens only (phones never load them): which window has focus and which want attention,
+// and, once a chat is kept open, the windows beside the picked one.
+const WindowAttention = dynamic(() => import("./window-attention").then((m) => m.WindowAttention), { ssr: false });
 const ChatDock = dynamic(() => import("./chat-dock").then((m) => m.ChatDock), { ssr: false });
 
 const CHAT_SEGMENT = /^[0-9a-f-]{36}$/;
@@ -33,7 +35,8 @@ export function ChatsSplit({ list, children }: { list: ReactNode; children: Reac
         <div className={styles.picked} data-empty={detail ? undefined : "true"}>
           {children}
         </div>
-        {isWide ? <ChatDock picked={picked} docked={docked} /> : null}
+        {isWide ? <WindowAttention picked={picked} docked={docked} /> : null}
+        {docked.length > 0 ? <ChatDock docked={docked} /> : null}
       </div>
     </div>
   );
