@@ -1,7 +1,6 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { Sheet } from "~/components/ui/sheet";
@@ -12,7 +11,8 @@ import styles from "./conversation.module.css";
 
 /**
  * Who is in the chat, inviting someone (a record's chat or a public room), muting, leaving,
- * and, for the room's creator or an admin, the way to its settings.
+ * closing a direct chat or an SMS window (it leaves the person's list until a newer message
+ * arrives; reopening restarts it), and, for the room's creator or an admin, the way to its settings.
  */
 export function ChatDetails({
   chat,
@@ -21,6 +21,7 @@ export function ChatDetails({
   open,
   onClose,
   onEditRoom,
+  onGone,
 }: {
   chat: ChatSummary;
   me: string | null;
@@ -28,10 +29,11 @@ export function ChatDetails({
   open: boolean;
   onClose: () => void;
   onEditRoom: () => void;
+  /** The chat left this person's list (left, closed): its window closes. */
+  onGone: () => void;
 }) {
   const t = useTranslations("conversation");
   const trpc = useTRPC();
-  const router = useRouter();
   const queryClient = useQueryClient();
   const members = useQuery({ ...trpc.chat.members.queryOptions({ chatId: chat.id }), enabled: open });
   const canInvite = chat.kind === "entity" || chat.kind === "system" || (chat.kind === "room" && chat.visibility === "public");
@@ -46,8 +48,13 @@ export function ChatDetails({
   const invite = useMutation(trpc.chat.invite.mutationOptions());
   const mute = useMutation(trpc.chat.setMuted.mutationOptions());
   const leave = useMutation(trpc.chat.leave.mutationOptions());
+  const closeChat = useMutation(trpc.chat.close.mutationOptions());
+  const reopen = useMutation(trpc.chat.reopen.mutationOptions());
+  const canClose = chat.kind === "direct" || chat.kind === "sms";
+  // Closed, and nothing has arrived since (a newer message opens it again by itself).
+  const isClosed = chat.closedAt !== null && (chat.lastMessageAt === null || chat.lastMessageAt <= chat.closedAt);
   const memberIds = new Set((members.data ?? []).map((m) => m.id));
-  const error = invite.error ?? mute.error ?? leave.error;
+  const error = invite.error ?? mute.error ?? leave.error ?? closeChat.error ?? reopen.error;
 
   function close() {
     setConfirmLeave(false);
@@ -56,8 +63,9 @@ export function ChatDetails({
 
   function leftChat() {
     void queryClient.invalidateQueries(trpc.chat.list.queryFilter());
+    void queryClient.invalidateQueries(trpc.chat.get.queryFilter({ chatId: chat.id }));
     close();
-    router.push("/chats");
+    onGone();
   }
 
   return (
@@ -81,6 +89,21 @@ export function ChatDetails({
           {canManage ? (
             <button type="button" className="button" onClick={onEditRoom}>
               {t("room.edit")}
+            </button>
+          ) : null}
+          {canClose && !isClosed ? (
+            <button type="button" className="button" disabled={closeChat.isPending} onClick={() => closeChat.mutate({ chatId: chat.id }, { onSuccess: leftChat })}>
+              {t("closeChat")}
+            </button>
+          ) : null}
+          {canClose && isClosed ? (
+            <button
+              type="button"
+              className="button"
+              disabled={reopen.isPending}
+              onClick={() => reopen.mutate({ chatId: chat.id }, { onSuccess: () => void queryClient.invalidateQueries(trpc.chat.pathFilter()) })}
+            >
+              {t("reopenChat")}
             </button>
           ) : null}
           {canLeave && !confirmLeave ? (

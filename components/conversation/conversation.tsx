@@ -6,10 +6,12 @@ import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { useLayoutEffect, useMemo, useRef, useState } from "react";
 import { chatTitle } from "~/components/chats/chat-title";
+import { useSentCounter } from "~/components/sms/sent-counter";
 import { useCurrentUserId, useStreamStatus } from "~/lib/realtime/stream-provider";
 import type { QuickFilter } from "~/lib/time/ranges";
 import { useTRPC } from "~/lib/trpc/client";
 import type { MessageDto } from "~/contracts/messages";
+import { useChatWindow } from "./chat-window";
 import { Composer } from "./composer";
 import { ConversationHeader } from "./conversation-header";
 import styles from "./conversation.module.css";
@@ -26,6 +28,10 @@ const ChatDetails = dynamic(() => import("./chat-details").then((m) => m.ChatDet
 const RoomSettings = dynamic(() => import("./room-settings").then((m) => m.RoomSettings));
 // Shown once, after a first message is sent here.
 const PushPrompt = dynamic(() => import("~/components/pwa/push-prompt").then((m) => m.PushPrompt));
+// Only in an SMS window, and only when the admins turned the counter on.
+const MessageCounter = dynamic(() => import("~/components/sms/message-counter").then((m) => m.MessageCounter));
+// Only a direct chat's header says whether the other person is online.
+const DirectLine = dynamic(() => import("./direct-line").then((m) => m.DirectLine));
 
 const FILTERS: QuickFilter[] = ["all", "yesterday", "7d", "30d"];
 
@@ -58,6 +64,8 @@ export function Conversation({ chatId, at }: { chatId: string; at?: number }) {
   const filtered = useQuery({ ...trpc.message.list.queryOptions({ chatId, filter, timeZone, limit: 200 }), enabled: filter !== "all" });
 
   const compose = useSend({ chatId, me, mergeIntoTimeline, onQueued: () => setFilter("all") });
+  const chatWindow = useChatWindow(chatId);
+  const sent = useSentCounter(me, chatId);
   const { pending } = compose;
   const [actionsFor, setActionsFor] = useState<MessageDto | null>(null);
   const [sheet, setSheet] = useState<"details" | "room" | null>(null);
@@ -90,15 +98,30 @@ export function Conversation({ chatId, at }: { chatId: string; at?: number }) {
     );
   }
 
-  const title = chat.data ? chatTitle(chat.data, tChats) : "";
+  // An SMS window is called what the SMS settings say (the contact's name or a record's field).
+  const title = (isSms ? contact.data?.title : undefined) ?? (chat.data ? chatTitle(chat.data, tChats) : "");
   const canModerate = profile.data?.can.moderateMessages ?? false;
   const canManageRoom = chat.data?.kind === "room" && (chat.data.createdBy === me || profile.data?.role === "admin");
   const shown = filter === "all" ? (timeline.data?.messages ?? []) : (filtered.data?.messages ?? []);
   const isReadByOthers = (message: MessageDto) => (members.data ?? []).some((m) => m.id !== me && m.lastReadSeq >= message.seq);
+  const others = (members.data ?? []).filter((m) => m.id !== me);
+  const subtitle = isSms ? (
+    contact.data ? (
+      <>
+        <span className={styles.phone}>{contact.data.phoneDisplay}</span>
+        <MessageCounter count={sent.count} />
+      </>
+    ) : undefined
+  ) : chat.data?.kind === "direct" ? (
+    // The other person's presence only in a chat of two; a group's direct chat shows its start alone.
+    <DirectLine otherId={others.length === 1 ? (others[0]?.id ?? null) : null} startedAt={chat.data.createdAt} />
+  ) : undefined;
 
   return (
-    <section className={styles.conversation} aria-label={title}>
-      <ConversationHeader chat={chat.data} title={title} subtitle={isSms ? contact.data?.phoneDisplay : undefined} onDetails={() => setSheet("details")} />
+    // Several conversations can be on screen at once (components/chats/chat-dock.tsx): each says
+    // which chat it shows, for the window that has focus and those asking for attention.
+    <section className={styles.conversation} aria-label={title} data-chat-window={chatId} data-docked={chatWindow.isDocked ? "true" : undefined}>
+      <ConversationHeader chat={chat.data} title={title} subtitle={subtitle} chatWindow={chatWindow} onDetails={() => setSheet("details")} />
       <div className={styles.filters} role="group" aria-label={t("filterLabel")}>
         {FILTERS.map((option) => (
           <button key={option} type="button" className="button button-quiet" aria-pressed={filter === option} onClick={() => setFilter(option)}>
@@ -168,7 +191,11 @@ export function Conversation({ chatId, at }: { chatId: string; at?: number }) {
         key={compose.mode.kind === "edit" ? compose.mode.message.id : "new"}
         chatId={chatId}
         mode={compose.mode}
-        onSend={compose.send}
+        onSend={(draft) => {
+          // The SMS window's counter counts what its composer sent, not edits.
+          if (isSms && compose.mode.kind === "new") sent.add();
+          compose.send(draft);
+        }}
         onCancelMode={() => compose.setMode({ kind: "new", replyTo: null })}
         onTyping={compose.notifyTyping}
         // The server would refuse the text (the carrier too): say why before anything is typed.
@@ -195,7 +222,15 @@ export function Conversation({ chatId, at }: { chatId: string; at?: number }) {
         />
       ) : null}
       {chat.data && sheet === "details" ? (
-        <ChatDetails chat={chat.data} me={me} canManage={canManageRoom} open onClose={() => setSheet(null)} onEditRoom={() => setSheet("room")} />
+        <ChatDetails
+          chat={chat.data}
+          me={me}
+          canManage={canManageRoom}
+          open
+          onClose={() => setSheet(null)}
+          onEditRoom={() => setSheet("room")}
+          onGone={chatWindow.leave}
+        />
       ) : null}
       {chat.data && sheet === "room" ? <RoomSettings chat={chat.data} open onClose={() => setSheet(null)} /> : null}
     </section>

@@ -3,7 +3,7 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useOnline } from "~/components/pwa/offline-banner";
-import { useState } from "react";
+import { useId, useState } from "react";
 import { Sheet } from "~/components/ui/sheet";
 import { useTRPC } from "~/lib/trpc/client";
 import type { MessageDto } from "~/contracts/messages";
@@ -87,6 +87,8 @@ export function MessageActions({
   const online = useOnline();
   const [view, setView] = useState<"menu" | "confirmDelete" | "readBy" | "emoji" | "reactions">("menu");
   const [copied, setCopied] = useState(false);
+  // Unique per sheet: several conversations can be on screen (components/chats/chat-dock.tsx).
+  const needsNetworkId = useId();
   const close = () => {
     setView("menu");
     setCopied(false);
@@ -124,7 +126,7 @@ export function MessageActions({
             </button>
           ) : null}
           {isOwn && !isDeleted && message.kind === "text" ? (
-            <button type="button" className="button" onClick={act(onEdit)} disabled={!online} aria-describedby={online ? undefined : "needs-network"}>
+            <button type="button" className="button" onClick={act(onEdit)} disabled={!online} aria-describedby={online ? undefined : needsNetworkId}>
               {t("edit")}
             </button>
           ) : null}
@@ -134,7 +136,7 @@ export function MessageActions({
               className="button"
               onClick={() => setView("confirmDelete")}
               disabled={!online}
-              aria-describedby={online ? undefined : "needs-network"}
+              aria-describedby={online ? undefined : needsNetworkId}
             >
               {t("delete")}
             </button>
@@ -143,12 +145,12 @@ export function MessageActions({
             <ToRecord message={message} recordKey={recordKey} onDone={close} />
           ) : null}
           {isOwn ? (
-            <button type="button" className="button" onClick={() => setView("readBy")} disabled={!online} aria-describedby={online ? undefined : "needs-network"}>
+            <button type="button" className="button" onClick={() => setView("readBy")} disabled={!online} aria-describedby={online ? undefined : needsNetworkId}>
               {t("readBy")}
             </button>
           ) : null}
           {online ? null : (
-            <p id="needs-network" className="muted">
+            <p id={needsNetworkId} className="muted">
               {tPwa("needsNetwork")}
             </p>
           )}

@@ -69,4 +69,14 @@ describe("the People list cache (lib/people/people-cache.ts)", () => {
     expect(calls).toHaveLength(1);
     unsubscribe();
   });
+
+  it("a presence change patches a loaded card of that person too (a direct chat's header reads it)", () => {
+    const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    const cardKey = [["people", "get"], { input: { userId: "marta" }, type: "query" }];
+    queryClient.setQueryData(cardKey, { ...marta(false), groups: [] });
+    applyPeopleEvent(queryClient, LISTS, online, { queryKey: [["people", "get"]] });
+    expect(queryClient.getQueryData<Person>(cardKey)?.online).toBe(true);
+    applyPeopleEvent(queryClient, LISTS, { type: "status", userId: "marta", status: "away", statusText: "" }, { queryKey: [["people", "get"]] });
+    expect(queryClient.getQueryData<Person>(cardKey)).toMatchObject({ online: true, status: "away", groups: [] });
+  });
 });

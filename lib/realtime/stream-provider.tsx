@@ -4,6 +4,7 @@ import { type QueryClient, useMutation, useQueryClient } from "@tanstack/react-q
 import { usePathname } from "next/navigation";
 import { createContext, type ReactNode, useContext, useEffect, useRef, useState } from "react";
 import { listMessage, listOwnRead, listWithout } from "~/lib/chat/chat-list-cache";
+import { useFocusedWindow } from "~/lib/chat/windows";
 import { reviveMessage } from "~/lib/chat/timeline";
 import { dropTimeline, putMessages, receiveLive } from "~/lib/chat/timeline-cache";
 import { useTRPC } from "~/lib/trpc/client";
@@ -32,10 +33,13 @@ type Trpc = ReturnType<typeof useTRPC>;
 
 const CHAT_PATH = /^\/chats\/([0-9a-f-]{36})(?:\/|$)/;
 
-/** The chat this page shows to the person, or null when it shows none or is hidden. */
-function shownChat(pathname: string): string | null {
+/**
+ * The chat this page shows to the person, or null when it shows none or is hidden. With several
+ * chats on a wide screen (components/chats/chat-dock.tsx), the window they work in.
+ */
+function shownChat(pathname: string, focusedWindow: string | null): string | null {
   if (document.visibilityState !== "visible") return null;
-  return CHAT_PATH.exec(pathname)?.[1] ?? null;
+  return focusedWindow ?? CHAT_PATH.exec(pathname)?.[1] ?? null;
 }
 
 /**
@@ -47,6 +51,7 @@ function shownChat(pathname: string): string | null {
 function useViewingReports(connectionId: string | null) {
   const trpc = useTRPC();
   const pathname = usePathname();
+  const focusedWindow = useFocusedWindow();
   const { mutateAsync } = useMutation(trpc.stream.viewing.mutationOptions());
   const queue = useRef<Promise<unknown>>(Promise.resolve());
   const reported = useRef<string | null>(null);
@@ -54,7 +59,7 @@ function useViewingReports(connectionId: string | null) {
   useEffect(() => {
     if (!connectionId) return;
     const report = () => {
-      const chatId = shownChat(pathname);
+      const chatId = shownChat(pathname, focusedWindow);
       const key = `${connectionId} ${chatId}`;
       if (reported.current === key) return;
       reported.current = key;
@@ -68,7 +73,7 @@ function useViewingReports(connectionId: string | null) {
     report();
     document.addEventListener("visibilitychange", report);
     return () => document.removeEventListener("visibilitychange", report);
-  }, [connectionId, pathname, mutateAsync]);
+  }, [connectionId, pathname, focusedWindow, mutateAsync]);
 }
 
 /**
@@ -140,7 +145,7 @@ function applyEvent(queryClient: QueryClient, trpc: Trpc, userId: string, event:
       return;
     case "presence":
     case "status":
-      applyPeopleEvent(queryClient, trpc.people.list.pathFilter(), event);
+      applyPeopleEvent(queryClient, trpc.people.list.pathFilter(), event, trpc.people.get.pathFilter());
       return;
     case "resync":
       void queryClient.invalidateQueries();
