@@ -7,6 +7,7 @@ import { type WebhookDelivery, webhookDeliveries, webhooks } from "~/db/schema";
 import { type Actor, DomainError } from "~/server/domain-error";
 import { writeAudit } from "./audit";
 import { assertOutboundUrl, guardedLookup } from "./outbound-url";
+import { createQueueRunner } from "./queue-runner";
 
 /** Events a webhook can subscribe to (PRODUCT.md A4). */
 export const WEBHOOK_EVENTS = ["message.created", "message.action", "approval.resolved", "record.created_by_scan"] as const;
@@ -153,28 +154,6 @@ export function createWebhookWorker(db: Db, options: WebhookWorkerOptions) {
   const delays = options.retryDelaysMs ?? RETRY_DELAYS_MS;
   const deadlineMs = options.deadlineMs ?? DELIVERY_DEADLINE_MS;
   if (deadlineMs >= CLAIM_MS / 2) throw new Error(`A webhook delivery's deadline must be well under its ${CLAIM_MS / 1000} s claim`);
-  let running: Promise<number> | null = null;
-  let again = false;
-  let timer: NodeJS.Timeout | null = null;
-  let retry: { at: number; timer: NodeJS.Timeout } | null = null;
-  let stopped = false;
-
-  /** Wakes up for the earliest pending retry, so a retry waits its delay, not the next poll. */
-  async function scheduleRetry(): Promise<void> {
-    const [next] = await db
-      .select({ at: sql<Date>`min(${webhookDeliveries.nextAttemptAt})`.mapWith((v: string | Date) => new Date(v)) })
-      .from(webhookDeliveries)
-      .where(eq(webhookDeliveries.state, "pending"));
-    const at = next?.at?.getTime();
-    if (stopped || at === undefined || Number.isNaN(at) || (retry && retry.at <= at)) return;
-    if (retry) clearTimeout(retry.timer);
-    const handle = setTimeout(() => {
-      retry = null;
-      void kick().catch((error: unknown) => console.error("[webhooks]", error));
-    }, Math.max(0, at - Date.now()));
-    handle.unref();
-    retry = { at, timer: handle };
-  }
 
   async function deliver(delivery: WebhookDelivery): Promise<void> {
     const [hook] = await db.select().from(webhooks).where(eq(webhooks.id, delivery.webhookId));
@@ -241,45 +220,23 @@ export function createWebhookWorker(db: Db, options: WebhookWorkerOptions) {
     return due.length;
   }
 
-  /** Runs now (after a commit that queued something), coalescing calls made while running. */
-  function kick(): Promise<number> {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      let total = 0;
-      do {
-        again = false;
-        let n: number;
-        do {
-          n = await runOnce();
-          total += n;
-        } while (n > 0);
-      } while (again);
-      await scheduleRetry();
-      return total;
-    })().finally(() => {
-      running = null;
-    });
-    return running;
-  }
+  const runner = createQueueRunner({
+    runOnce,
+    label: "[webhooks]",
+    nextDueAt: async () => {
+      const [next] = await db
+        .select({ at: sql<Date | null>`min(${webhookDeliveries.nextAttemptAt})`.mapWith((v: string | Date | null) => (v === null ? null : new Date(v))) })
+        .from(webhookDeliveries)
+        .where(eq(webhookDeliveries.state, "pending"));
+      return next?.at ?? null;
+    },
+  });
 
   return {
-    kick,
+    kick: runner.kick,
     runOnce,
-    start(intervalMs = 5_000) {
-      timer ??= setInterval(() => void kick().catch((error: unknown) => console.error("[webhooks]", error)), intervalMs);
-      timer.unref();
-    },
-    async stop() {
-      stopped = true;
-      if (timer) clearInterval(timer);
-      if (retry) clearTimeout(retry.timer);
-      timer = null;
-      retry = null;
-      await running;
-    },
+    start: (intervalMs = 5_000) => runner.start(intervalMs),
+    stop: runner.stop,
   };
 }
 

@@ -193,7 +193,7 @@ describe("two-way SMS (PRODUCT.md C6)", () => {
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(fc.constant(`?sms=${delivered!.id}`), fc.constant(""), field.map((v) => `?sms=${encodeURIComponent(v)}`)),
-        fc.record({ MessageSid: fc.oneof(field, fc.constant(delivered!.providerSid!)), MessageStatus: fc.oneof(field, fc.constantFrom("queued", "sent", "failed")), ErrorCode: field }, { requiredKeys: [] }),
+        fc.record({ MessageSid: fc.oneof(field, fc.constant(delivered!.providerSid!)), MessageStatus: fc.oneof(field, fc.constantFrom("queued", "sent", "failed", "constructor", "__proto__", "toString")), ErrorCode: field }, { requiredKeys: [] }),
         async (query, params) => {
           const url = `${webhooks.base}/api/sms/status${query}`;
           const answer = await standin.sendInboundRaw(url, params, twilioSignature(ACCOUNT.authToken, url, params));

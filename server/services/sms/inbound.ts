@@ -84,7 +84,7 @@ export function looksLikeAnswer(body: string): boolean {
 }
 
 /** The provider's words for a message's state, in ours (anything else it says is in-between). */
-const PROVIDER_STATUS: Record<string, SmsStatus> = {
+const PROVIDER_STATUS = new Map<string, SmsStatus>(Object.entries({
   accepted: "sending",
   scheduled: "sending",
   queued: "sending",
@@ -95,7 +95,7 @@ const PROVIDER_STATUS: Record<string, SmsStatus> = {
   failed: "failed",
   undelivered: "undelivered",
   canceled: "failed",
-};
+}));
 
 export type StatusCallback = { smsId: string | null; messageSid: string; status: string; errorCode: string | null };
 
@@ -105,7 +105,8 @@ export type StatusCallback = { smsId: string | null; messageSid: string; status:
  * state back. Returns whether it matched one of ours.
  */
 export async function receiveStatus(deps: Deps, input: StatusCallback): Promise<boolean> {
-  const status = PROVIDER_STATUS[input.status.toLowerCase()];
+  // A Map: a status named "constructor" or "__proto__" is unknown, not Object's own.
+  const status = PROVIDER_STATUS.get(input.status.toLowerCase());
   const [bySid] = await deps.db.select({ id: smsMessages.id }).from(smsMessages).where(eq(smsMessages.providerSid, input.messageSid));
   const id = bySid?.id ?? input.smsId;
   if (!id) return false;

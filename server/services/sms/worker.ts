@@ -10,6 +10,7 @@ import type { Publisher } from "~/server/realtime/envelope";
 import type { SmsConfig } from "./config";
 import type { SmsProvider } from "./provider";
 import { recordSmsChange } from "./status";
+import { createQueueRunner } from "../queue-runner";
 
 /** Waits after the 1st, 2nd, … attempt the provider did not take; after the last the SMS is failed. */
 export const SMS_RETRY_DELAYS_MS = [5_000, 30_000, 2 * 60_000, 10 * 60_000, 30 * 60_000];
@@ -21,11 +22,6 @@ export type SmsWorkerOptions = { db: Db; realtime: Publisher; provider: SmsProvi
 export function createSmsWorker(options: SmsWorkerOptions) {
   const { db, realtime, provider } = options;
   const delays = options.retryDelaysMs ?? SMS_RETRY_DELAYS_MS;
-  let running: Promise<number> | null = null;
-  let again = false;
-  let timer: NodeJS.Timeout | null = null;
-  let retry: { at: number; timer: NodeJS.Timeout } | null = null;
-  let stopped = false;
 
   async function claim(): Promise<(SmsMessage & { phone: string })[]> {
     return db.transaction(async (tx) => {
@@ -76,68 +72,32 @@ export function createSmsWorker(options: SmsWorkerOptions) {
     });
   }
 
-  /** Wakes up for the earliest queued retry, so a retry waits its delay, not the next poll. */
-  async function scheduleRetry(): Promise<void> {
-    const [next] = await db
-      .select({ at: sql<Date>`min(${smsMessages.nextAttemptAt})`.mapWith((v: string | Date) => new Date(v)) })
-      .from(smsMessages)
-      .where(and(eq(smsMessages.direction, "out"), or(eq(smsMessages.status, "queued"), and(eq(smsMessages.status, "sending"), isNull(smsMessages.providerSid)))));
-    const at = next?.at?.getTime();
-    if (stopped || at === undefined || Number.isNaN(at) || (retry && retry.at <= at)) return;
-    if (retry) clearTimeout(retry.timer);
-    const handle = setTimeout(() => {
-      retry = null;
-      void kick().catch((error: unknown) => console.error("[sms]", error));
-    }, Math.max(0, at - Date.now()));
-    handle.unref();
-    retry = { at, timer: handle };
-  }
-
   async function runOnce(): Promise<number> {
     const due = await claim();
     await Promise.all(due.map(deliver));
     return due.length;
   }
 
-  /** Runs now (after a commit that queued something), coalescing calls made while running. */
-  function kick(): Promise<number> {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      let total = 0;
-      do {
-        again = false;
-        let n: number;
-        do {
-          n = await runOnce();
-          total += n;
-        } while (n > 0);
-      } while (again);
-      await scheduleRetry();
-      return total;
-    })().finally(() => {
-      running = null;
-    });
-    return running;
-  }
+  const runner = createQueueRunner({
+    runOnce,
+    label: "[sms]",
+    nextDueAt: async () => {
+      const [next] = await db
+        .select({ at: sql<Date | null>`min(${smsMessages.nextAttemptAt})`.mapWith((v: string | Date | null) => (v === null ? null : new Date(v))) })
+        .from(smsMessages)
+        .where(and(eq(smsMessages.direction, "out"), or(eq(smsMessages.status, "queued"), and(eq(smsMessages.status, "sending"), isNull(smsMessages.providerSid)))));
+      return next?.at ?? null;
+    },
+  });
 
   return {
-    kick,
+    kick: runner.kick,
+    /** Sends what is queued now, and polls for what other instances queue or leave behind. */
     start(intervalMs = 10_000) {
-      timer ??= setInterval(() => void kick().catch((error: unknown) => console.error("[sms]", error)), intervalMs);
-      timer.unref();
-      void kick().catch((error: unknown) => console.error("[sms]", error));
+      runner.start(intervalMs);
+      void runner.kick().catch((error: unknown) => console.error("[sms]", error));
     },
-    async stop() {
-      stopped = true;
-      if (timer) clearInterval(timer);
-      if (retry) clearTimeout(retry.timer);
-      timer = null;
-      retry = null;
-      await running;
-    },
+    stop: runner.stop,
   };
 }
 
