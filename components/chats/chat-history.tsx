@@ -4,7 +4,6 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useFormatter, useTranslations } from "next-intl";
-import { useId } from "react";
 import { ListSkeleton, ListState } from "~/components/ui/list-state";
 import { listReopened } from "~/lib/chat/chat-list-cache";
 import { refresh } from "~/lib/query-refresh";
@@ -13,6 +12,7 @@ import type { RouterOutputs } from "~/lib/trpc/types";
 import { ChatKindIcon } from "./chat-kind-icon";
 import { chatTitle } from "./chat-title";
 import styles from "./chat-history.module.css";
+import { ChatsPane } from "./chats-pane";
 
 type ClosedChat = RouterOutputs["chat"]["closed"][number];
 
@@ -74,7 +74,6 @@ export function ChatHistory() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const router = useRouter();
-  const headingId = useId();
   const closed = useQuery(trpc.chat.closed.queryOptions());
   const reopen = useMutation(
     trpc.chat.reopen.mutationOptions({
@@ -88,48 +87,35 @@ export function ChatHistory() {
   const found = closed.data ?? [];
 
   return (
-    <section className={styles.screen} aria-labelledby={headingId}>
-      <div className={styles.header}>
-        <div className={styles.titleRow}>
-          <Link href="/chats" className={`button button-quiet ${styles.back}`} aria-label={t("back")}>
-            <span aria-hidden="true">←</span>
-          </Link>
-          <h1 id={headingId} className={styles.heading}>
-            {t("title")}
-          </h1>
-        </div>
-        <p className={styles.intro}>{t("intro")}</p>
-      </div>
-      <div className={styles.body}>
-        {reopen.isError ? (
-          <p className="form-error" role="alert">
-            {t("restartError")}
-          </p>
-        ) : null}
-        <ListState
-          query={closed}
-          isEmpty={found.length === 0}
-          skeleton={<ListSkeleton count={4} height={88} />}
-          empty={
-            <>
-              <strong className={styles.emptyTitle}>{t("emptyTitle")}</strong> {t("emptyBody")}
-            </>
-          }
-        >
-          <ul className={styles.list} aria-label={t("listLabel")}>
-            {found.map((chat) => (
-              <ClosedRow
-                key={chat.id}
-                chat={chat}
-                // Until the chat has replaced this screen: the mutation ends before the navigation does.
-                isRestarting={(reopen.isPending || reopen.isSuccess) && reopen.variables?.chatId === chat.id}
-                disabled={reopen.isPending}
-                onRestart={() => reopen.mutate({ chatId: chat.id })}
-              />
-            ))}
-          </ul>
-        </ListState>
-      </div>
-    </section>
+    <ChatsPane title={t("title")} backLabel={t("back")} header={<p className={styles.intro}>{t("intro")}</p>}>
+      {reopen.isError ? (
+        <p className="form-error" role="alert">
+          {t("restartError")}
+        </p>
+      ) : null}
+      <ListState
+        query={closed}
+        isEmpty={found.length === 0}
+        skeleton={<ListSkeleton count={4} height={88} />}
+        empty={
+          <>
+            <strong className={styles.emptyTitle}>{t("emptyTitle")}</strong> {t("emptyBody")}
+          </>
+        }
+      >
+        <ul className={styles.list} aria-label={t("listLabel")}>
+          {found.map((chat) => (
+            <ClosedRow
+              key={chat.id}
+              chat={chat}
+              // Until the chat has replaced this screen: the mutation ends before the navigation does.
+              isRestarting={(reopen.isPending || reopen.isSuccess) && reopen.variables?.chatId === chat.id}
+              disabled={reopen.isPending}
+              onRestart={() => reopen.mutate({ chatId: chat.id })}
+            />
+          ))}
+        </ul>
+      </ListState>
+    </ChatsPane>
   );
 }

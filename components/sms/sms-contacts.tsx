@@ -1,7 +1,6 @@
 "use client";
 
 import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
-import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useId, useState } from "react";
@@ -9,6 +8,7 @@ import { ListSkeleton, ListState, LoadError } from "~/components/ui/list-state";
 import { SearchField } from "~/components/ui/search-field";
 import { useTRPC } from "~/lib/trpc/client";
 import { useDebounced } from "~/lib/use-debounced";
+import { ChatsPane } from "~/components/chats/chats-pane";
 import { ContactRow } from "./contact-row";
 import styles from "./sms-contacts.module.css";
 
@@ -21,7 +21,6 @@ export function SmsContacts() {
   const t = useTranslations("sms");
   const trpc = useTRPC();
   const router = useRouter();
-  const headingId = useId();
   const [search, setSearch] = useState("");
   const q = useDebounced(search.trim(), 250);
   const me = useQuery(trpc.user.me.queryOptions());
@@ -38,6 +37,7 @@ export function SmsContacts() {
   // The permission can be taken away after user.me was read: the server's refusal says the same.
   const isForbidden = me.data?.can.sms === false || setup.error?.data?.code === "FORBIDDEN" || contacts.error?.data?.code === "FORBIDDEN";
 
+  const setupId = useId();
   let body;
   if (isForbidden) body = <p className="note-box">{t("forbidden")}</p>;
   else if (me.isPending || setup.isPending) body = <ListSkeleton count={4} height={72} />;
@@ -51,8 +51,8 @@ export function SmsContacts() {
     );
   } else if (!setup.data.configured) {
     body = (
-      <section className={`empty-state ${styles.setup}`} aria-labelledby={`${headingId}-setup`}>
-        <h2 id={`${headingId}-setup`}>{t("notSetUpTitle")}</h2>
+      <section className={`empty-state ${styles.setup}`} aria-labelledby={setupId}>
+        <h2 id={setupId}>{t("notSetUpTitle")}</h2>
         <p className={styles.setupBody}>{t.rich("notSetUpBody", { code: (chunks) => <code>{chunks}</code> })}</p>
       </section>
     );
@@ -98,17 +98,11 @@ export function SmsContacts() {
   }
 
   return (
-    <section className={styles.screen} aria-labelledby={headingId}>
-      <div className={styles.header}>
-        <div className={styles.titleRow}>
-          <Link href="/chats" className={`button button-quiet ${styles.back}`} aria-label={t("back")}>
-            <span aria-hidden="true">←</span>
-          </Link>
-          <h1 id={headingId} className={styles.title}>
-            {t("title")}
-          </h1>
-        </div>
-        {isReady && !isForbidden ? (
+    <ChatsPane
+      title={t("title")}
+      backLabel={t("back")}
+      header={
+        isReady && !isForbidden ? (
           <>
             {setup.data?.from ? <p className={styles.from}>{t("from", { from: setup.data.from })}</p> : null}
             <SearchField
@@ -120,9 +114,10 @@ export function SmsContacts() {
               maxLength={100}
             />
           </>
-        ) : null}
-      </div>
-      <div className={styles.body}>{body}</div>
-    </section>
+        ) : null
+      }
+    >
+      {body}
+    </ChatsPane>
   );
 }
