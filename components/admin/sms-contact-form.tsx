@@ -4,6 +4,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useId, useRef, useState } from "react";
 import { Checkbox } from "~/components/ui/checkbox";
+import { USERNAME_MAX_LENGTH } from "~/contracts/limits";
 import { Field } from "~/components/ui/field";
 import { VERBATIM } from "~/components/ui/verbatim";
 import { useTRPC } from "~/lib/trpc/client";
@@ -14,15 +15,16 @@ import { fieldErrors, isRefusal } from "./states";
 import sms from "./sms.module.css";
 
 type Contact = RouterOutputs["sms"]["contacts"][number];
-type Fields = "name" | "phone" | "recordType" | "recordKey";
+type Fields = "name" | "phone" | "recordType" | "recordKey" | "username";
 
 /** Kept in step with ZEntityType in server/api/schemas/common.ts. */
 const RECORD_TYPE = /^[a-z][a-z0-9_-]*$/;
 
 /**
- * A contact's name, number, verification and linked record: a new one, or `contact` changed.
- * The server reads the number (a national one in the sending number's country) and says when
- * it is not valid, already someone's, or the record does not exist; each reason shows beside
+ * A contact's name, number, verification, linked record and linked person: a new one, or
+ * `contact` changed. The server reads the number (a national one in the sending number's
+ * country) and says when it is not valid, already someone's, or the record or person does not
+ * exist; each reason shows beside
  * its field, in the screen's language.
  */
 export function SmsContactForm({ contact, onSaved, onCancel }: { contact?: Contact; onSaved: (contact: { id: string; name: string }) => void; onCancel: () => void }) {
@@ -36,6 +38,7 @@ export function SmsContactForm({ contact, onSaved, onCancel }: { contact?: Conta
   const [verified, setVerified] = useState(contact?.verified ?? true);
   const [recordType, setRecordType] = useState(contact?.record?.type ?? "");
   const [recordKey, setRecordKey] = useState(contact?.record?.key ?? "");
+  const [username, setUsername] = useState(contact?.user?.username ?? "");
   const { missing, check } = useMissing<Fields>();
   const onSuccess = (saved: { id: string }) => {
     void queryClient.invalidateQueries(trpc.sms.contacts.queryFilter());
@@ -51,6 +54,7 @@ export function SmsContactForm({ contact, onSaved, onCancel }: { contact?: Conta
     phone: missing.phone ?? (save.error?.data?.code === "CONFLICT" ? t("phoneTaken") : server.phone ? t("phoneInvalid") : undefined),
     recordType: missing.recordType ?? (server.recordType ? t("recordTypeInvalid") : undefined),
     recordKey: missing.recordKey ?? (server.recordKey ? t("recordNotFound") : undefined),
+    username: server.username ? t("usernameNotFound") : undefined,
   };
   // A refusal that names no field (the contact is gone, the role changed) is said as it came.
   const unexplained = save.isError && isRefusal(save.error) && !Object.values(errors).some(Boolean) ? save.error.message : null;
@@ -65,15 +69,16 @@ export function SmsContactForm({ contact, onSaved, onCancel }: { contact?: Conta
         phone: phone.trim().length < 3 && t("phoneRequired"),
         recordType: type !== "" && !RECORD_TYPE.test(type) && t("recordTypeInvalid"),
         recordKey: type !== "" && key === "" && t("recordKeyRequired"),
+        username: false,
       },
-      { name: focus("name"), phone: focus("phone"), recordType: focus("recordType"), recordKey: focus("recordKey") },
+      { name: focus("name"), phone: focus("phone"), recordType: focus("recordType"), recordKey: focus("recordKey"), username: focus("username") },
     );
     if (!ok) return;
-    const input = { name: name.trim(), phone: phone.trim(), verified, recordType: key ? type || null : null, recordKey: key || null };
+    const input = { name: name.trim(), phone: phone.trim(), verified, recordType: key ? type || null : null, recordKey: key || null, username: username.trim() || null };
     // The server's reason belongs beside its field: the focus goes to the first one named.
     const onError = (error: unknown) => {
       const fields = fieldErrors(error);
-      const first = (["name", "phone", "recordType", "recordKey"] as const).find((field) => fields[field]);
+      const first = (["name", "phone", "recordType", "recordKey", "username"] as const).find((field) => fields[field]);
       if (first) inputs.current[first]?.focus();
     };
     if (contact) update.mutate({ id: contact.id, ...input }, { onError });
@@ -164,6 +169,26 @@ export function SmsContactForm({ contact, onSaved, onCancel }: { contact?: Conta
             )}
           </Field>
         </div>
+      </fieldset>
+      <fieldset className={styles.fieldset}>
+        <legend>{t("personLegend")}</legend>
+        <p className={styles.hint}>{t("personHint")}</p>
+        <Field id={`${id}-username`} label={t("username")} error={errors.username}>
+          {(control) => (
+            <input
+              {...control}
+              ref={(element) => {
+                inputs.current.username = element;
+              }}
+              className={`${styles.input} ${styles.mono}`}
+              value={username}
+              onChange={(event) => setUsername(event.target.value)}
+              maxLength={USERNAME_MAX_LENGTH}
+              {...VERBATIM}
+              placeholder="driver"
+            />
+          )}
+        </Field>
       </fieldset>
       {unexplained ? (
         <p className="form-error" role="alert">

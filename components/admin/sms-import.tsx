@@ -15,9 +15,9 @@ type Problem = Check["problems"][number];
 
 /** Kept in step with MAX_CONTACT_IMPORT_BYTES in server/services/sms/contacts-import.ts. */
 const MAX_BYTES = 1024 * 1024;
-const EXAMPLE = "name,phone,verified,record_type,record_key\nJan Kowalski,+48 600 123 456,yes,,\nCustomer of SO-10001,+48 600 123 457,no,order,SO-10001";
+const EXAMPLE = "name,phone,verified,record_type,record_key,username\nJan Kowalski,+48 600 123 456,yes,,,\nCustomer of SO-10001,+48 600 123 457,no,order,SO-10001,\nDawid Driver,+48 600 123 458,yes,,,driver";
 /** The problem codes of server/services/sms/contacts-import.ts this screen can say in its own words. */
-const CODES = ["file", "columns", "name", "phone", "verified", "record", "duplicate", "row"] as const;
+const CODES = ["file", "columns", "name", "phone", "verified", "record", "user", "duplicate", "row"] as const;
 type Code = (typeof CODES)[number];
 const isKnownCode = (code: string): code is Code => (CODES as readonly string[]).includes(code);
 
@@ -154,6 +154,6 @@ function byLine(problems: Problem[], csv: string, text: (problem: Problem) => st
 /** A problem in the screen's language; the server's English for a code this screen does not know. */
 function useProblemText() {
   const t = useTranslations("admin.sms.import.problem");
-  // Only the codes whose words take parameters get them: "line" for a duplicate, "key" for a record.
-  return (problem: Problem) => (isKnownCode(problem.code) ? t(problem.code, { line: "", key: "", ...problem.params }) : problem.message);
+  // Only the codes whose words take parameters get them: "line" for a duplicate, "key" for a record, "username" for a person.
+  return (problem: Problem) => (isKnownCode(problem.code) ? t(problem.code, { line: "", key: "", username: "", ...problem.params }) : problem.message);
 }

@@ -106,6 +106,34 @@ test.describe("SMS contacts for admins (C6)", () => {
     await expect(contacts.item(name).getByRole("button", { name: "Edit" })).toBeFocused();
   });
 
+  test("an admin links a contact to a person's own phone by user name, and is told when nobody has that name", async ({ page }) => {
+    await signInAs(page, "admin");
+    const contacts = new SmsContactsAdminPage(page);
+    await contacts.goto();
+    const number = ownNumber();
+    const name = `Phone ${unique()}`;
+    await contacts.add().click();
+    await contacts.name().fill(name);
+    await contacts.phone().fill(number.e164);
+    await contacts.username().fill("no-such-person");
+    await contacts.submit().click();
+    await expect(contacts.username()).toHaveAccessibleDescription("Nobody has this user name.");
+    await expect(contacts.username()).toBeFocused();
+    await contacts.username().fill("driver");
+    await contacts.submit().click();
+    await expect(page.getByRole("status").filter({ hasText: `${name} was added.` })).toBeVisible();
+    await contacts.search().fill(number.digits);
+    await expect(contacts.item(name)).toContainText("App user: Dawid Driver");
+
+    // Editing shows the link, and emptying the field takes it away.
+    await contacts.item(name).getByRole("button", { name: "Edit" }).click();
+    await expect(contacts.username()).toHaveValue("driver");
+    await contacts.username().fill("");
+    await contacts.save().click();
+    await expect(contacts.item(name).getByRole("button", { name: "Edit" })).toBeFocused();
+    await expect(contacts.item(name)).not.toContainText("App user");
+  });
+
   test("a number that texted in is listed unverified and verified with one tap", async ({ page, baseURL }) => {
     await signInAs(page, "admin");
     const number = ownNumber();

@@ -1,4 +1,4 @@
-import { type Page, expect, test } from "./test";
+import { PRESENTATION, type Page, expect, test } from "./test";
 import { accessibilityViolations, controlledByServiceWorker, horizontalOverflow, keepScreenshots, smallTargets } from "./pages/checks";
 import { ChatListPage, personaPage } from "./pages/conversation-page";
 
@@ -207,7 +207,7 @@ test.describe("installable app and offline use (PRODUCT.md W5)", () => {
   });
 
   for (const colorScheme of ["light", "dark"] as const) {
-    test(`in ${colorScheme} mode the offline banner, a waiting message, the push offer and Me's App section meet WCAG AA and have 48 px targets (screenshots kept)`, async ({
+    test(`in ${colorScheme} mode the offline banner, a waiting message, the push offer and Me's App section meet WCAG AA and have 48 px targets (screenshots kept)`, PRESENTATION, async ({
       browser,
     }, testInfo) => {
       const picker = await personaPage(browser, "picker", { colorScheme });

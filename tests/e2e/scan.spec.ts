@@ -319,7 +319,7 @@ const SIZES = [
 ] as const;
 
 for (const size of SIZES) {
-  test(`the Scan screen's states and the QR sheet render at ${size.name} size (screenshots kept)`, async ({ browser, playwright, launchOptions }, testInfo) => {
+  test(`the Scan screen's states and the QR sheet render at ${size.name} size (screenshots kept)`, PRESENTATION, async ({ browser, playwright, launchOptions }, testInfo) => {
     // A second browser with a fake camera, then two colour schemes of four screens each: on a
     // loaded two-core machine this takes longer than one ordinary test.
     test.slow();

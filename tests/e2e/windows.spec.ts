@@ -144,7 +144,9 @@ test.describe("Chat windows", () => {
       await expect(smsWindow.getByRole("status").filter({ hasText: `New message in ${phone.display}` })).toBeVisible();
       await expect(smsWindow.locator("header")).toHaveAttribute("data-attention", "true");
       await expect(roomWindow.locator("header")).not.toHaveAttribute("data-attention", "true");
-      await expect.poll(() => manager.title()).toMatch(/• 1 new message • /);
+      // The title blinks once a second: polled each frame, not on an interval that could fall
+      // into the "off" half every time.
+      await manager.waitForFunction(() => document.title.includes("• 1 new message • "));
 
       // Back to the page: the title stops; turning to the window ends its call for attention.
       await manager.evaluate(() => window.dispatchEvent(new Event("focus")));

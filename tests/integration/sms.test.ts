@@ -1,6 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { eq } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog, messages, smsContacts, smsMessages } from "~/db/schema";
@@ -288,6 +288,30 @@ describe("two-way SMS (PRODUCT.md C6)", () => {
     await expect(callers.mark.sms.contacts({ all: true })).rejects.toMatchObject({ code: "FORBIDDEN" });
     await callers.alice.sms.updateContact({ id: stranger.id, name: "Jan Stranger", phone: stranger.phone, verified: true });
     expect((await callers.mark.sms.contacts({ q: "Jan" }))[0]).toMatchObject({ name: "Jan Stranger", verified: true });
+  });
+
+  it("links a contact to a person by user name (their own phone), refuses a user name nobody has, and audits the link", async () => {
+    await expect(callers.alice.sms.createContact({ name: "Pia's phone", phone: "+48 600 100 230", verified: true, username: "nobody-here" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      cause: { fields: { username: expect.any(String) as string } },
+    });
+    expect(await world.database.db.select().from(smsContacts).where(eq(smsContacts.phone, "+48600100230"))).toHaveLength(0);
+
+    const { id } = await callers.alice.sms.createContact({ name: "Pia's phone", phone: "+48 600 100 230", verified: true, username: "PIA" });
+    const [listed] = await callers.mark.sms.contacts({ q: "Pia's" });
+    expect(listed).toMatchObject({ id, user: { name: "Pia Picker", username: "pia" } });
+
+    // An edit that leaves the field empty takes the link away; the audit says what it was.
+    await callers.alice.sms.updateContact({ id, name: "Pia's phone", phone: "+48600100230", verified: true, username: null });
+    expect((await callers.mark.sms.contacts({ q: "Pia's" }))[0]!.user).toBeNull();
+    const [audit] = await world.database.db.select().from(auditLog).where(eq(auditLog.action, "sms_contact.update")).orderBy(desc(auditLog.createdAt)).limit(1);
+    expect(audit).toMatchObject({ targetId: id, before: expect.objectContaining({ userId: expect.any(String) as string }) as object, after: expect.objectContaining({ userId: null }) as object });
+
+    // The import links by a username column too, checked before anything is written.
+    const unknown = "name,phone,username\nPia's phone,+48600100230,ghost\n";
+    expect((await callers.alice.sms.checkImport({ csv: unknown })).problems).toEqual([expect.objectContaining({ code: "user", line: 2, params: { username: "ghost" } }) as object]);
+    expect(await callers.alice.sms.importContacts({ csv: "name,phone,verified,username\nPia's phone,+48600100230,yes,pia\n" })).toEqual({ created: 0, updated: 1 });
+    expect((await callers.mark.sms.contacts({ q: "Pia's" }))[0]!.user).toMatchObject({ username: "pia" });
   });
 
   it("keeps SMS to people with the sms permission: a worker can neither list, open nor text", async () => {

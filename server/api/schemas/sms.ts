@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { SMS_STATUSES } from "~/contracts/sms";
+import { USERNAME_MAX_LENGTH } from "~/contracts/limits";
 import { ZDateInput, ZEntityKey, ZEntityType, ZId } from "./common";
 
 export const ZSmsSetup = z.object({
@@ -24,7 +25,7 @@ export const ZContact = z.object({
   phoneDisplay: z.string(),
   verified: z.boolean(),
   optedOut: z.boolean(),
-  user: z.object({ id: z.string(), name: z.string() }).nullable(),
+  user: z.object({ id: z.string(), name: z.string(), username: z.string().nullable() }).nullable(),
   record: z.object({ type: z.string(), key: z.string(), title: z.string() }).nullable(),
   chatId: z.string().nullable(),
   unread: z.number(),
@@ -55,6 +56,8 @@ export const ZContactInput = z.object({
   verified: z.boolean(),
   recordType: ZEntityType.nullish(),
   recordKey: ZEntityKey.nullish(),
+  /** The person whose own phone this is (a worker's verified number), by user name. */
+  username: z.string().trim().max(USERNAME_MAX_LENGTH).nullish(),
 });
 
 export const ZContactUpdate = ZContactInput.extend({ id: ZId });

@@ -1,13 +1,14 @@
 /**
  * CSV import of SMS contacts by an admin (like records): a header row with `name` and `phone`
- * (optional `verified`, `record_type`, `record_key`), then one contact per row. Every row is
+ * (optional `verified`, `record_type`, `record_key`, and `username` for a person's own phone),
+ * then one contact per row. Every row is
  * checked first; then all are written in one transaction, or none. A number already known is
- * updated (its name, verification and record), so an import can be run again.
+ * updated (its name, verification, record and person), so an import can be run again.
  */
 import { and, eq, inArray } from "drizzle-orm";
 import type { CountryCode } from "libphonenumber-js";
 import type { Db } from "~/db/client";
-import { entities, smsContacts } from "~/db/schema";
+import { entities, smsContacts, users } from "~/db/schema";
 import { type Actor, DomainError } from "~/server/domain-error";
 import { writeAudit } from "~/server/services/audit";
 import { type Problem, problem, readCsv } from "~/server/services/csv";
@@ -19,9 +20,9 @@ const MAX_NAME = 100;
 const YES = new Set(["1", "yes", "true", "y", "tak", "t"]);
 const NO = new Set(["", "0", "no", "false", "n", "nie"]);
 
-export type ContactImportProblem = Problem<"file" | "columns" | "name" | "phone" | "verified" | "record" | "duplicate" | "row"> & { line: number | null };
+export type ContactImportProblem = Problem<"file" | "columns" | "name" | "phone" | "verified" | "record" | "user" | "duplicate" | "row"> & { line: number | null };
 
-type Row = { line: number; name: string; phone: string; verified: boolean; record: { type: string | null; key: string } | null };
+type Row = { line: number; name: string; phone: string; verified: boolean; record: { type: string | null; key: string } | null; username: string | null };
 
 function fail(problems: ContactImportProblem[]): never {
   throw new DomainError("invalid", `The file has ${problems.length} problem${problems.length === 1 ? "" : "s"}; nothing was imported: ${problems
@@ -65,7 +66,7 @@ export async function checkContactCsv(db: Db, csv: string, defaultCountry?: Coun
       else seen.set(phone, line);
     }
     const key = cell("record_key");
-    rows.push({ line, name, phone: phone ?? "", verified: YES.has(verifiedText), record: key ? { type: cell("record_type") || null, key } : null });
+    rows.push({ line, name, phone: phone ?? "", verified: YES.has(verifiedText), record: key ? { type: cell("record_type") || null, key } : null, username: cell("username").toLowerCase() || null });
   }
   // Records named by the rows, looked up at once.
   const keys = [...new Set(rows.flatMap((r) => (r.record ? [r.record.key] : [])))];
@@ -73,6 +74,14 @@ export async function checkContactCsv(db: Db, csv: string, defaultCountry?: Coun
   for (const row of rows) {
     if (row.record && !found.some((e) => e.key === row.record!.key && (!row.record!.type || e.type === row.record!.type))) {
       problems.push({ ...problem("record", `No record with key ${row.record.key}`, { key: row.record.key }), line: row.line });
+    }
+  }
+  // People named by the rows, likewise.
+  const usernames = [...new Set(rows.flatMap((r) => (r.username ? [r.username] : [])))];
+  const people = usernames.length > 0 ? await db.select({ username: users.username }).from(users).where(inArray(users.username, usernames)) : [];
+  for (const row of rows) {
+    if (row.username && !people.some((p) => p.username === row.username)) {
+      problems.push({ ...problem("user", `No person with user name ${row.username}`, { username: row.username }), line: row.line });
     }
   }
   return { rows, problems };
@@ -93,7 +102,8 @@ export async function importContacts(db: Db, actor: Actor, csv: string, defaultC
             .where(and(eq(entities.key, row.record.key), row.record.type ? eq(entities.type, row.record.type) : undefined))
             .limit(1)
         : [];
-      const values = { name: row.name, verified: row.verified, entityId: entity?.id ?? null };
+      const [person] = row.username ? await tx.select({ id: users.id }).from(users).where(eq(users.username, row.username)).limit(1) : [];
+      const values = { name: row.name, verified: row.verified, entityId: entity?.id ?? null, userId: person?.id ?? null };
       const [inserted] = await tx.insert(smsContacts).values({ phone: row.phone, ...values }).onConflictDoNothing().returning({ id: smsContacts.id });
       if (inserted) created++;
       else {

@@ -2,7 +2,7 @@
  * SMS contacts and their chat windows (PRODUCT.md C6): who may be texted, found by name,
  * number or record, and the one chat per contact that every SMS user shares.
  */
-import { and, asc, eq, isNotNull, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, isNotNull, or, sql } from "drizzle-orm";
 import type { CountryCode } from "libphonenumber-js";
 import { type Db, type Tx, rawRows } from "~/db/client";
 import { chatMembers, chats, entities, smsContacts, users } from "~/db/schema";
@@ -48,7 +48,7 @@ export type ContactListItem = {
   phoneDisplay: string;
   verified: boolean;
   optedOut: boolean;
-  user: { id: string; name: string } | null;
+  user: { id: string; name: string; username: string | null } | null;
   record: { type: string; key: string; title: string } | null;
   chatId: string | null;
   unread: number;
@@ -75,6 +75,7 @@ export async function listContacts(db: Db, actor: Actor, input: { q?: string; al
         sql`lower(${entities.title}) like ${like}`,
       )
     : undefined;
+  const unread = sql<number>`coalesce((select greatest(c.last_seq - cm.last_read_seq, 0) from ${chats} c join ${chatMembers} cm on cm.chat_id = c.id and cm.user_id = ${actor.id} where c.id = ${smsContacts.chatId}), 0)::int`;
   const rows = await db
     .select({
       id: smsContacts.id,
@@ -84,17 +85,18 @@ export async function listContacts(db: Db, actor: Actor, input: { q?: string; al
       optedOutAt: smsContacts.optedOutAt,
       userId: users.id,
       userName: users.name,
+      username: users.username,
       recordType: entities.type,
       recordKey: entities.key,
       recordTitle: entities.title,
       chatId: smsContacts.chatId,
-      unread: sql<number>`coalesce((select greatest(c.last_seq - cm.last_read_seq, 0) from ${chats} c join ${chatMembers} cm on cm.chat_id = c.id and cm.user_id = ${actor.id} where c.id = ${smsContacts.chatId}), 0)::int`,
+      unread,
     })
     .from(smsContacts)
     .leftJoin(users, eq(users.id, smsContacts.userId))
     .leftJoin(entities, eq(entities.id, smsContacts.entityId))
     .where(and(input.all ? undefined : or(eq(smsContacts.verified, true), isNotNull(smsContacts.entityId)), matches))
-    .orderBy(sql`8 desc`, asc(sql`lower(${smsContacts.name})`))
+    .orderBy(desc(unread), asc(sql`lower(${smsContacts.name})`))
     .limit(CONTACT_LIST_LIMIT);
   return rows.map((r) => ({
     id: r.id,
@@ -103,7 +105,7 @@ export async function listContacts(db: Db, actor: Actor, input: { q?: string; al
     phoneDisplay: displayPhone(r.phone),
     verified: r.verified,
     optedOut: r.optedOutAt !== null,
-    user: r.userId ? { id: r.userId, name: r.userName! } : null,
+    user: r.userId ? { id: r.userId, name: r.userName!, username: r.username } : null,
     record: r.recordType ? { type: r.recordType, key: r.recordKey!, title: r.recordTitle! } : null,
     chatId: r.chatId,
     unread: r.unread,
@@ -159,7 +161,7 @@ export function windowTitle(name: string, record: { title: string; fields: Recor
   return typeof value === "string" && value.trim() ? value.trim() : typeof value === "number" ? String(value) : name;
 }
 
-export type ContactInput = { name: string; phone: string; verified: boolean; recordKey?: string | null; recordType?: string | null };
+export type ContactInput = { name: string; phone: string; verified: boolean; recordKey?: string | null; recordType?: string | null; username?: string | null };
 
 async function recordId(db: Db | Tx, input: ContactInput): Promise<string | null> {
   if (!input.recordKey) return null;
@@ -172,6 +174,15 @@ async function recordId(db: Db | Tx, input: ContactInput): Promise<string | null
   return entity.id;
 }
 
+/** The person a contact is linked to (their own phone), by user name; none for a blank one. */
+async function linkedUserId(db: Db | Tx, input: ContactInput): Promise<string | null> {
+  const username = input.username?.trim().toLowerCase();
+  if (!username) return null;
+  const [user] = await db.select({ id: users.id }).from(users).where(eq(users.username, username)).limit(1);
+  if (!user) throw new DomainError("invalid", `No person with user name ${username}`, { username: "No such person" });
+  return user.id;
+}
+
 function assertAdmin(actor: Actor) {
   if (actor.role !== "admin") throw new DomainError("forbidden", "Only an admin can change SMS contacts");
 }
@@ -182,37 +193,39 @@ export async function createContact(db: Db, actor: Actor, input: ContactInput, d
   const phone = parsePhone(input.phone, defaultCountry);
   const name = input.name.trim();
   const entityId = await recordId(db, input);
+  const userId = await linkedUserId(db, input);
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(smsContacts)
-      .values({ phone: phone.e164, name, verified: input.verified, entityId })
+      .values({ phone: phone.e164, name, verified: input.verified, entityId, userId })
       .onConflictDoNothing()
       .returning({ id: smsContacts.id });
     if (!row) throw new DomainError("conflict", `${phone.display} is already a contact`, { phone: "Already a contact" });
-    await writeAudit(tx, actor, { action: "sms_contact.create", targetType: "sms_contact", targetId: row.id, after: { name, phone: phone.e164, verified: input.verified } });
+    await writeAudit(tx, actor, { action: "sms_contact.create", targetType: "sms_contact", targetId: row.id, after: { name, phone: phone.e164, verified: input.verified, entityId, userId } });
     return { id: row.id };
   });
 }
 
-/** Changes a contact's name, number, verification or record (admins). */
+/** Changes a contact's name, number, verification, record or person (admins). */
 export async function updateContact(db: Db, actor: Actor, contactId: string, input: ContactInput, defaultCountry?: CountryCode) {
   assertAdmin(actor);
   const phone = parsePhone(input.phone, defaultCountry);
   const name = input.name.trim();
   const entityId = await recordId(db, input);
+  const userId = await linkedUserId(db, input);
   await db.transaction(async (tx) => {
     const [before] = await tx.select().from(smsContacts).where(eq(smsContacts.id, contactId)).for("update");
     if (!before) throw new DomainError("not_found", "No such contact");
     const [taken] = await tx.select({ id: smsContacts.id }).from(smsContacts).where(and(eq(smsContacts.phone, phone.e164), sql`${smsContacts.id} <> ${contactId}`));
     if (taken) throw new DomainError("conflict", `${phone.display} is already a contact`, { phone: "Already a contact" });
-    await tx.update(smsContacts).set({ name, phone: phone.e164, verified: input.verified, entityId, updatedAt: new Date() }).where(eq(smsContacts.id, contactId));
+    await tx.update(smsContacts).set({ name, phone: phone.e164, verified: input.verified, entityId, userId, updatedAt: new Date() }).where(eq(smsContacts.id, contactId));
     if (before.chatId && before.name !== name) await tx.update(chats).set({ title: name }).where(eq(chats.id, before.chatId));
     await writeAudit(tx, actor, {
       action: "sms_contact.update",
       targetType: "sms_contact",
       targetId: contactId,
-      before: { name: before.name, phone: before.phone, verified: before.verified },
-      after: { name, phone: phone.e164, verified: input.verified },
+      before: { name: before.name, phone: before.phone, verified: before.verified, entityId: before.entityId, userId: before.userId },
+      after: { name, phone: phone.e164, verified: input.verified, entityId, userId },
     });
   });
 }

@@ -6,11 +6,12 @@ export class SmsContactsAdminPage {
 
   readonly heading = () => this.page.getByRole("heading", { name: "SMS contacts", level: 1 });
   readonly add = () => this.page.getByRole("button", { name: "Add contact" }).first();
-  readonly name = () => this.page.getByRole("textbox", { name: "Name" });
+  readonly name = () => this.page.getByRole("textbox", { name: "Name", exact: true });
   readonly phone = () => this.page.getByRole("textbox", { name: "Phone number" });
   readonly verified = () => this.page.getByRole("checkbox", { name: /^Verified/ });
   readonly recordType = () => this.page.getByRole("textbox", { name: "Record type" });
   readonly recordKey = () => this.page.getByRole("textbox", { name: "Record key" });
+  readonly username = () => this.page.getByRole("textbox", { name: "User name" });
   readonly submit = () => this.page.getByRole("button", { name: "Add contact" }).last();
   readonly save = () => this.page.getByRole("button", { name: "Save", exact: true });
   readonly cancel = () => this.page.getByRole("button", { name: "Cancel" });
