@@ -87,15 +87,16 @@ await probePage.locator("input[name=username]").fill("manager");
 await probePage.locator("input[name=password]").fill("floorchat");
 await probePage.locator("button[type=submit]").click();
 await probePage.waitForURL(/\/chats$/);
-// The SMS contacts entry (/chats/sms) is a link under /chats/ too, above the chats.
-const companyHref = await probePage.locator("a[href^='/chats/']:not([href='/chats/sms'])").first().getAttribute("href");
+// A chat row by its kind: SMS contacts and History are links under /chats/ too.
+const companyHref = await probePage.locator("a[data-chat-kind='company']").first().getAttribute("href");
 await probe.close();
+if (!companyHref) throw new Error("The manager's chat list has no company chat to measure /chats/[chatId] with");
 
 // Every page route: the admin screens as the admin, the rest as a manager (the demo users).
 const routes: [key: string, url: string, user: string | null][] = [
   ["/sign-in", "/sign-in", null],
   ["/chats", "/chats", "manager"],
-  ["/chats/[chatId]", companyHref ?? "/chats", "manager"],
+  ["/chats/[chatId]", companyHref, "manager"],
   ["/people", "/people", "manager"],
   ["/search", "/search?q=pallet", "manager"],
   ["/settings", "/settings", "manager"],

@@ -125,7 +125,7 @@ function ChatRow({ chat, isActive }: { chat: ChatSummary; isActive: boolean }) {
     : t("noMessages");
   return (
     <li>
-      <Link href={`/chats/${chat.id}`} className={styles.row} aria-current={isActive ? "page" : undefined}>
+      <Link href={`/chats/${chat.id}`} className={styles.row} aria-current={isActive ? "page" : undefined} data-chat-kind={chat.kind}>
         <span className={styles.kind} title={t(`kind.${chat.kind}`)}>
           <ChatKindIcon kind={chat.kind} />
           <span className="sr-only">{t(`kind.${chat.kind}`)}</span>

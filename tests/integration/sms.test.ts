@@ -314,12 +314,15 @@ describe("two-way SMS (PRODUCT.md C6)", () => {
     expect((await callers.mark.sms.contacts({ q: "Pia's" }))[0]!.user).toMatchObject({ username: "pia" });
   });
 
-  it("keeps SMS to people with the sms permission: a worker can neither list, open nor text", async () => {
+  it("keeps SMS to people with the sms permission: a worker can neither list, open, read a window's contact, see the setup nor text", async () => {
     const [marek] = await world.database.db.select().from(smsContacts).where(eq(smsContacts.phone, "+48600100200"));
     await expect(callers.pia.sms.contacts({})).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(callers.pia.sms.open({ contactId: marek!.id })).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(callers.pia.message.send({ chatId: marek!.chatId!, clientId: "sms-worker", body: "hi" })).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(callers.pia.message.list({ chatId: marek!.chatId! })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    // Nor read the window's contact (its number) or how SMS is set up (the sending number).
+    await expect(callers.pia.sms.forChat({ chatId: marek!.chatId! })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(callers.pia.sms.setup()).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
 
   it("refuses files and quotes in an SMS window (an SMS is text only)", async () => {
