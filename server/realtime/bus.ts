@@ -14,6 +14,11 @@ export interface Bus {
   /** Several messages in one go, in order: one pipelined round trip on Redis. */
   publishMany(channel: string, payloads: string[]): Promise<void>;
   subscribe(handler: BusHandler): () => void;
+  /**
+   * Called each time the subscription is back after a break (Redis restarted, the connection
+   * dropped): what was published meanwhile never arrives and must be read from the event log.
+   */
+  onReconnect(handler: () => void): () => void;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -35,6 +40,8 @@ export function createMemoryBus(): Bus {
       emitter.on("message", handler);
       return () => emitter.off("message", handler);
     },
+    // One process: nothing in between can break.
+    onReconnect: () => () => {},
     ping: () => Promise.resolve(),
     close() {
       emitter.removeAllListeners();
@@ -50,7 +57,8 @@ export async function createRedisBus(url: string, namespace = "floorchat:"): Pro
   const options = { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 5_000 };
   // Publishes from one tick of the event loop (many sends at once) go out in one write.
   const publisher = new Redis(url, { ...options, enableAutoPipelining: true });
-  const subscriber = new Redis(url, options);
+  // Named, so an operator (or a test) can tell it apart in CLIENT LIST.
+  const subscriber = new Redis(url, { ...options, connectionName: `${namespace}subscriber` });
   const handlers = new Set<BusHandler>();
   for (const connection of [publisher, subscriber]) {
     connection.on("error", (error: Error) => console.error("[bus] redis:", error.message));
@@ -66,6 +74,13 @@ export async function createRedisBus(url: string, namespace = "floorchat:"): Pro
   subscriber.on("pmessage", (_pattern: string, channel: string, payload: string) => {
     const name = channel.slice(CHANNEL_PREFIX.length);
     for (const handler of handlers) handler(name, payload);
+  });
+  // ioredis reconnects by itself and subscribes again (autoResubscribe); every "ready" after the
+  // first connect is such a return.
+  const reconnected = new Set<() => void>();
+  subscriber.on("ready", () => {
+    console.error("[bus] redis: subscribed again; reading what was missed from the event log");
+    for (const handler of reconnected) handler();
   });
   return {
     kind: "redis",
@@ -87,11 +102,16 @@ export async function createRedisBus(url: string, namespace = "floorchat:"): Pro
       handlers.add(handler);
       return () => handlers.delete(handler);
     },
+    onReconnect(handler) {
+      reconnected.add(handler);
+      return () => reconnected.delete(handler);
+    },
     async ping() {
       await publisher.ping();
     },
     async close() {
       handlers.clear();
+      reconnected.clear();
       await Promise.allSettled([publisher.quit(), subscriber.quit()]);
     },
   };

@@ -61,6 +61,12 @@ export type HubOptions = {
   backfillLimit?: number;
   /** How long an event id may stay missing before the hub reads it from the log. */
   holeWaitMs?: number;
+  /**
+   * How often the log's newest id is read while streams are open, so an event that was committed
+   * but never reached this instance (its publisher died first, or the bus dropped it) is read from
+   * the log even when no later event shows the gap.
+   */
+  headPollMs?: number;
   onUserOnline?: (userId: string) => void;
   onUserOffline?: (userId: string) => void;
   /** Awaited before the connection's `hello`, so the client's first report finds it registered. */

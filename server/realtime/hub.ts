@@ -46,6 +46,7 @@ export class Hub {
   private readonly behind = new Set<Connection>();
   private labelling = false;
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly headPoll: NodeJS.Timeout;
   private readonly maxBufferedBytes: number;
   private readonly backfillLimit: number;
   private readonly holeWaitMs: number;
@@ -61,6 +62,8 @@ export class Hub {
     // client notice a dead one (lib/realtime/stream-watchdog.ts).
     this.heartbeat = setInterval(() => this.broadcastLocal({ type: "heartbeat", serverTime: new Date().toISOString() }), options.heartbeatMs ?? HEARTBEAT_MS);
     this.heartbeat.unref();
+    this.headPoll = setInterval(() => void this.catchUp(), options.headPollMs ?? 5_000);
+    this.headPoll.unref();
   }
 
   get size(): number {
@@ -114,6 +117,24 @@ export class Hub {
         if (this.chains.get(chatId) === chain) this.chains.delete(chatId);
       });
     this.chains.set(chatId, chain);
+  }
+
+  /**
+   * Reads the log's newest id: everything up to it is committed, so whatever of it has not
+   * arrived is a hole, read from the log after `holeWaitMs`. Called after the bus was broken
+   * (events published meanwhile are lost to this instance) and every `headPollMs`.
+   */
+  async catchUp(): Promise<void> {
+    if (this.watermark === null || this.closed) return;
+    try {
+      const head = await logHead(this.options.db);
+      if (head > this.top) {
+        this.top = head;
+        this.scheduleFill();
+      }
+    } catch (error) {
+      if (!this.closed) console.error("[hub] reading the log's head failed:", error);
+    }
   }
 
   /** Delivers an event to this instance's connections only (heartbeats, the presence sweep). */
@@ -389,6 +410,7 @@ export class Hub {
   close(): void {
     this.closed = true;
     clearInterval(this.heartbeat);
+    clearInterval(this.headPoll);
     if (this.filling) clearTimeout(this.filling);
     for (const set of this.byUser.values()) for (const connection of set) connection.res.end();
     this.byUser.clear();

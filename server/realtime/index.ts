@@ -88,6 +88,8 @@ export function createRealtime(options: {
     if (envelope) hub.receive(envelope);
     else console.error(`[bus] skipped a malformed message: ${payload.slice(0, 200)}`);
   });
+  // Whatever was published while the bus was broken is read from the log at once.
+  const stopCatchingUp = bus.onReconnect(() => void hub.catchUp());
 
   // An instance that dies says nothing; every instance notices its users' keys expiring and
   // tells its own connections.
@@ -116,6 +118,7 @@ export function createRealtime(options: {
       clearInterval(sweep);
       if (flushing) clearTimeout(flushing);
       unsubscribe();
+      stopCatchingUp();
       hub.close();
       await presence.close();
       await viewing.close();

@@ -1,5 +1,7 @@
+import { randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
-import { createBus } from "~/server/realtime/bus";
+import { createBus, createRedisBus } from "~/server/realtime/bus";
 
 describe("bus", () => {
   it("delivers a message published by one instance to a subscriber on another", async () => {
@@ -30,5 +32,26 @@ describe("bus", () => {
     await all;
     expect(received).toEqual(batch);
     await Promise.all([publisher.close(), subscriber.close()]);
+  });
+
+  it.skipIf(!process.env.REDIS_URL)("says when its subscription is back after Redis dropped it, and receives again", async () => {
+    const namespace = `bus-test-${randomUUID()}:`;
+    const bus = await createRedisBus(process.env.REDIS_URL!, namespace);
+    const admin = new Redis(process.env.REDIS_URL!);
+    try {
+      const back = new Promise<void>((resolve) => bus.onReconnect(resolve));
+      // Only this bus's subscriber: the other test files' connections to the same Redis stay.
+      const clients = (await admin.call("CLIENT", "LIST", "TYPE", "pubsub")) as string;
+      const ours = clients.split("\n").filter((line) => line.includes(` name=${namespace}subscriber `));
+      expect(ours).toHaveLength(1);
+      await admin.call("CLIENT", "KILL", "ID", /\bid=(\d+)/.exec(ours[0]!)![1]!);
+      await back;
+      const received = new Promise<string>((resolve) => bus.subscribe((_channel, payload) => resolve(payload)));
+      await bus.publish("after", "again");
+      expect(await received).toBe("again");
+    } finally {
+      admin.disconnect();
+      await bus.close();
+    }
   });
 });

@@ -15,7 +15,7 @@ import { openStream, recordingResponse, serveStream } from "../factories/stream"
  * Another app instance on the world's database whose bus holds back the messages `hold`
  * picks until `release()`: an envelope overtaken on Redis by a later one, or lost.
  */
-function instanceWithSlowBus(world: TestWorld, hold: (payload: string) => boolean, holeWaitMs: number) {
+function instanceWithSlowBus(world: TestWorld, hold: (payload: string) => boolean, holeWaitMs: number, headPollMs?: number) {
   const held: (() => void)[] = [];
   const bus: Bus = {
     kind: world.bus.kind,
@@ -26,10 +26,11 @@ function instanceWithSlowBus(world: TestWorld, hold: (payload: string) => boolea
         if (hold(payload)) held.push(() => handler(channel, payload));
         else handler(channel, payload);
       }),
+    onReconnect: (handler) => world.bus.onReconnect(handler),
     ping: () => world.bus.ping(),
     close: () => Promise.resolve(),
   };
-  const realtime = createRealtime({ db: world.database.db, bus, redisUrl: process.env.REDIS_URL, hub: { holeWaitMs } });
+  const realtime = createRealtime({ db: world.database.db, bus, redisUrl: process.env.REDIS_URL, hub: { holeWaitMs, headPollMs } });
   return { realtime, held, release: () => held.splice(0).forEach((deliver) => deliver()) };
 }
 
@@ -114,6 +115,22 @@ describe("event ids across instances", () => {
     const marker = await send("marker after the late copy");
     await stream.next("message.created", (e) => e.message.id === marker.id);
     expect(stream.all("message.created").filter((e) => e.event.message.id === lost.id)).toHaveLength(1);
+    stream.close();
+    await server.close();
+  });
+
+  it("an event lost on the bus with nothing after it is still read from the log (its publisher died, or the bus was down)", async () => {
+    const f = instanceWithSlowBus(world, (payload) => payload.includes('"body":"last words"'), 50, 50);
+    instances.push(f.realtime);
+    const server = await serveStream(world.auth, f.realtime.hub, world.deps);
+    const stream = await openStream(server.url, markCookie);
+    await stream.next("ready");
+    // No later event shows the gap: only the log's head does.
+    const lastWords = await send("last words");
+    const fromLog = await stream.next("message.created", (e) => e.message.id === lastWords.id);
+    expect(fromLog.id).toBe(await eventIdOf(lastWords.id));
+    expect(f.held).toHaveLength(1);
+    expect(stream.all("message.created").filter((e) => e.event.message.id === lastWords.id)).toHaveLength(1);
     stream.close();
     await server.close();
   });
