@@ -112,3 +112,71 @@ export function CsvProblems({ label, lines }: { label: string; lines: LineProble
     </ul>
   );
 }
+
+/**
+ * The CSV, Check (or Preview) and Import, and what became of them, as every import shows them:
+ * Import is off until a check of exactly this text found nothing wrong (`importCount` > 0), the
+ * hint under it says why, and a failed check or import says so in words. The caller words the
+ * buttons in its screen's terms; `status` is what the last check found, `children` follow it.
+ */
+export function CsvImportControls({
+  id,
+  labelledBy,
+  csv,
+  onEdit,
+  maxBytes,
+  placeholder,
+  onCheck,
+  isChecking,
+  onImport,
+  canImport,
+  words,
+  status,
+  children,
+}: {
+  id: string;
+  labelledBy: string;
+  csv: string;
+  onEdit: (text: string) => void;
+  maxBytes: number;
+  placeholder: string;
+  onCheck: () => void;
+  isChecking: boolean;
+  onImport: () => void;
+  canImport: boolean;
+  words: { check: string; importButton: string; hint: string; checkError: string | null; importError: string | null; done: string | null };
+  status?: ReactNode;
+  children?: ReactNode;
+}) {
+  return (
+    <div className={styles.form}>
+      <CsvInput id={`${id}-csv`} labelledBy={labelledBy} value={csv} onChange={onEdit} maxBytes={maxBytes} placeholder={placeholder} />
+      <div className={styles.actions}>
+        <button type="button" className="button" onClick={onCheck} disabled={isChecking || !csv.trim() || isTooLarge(csv, maxBytes)}>
+          {words.check}
+        </button>
+        <button type="button" className={`button ${styles.primary}`} onClick={onImport} disabled={!canImport} aria-describedby={`${id}-import-hint`}>
+          {words.importButton}
+        </button>
+      </div>
+      <p id={`${id}-import-hint`} className={styles.hint}>
+        {words.hint}
+      </p>
+      {words.checkError ? (
+        <p className="form-error" role="alert">
+          {words.checkError}
+        </p>
+      ) : null}
+      {words.importError ? (
+        <p className="form-error" role="alert">
+          {words.importError}
+        </p>
+      ) : null}
+      <div role="status">
+        {words.done ? <p className={`${styles.status} ${styles.statusOk}`}>{words.done}</p> : null}
+        {status}
+      </div>
+      {children}
+    </div>
+  );
+}

@@ -7,7 +7,7 @@ import { type FileProblemCode, isRowProblemCode } from "~/contracts/record-impor
 import { useTRPC } from "~/lib/trpc/client";
 import type { RouterOutputs } from "~/lib/trpc/types";
 import styles from "./admin.module.css";
-import { CsvInput, CsvProblems, isTooLarge } from "./csv-input";
+import { CsvImportControls, CsvProblems } from "./csv-input";
 import { isRefusal } from "./states";
 
 type Preview = RouterOutputs["record"]["previewImport"];
@@ -41,7 +41,6 @@ export function ImportScreen() {
   const current = preview?.csv === csv ? preview.result : null;
   const rowCount = current ? current.creates + current.updates : 0;
   const canImport = current !== null && current.file === null && current.invalid === 0 && rowCount > 0 && !save.isPending;
-  const isOverLimit = isTooLarge(csv, MAX_BYTES);
 
   function edit(text: string) {
     setCsv(text);
@@ -100,31 +99,26 @@ export function ImportScreen() {
 
       <section className={styles.section} aria-labelledby={`${id}-csv-heading`}>
         <h2 id={`${id}-csv-heading`}>{t("csv")}</h2>
-        <div className={styles.form}>
-          <CsvInput id={`${id}-csv`} labelledBy={`${id}-csv-heading`} value={csv} onChange={edit} maxBytes={MAX_BYTES} placeholder={EXAMPLE} />
-          <div className={styles.actions}>
-            <button type="button" className="button" onClick={runPreview} disabled={check.isPending || !csv.trim() || isOverLimit}>
-              {check.isPending ? t("previewing") : t("preview")}
-            </button>
-            <button type="button" className={`button ${styles.primary}`} onClick={runImport} disabled={!canImport} aria-describedby={`${id}-import-hint`}>
-              {save.isPending ? t("importing") : rowCount > 0 && canImport ? t("import", { count: rowCount }) : t("importNothing")}
-            </button>
-          </div>
-          <p id={`${id}-import-hint`} className={styles.hint}>
-            {current && (current.invalid > 0 || current.file) ? t("fixFirst") : t("needsPreview")}
-          </p>
-          {check.isError ? (
-            <p className="form-error" role="alert">
-              {isRefusal(check.error) ? check.error.message : t("checkError")}
-            </p>
-          ) : null}
-          {save.isError ? (
-            <p className="form-error" role="alert">
-              {t("importError")} {isRefusal(save.error) ? t("fixFirst") : t("connectionError")}
-            </p>
-          ) : null}
-          <div role="status">{done ? <p className={`${styles.status} ${styles.statusOk}`}>{t("done", done)}</p> : null}</div>
-        </div>
+        <CsvImportControls
+          id={id}
+          labelledBy={`${id}-csv-heading`}
+          csv={csv}
+          onEdit={edit}
+          maxBytes={MAX_BYTES}
+          placeholder={EXAMPLE}
+          onCheck={runPreview}
+          isChecking={check.isPending}
+          onImport={runImport}
+          canImport={canImport}
+          words={{
+            check: check.isPending ? t("previewing") : t("preview"),
+            importButton: save.isPending ? t("importing") : rowCount > 0 && canImport ? t("import", { count: rowCount }) : t("importNothing"),
+            hint: current && (current.invalid > 0 || current.file) ? t("fixFirst") : t("needsPreview"),
+            checkError: check.isError ? (isRefusal(check.error) ? check.error.message : t("checkError")) : null,
+            importError: save.isError ? `${t("importError")} ${isRefusal(save.error) ? t("fixFirst") : t("connectionError")}` : null,
+            done: done ? t("done", done) : null,
+          }}
+        />
       </section>
 
       {current ? (

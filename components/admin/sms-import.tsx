@@ -6,7 +6,7 @@ import { useId, useState } from "react";
 import { useTRPC } from "~/lib/trpc/client";
 import type { RouterOutputs } from "~/lib/trpc/types";
 import styles from "./admin.module.css";
-import { CsvInput, CsvProblems, type LineProblems, isTooLarge } from "./csv-input";
+import { CsvImportControls, CsvProblems, type LineProblems } from "./csv-input";
 import { isRefusal } from "./states";
 import sms from "./sms.module.css";
 
@@ -41,7 +41,6 @@ export function SmsImport() {
 
   const current = checked?.csv === csv ? checked.result : null;
   const canImport = current !== null && current.problems.length === 0 && current.rows > 0 && !save.isPending;
-  const isOverLimit = isTooLarge(csv, MAX_BYTES);
 
   function edit(text: string) {
     setCsv(text);
@@ -93,42 +92,38 @@ export function SmsImport() {
         <h3 id={`${id}-csv-heading`} className={sms.subTitle}>
           {t("csv")}
         </h3>
-        <div className={styles.form}>
-          <CsvInput id={`${id}-csv`} labelledBy={`${id}-csv-heading`} value={csv} onChange={edit} maxBytes={MAX_BYTES} placeholder={EXAMPLE} />
-          <div className={styles.actions}>
-            <button type="button" className="button" onClick={runCheck} disabled={check.isPending || !csv.trim() || isOverLimit}>
-              {check.isPending ? t("checking") : t("check")}
-            </button>
-            <button type="button" className={`button ${styles.primary}`} onClick={runImport} disabled={!canImport} aria-describedby={`${id}-import-hint`}>
-              {save.isPending ? t("importing") : canImport ? t("import", { count: current.rows }) : t("importNothing")}
-            </button>
-          </div>
-          <p id={`${id}-import-hint`} className={styles.hint}>
-            {current && current.problems.length > 0 ? t("fixFirst") : t("needsCheck")}
-          </p>
-          {check.isError ? (
-            <p className="form-error" role="alert">
-              {isRefusal(check.error) ? check.error.message : t("checkError")}
-            </p>
-          ) : null}
-          {save.isError ? (
-            <p className="form-error" role="alert">
-              {t("importError")} {isRefusal(save.error) ? t("fixFirst") : t("connectionError")}
-            </p>
-          ) : null}
-          <div role="status">
-            {done ? <p className={`${styles.status} ${styles.statusOk}`}>{t("done", done)}</p> : null}
-            {current ? (
+        <CsvImportControls
+          id={id}
+          labelledBy={`${id}-csv-heading`}
+          csv={csv}
+          onEdit={edit}
+          maxBytes={MAX_BYTES}
+          placeholder={EXAMPLE}
+          onCheck={runCheck}
+          isChecking={check.isPending}
+          onImport={runImport}
+          canImport={canImport}
+          words={{
+            check: check.isPending ? t("checking") : t("check"),
+            importButton: save.isPending ? t("importing") : canImport ? t("import", { count: current.rows }) : t("importNothing"),
+            hint: current && current.problems.length > 0 ? t("fixFirst") : t("needsCheck"),
+            checkError: check.isError ? (isRefusal(check.error) ? check.error.message : t("checkError")) : null,
+            importError: save.isError ? `${t("importError")} ${isRefusal(save.error) ? t("fixFirst") : t("connectionError")}` : null,
+            done: done ? t("done", done) : null,
+          }}
+          status={
+            current ? (
               <p className={styles.status}>{current.problems.length === 0 ? t("allGood", { count: current.rows }) : t("problemCount", { count: current.problems.length })}</p>
-            ) : null}
-          </div>
+            ) : null
+          }
+        >
           {whole.map((problem) => (
             <p key={problem.code} className="form-error" role="alert">
               {problemText(problem)}
             </p>
           ))}
           {lines.length > 0 ? <CsvProblems label={t("problemsTitle")} lines={lines} /> : null}
-        </div>
+        </CsvImportControls>
       </div>
     </details>
   );

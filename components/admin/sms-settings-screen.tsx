@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { type FormEvent, type ReactNode, useId, useState } from "react";
 import { Checkbox } from "~/components/ui/checkbox";
+import { RadioRow } from "~/components/ui/radio-row";
 import { Field, FieldError } from "~/components/ui/field";
 import { ListSkeleton, LoadError } from "~/components/ui/list-state";
 import { VERBATIM } from "~/components/ui/verbatim";
@@ -183,7 +184,7 @@ function SmsSettingsForm({ settings }: { settings: Settings }) {
         <h2 id={`${id}-windows-title`}>{t("windowsTitle")}</h2>
         <Choices legend={t("automatedLegend")} hint={t("automatedHint")}>
           {AUTOMATED.map((option) => (
-            <Choice
+            <RadioRow
               key={option}
               name={`${id}-automated`}
               checked={draft.automated === option}
@@ -194,12 +195,12 @@ function SmsSettingsForm({ settings }: { settings: Settings }) {
           ))}
         </Choices>
         <Choices legend={t("readLegend")}>
-          <Choice name={`${id}-read`} checked={!draft.sharedRead} onChange={() => change({ sharedRead: false })} label={t("readPerPerson")} hint={t("readPerPersonHint")} />
-          <Choice name={`${id}-read`} checked={draft.sharedRead} onChange={() => change({ sharedRead: true })} label={t("readShared")} hint={t("readSharedHint")} />
+          <RadioRow name={`${id}-read`} checked={!draft.sharedRead} onChange={() => change({ sharedRead: false })} label={t("readPerPerson")} hint={t("readPerPersonHint")} />
+          <RadioRow name={`${id}-read`} checked={draft.sharedRead} onChange={() => change({ sharedRead: true })} label={t("readShared")} hint={t("readSharedHint")} />
         </Choices>
         <Choices legend={t("titleLegend")}>
-          <Choice name={`${id}-title`} checked={!draft.titleFromRecord} onChange={() => change({ titleFromRecord: false })} label={t("titleName")} />
-          <Choice
+          <RadioRow name={`${id}-title`} checked={!draft.titleFromRecord} onChange={() => change({ titleFromRecord: false })} label={t("titleName")} />
+          <RadioRow
             name={`${id}-title`}
             checked={draft.titleFromRecord}
             onChange={() => change({ titleFromRecord: true })}
@@ -291,26 +292,5 @@ function Choices({ legend, hint, children }: { legend: string; hint?: string; ch
       ) : null}
       {children}
     </fieldset>
-  );
-}
-
-/** One choice of a group: the whole row is the radio button, its explanation under the name. */
-function Choice({ name, checked, onChange, label, hint }: { name: string; checked: boolean; onChange: () => void; label: string; hint?: string }) {
-  const id = useId();
-  return (
-    <label className={sms.choice}>
-      <input type="radio" name={name} className={sms.radio} checked={checked} onChange={onChange} aria-labelledby={`${id}-name`} aria-describedby={hint ? `${id}-hint` : undefined} />
-      <span className={sms.dot} aria-hidden="true" />
-      <span className={sms.choiceText}>
-        <span id={`${id}-name`} className={sms.choiceName}>
-          {label}
-        </span>
-        {hint ? (
-          <span id={`${id}-hint`} className={sms.choiceHint}>
-            {hint}
-          </span>
-        ) : null}
-      </span>
-    </label>
   );
 }

@@ -4,6 +4,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { type FormEvent, useId, useState } from "react";
 import { type Presence, StatusMark } from "~/components/people/presence";
+import { RadioRow } from "~/components/ui/radio-row";
 import { useTRPC } from "~/lib/trpc/client";
 import styles from "./status-form.module.css";
 import { STATUS_TEXT_MAX_LENGTH } from "~/contracts/limits";
@@ -49,30 +50,17 @@ export function StatusForm({ initialStatus, initialText }: { initialStatus: Stat
       <fieldset className={styles.options}>
         <legend className="sr-only">{t("legend")}</legend>
         {STATUSES.map((option) => (
-          <label key={option.status} className={styles.option}>
-            <input
-              type="radio"
-              name="status"
-              value={option.status}
-              className={styles.radio}
-              checked={status === option.status}
-              onChange={() => setStatus(option.status)}
-              aria-labelledby={`${id}-${option.status}-name`}
-              aria-describedby={option.explained ? `${id}-${option.status}` : undefined}
-            />
-            <span className={styles.indicator} aria-hidden="true" />
-            <StatusMark presence={option.mark} className={styles.mark} />
-            <span className={styles.optionText}>
-              <span id={`${id}-${option.status}-name`} className={styles.optionName}>
-                {t(`option.${option.status}`)}
-              </span>
-              {option.explained ? (
-                <span id={`${id}-${option.status}`} className={styles.explain}>
-                  {t(`explain.${option.status}`)}
-                </span>
-              ) : null}
-            </span>
-          </label>
+          <RadioRow
+            key={option.status}
+            name="status"
+            value={option.status}
+            className={styles.option}
+            checked={status === option.status}
+            onChange={() => setStatus(option.status)}
+            before={<StatusMark presence={option.mark} className={styles.mark} />}
+            label={t(`option.${option.status}`)}
+            hint={option.explained ? t(`explain.${option.status}`) : undefined}
+          />
         ))}
       </fieldset>
 

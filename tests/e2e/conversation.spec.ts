@@ -1,5 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test } from "./test";
+import { PRESENTATION, expect, test } from "./test";
 import { ChatListPage, ConversationPage, personaPage } from "./pages/conversation-page";
 
 const COMPANY = /Acme Logistics/;
@@ -96,7 +96,7 @@ test.describe("conversations between two people (phone)", () => {
     await expect(picker.getByText("This chat is not available to you.")).toBeVisible();
   });
 
-  test("the chat list and a conversation have no serious accessibility violations", async ({ browser }) => {
+  test("the chat list and a conversation have no serious accessibility violations", PRESENTATION, async ({ browser }) => {
     for (const colorScheme of ["light", "dark"] as const) {
       const picker = await personaPage(browser, "picker", { colorScheme });
       const serious = async () =>

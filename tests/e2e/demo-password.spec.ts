@@ -1,4 +1,4 @@
-import { type Page, expect, test } from "./test";
+import { PRESENTATION, type Page, expect, test } from "./test";
 import { accessibilityViolations, horizontalOverflow, keepScreenshots, smallTargets } from "./pages/checks";
 import { signedInPage } from "./pages/host";
 import { signInAs } from "./pages/manager-page";
@@ -34,7 +34,7 @@ test.describe("demo password warning", () => {
     await expect(banner(page)).toHaveCount(0);
   });
 
-  test("fits a 390 px phone in Polish and dark mode, accessibly", async ({ browser, baseURL }, testInfo) => {
+  test("fits a 390 px phone in Polish and dark mode, accessibly", PRESENTATION, async ({ browser, baseURL }, testInfo) => {
     const page = await signedInPage(browser, baseURL!, "admin", { colorScheme: "dark", locale: "pl" });
     await page.goto("/people");
     const region = page.getByRole("region", { name: /wciąż (ma|mają) hasło demonstracyjne/ });

@@ -238,7 +238,7 @@ test.describe("installable app and offline use (PRODUCT.md W5)", () => {
     });
   }
 
-  test("the offline page and the offline banner fit a 360 px phone in Polish", async ({ browser, baseURL }) => {
+  test("the offline page and the offline banner fit a 360 px phone in Polish", PRESENTATION, async ({ browser, baseURL }) => {
     const picker = await personaPage(browser, "picker");
     await picker.setViewportSize({ width: 360, height: 640 });
     await picker.context().addCookies([{ name: "locale", value: "pl", url: baseURL! }]);

@@ -35,7 +35,7 @@ test("the sign-in page fits a 360 px wide phone without horizontal scrolling", P
   expect(overflow).toBe(0);
 });
 
-test("the 48 px check names a small visible control, counts a label as its checkbox's target and skips hidden ones", async ({ page }) => {
+test("the 48 px check names a small visible control, counts a label as its checkbox's target and skips hidden ones", PRESENTATION, async ({ page }) => {
   await page.setContent(`
     <button style="width:40px;height:40px">small</button>
     <button style="width:60px;height:60px">big</button>
