@@ -10,7 +10,10 @@ function refuse(res: ServerResponse, status: number, code: string, message: stri
 /**
  * Answers, before Next.js sees it, a request Next would answer with a 500 (DESIGN.md invariant
  * 6): a method it does not serve, or a path that is not valid percent-encoded UTF-8 (`/api/files/%zz`:
- * Next's route matcher throws decoding the dynamic segment). Returns whether it answered.
+ * Next's route matcher throws decoding the dynamic segment). Also an API path with an empty
+ * segment (`/api/v1/entities/order//history`): Next would redirect it with the whole URL in two
+ * headers (Location and Refresh), past what HTTP clients accept for a long query, and an API call
+ * is not a page to redirect. Returns whether it answered.
  */
 export function refuseMalformedRequest(req: IncomingMessage, res: ServerResponse): boolean {
   if (!METHODS.includes(req.method ?? "")) {
@@ -22,6 +25,10 @@ export function refuseMalformedRequest(req: IncomingMessage, res: ServerResponse
     decodeURIComponent(pathname);
   } catch {
     refuse(res, 400, "invalid", "The path has bad percent-encoding");
+    return true;
+  }
+  if (pathname.startsWith("/api/") && pathname.includes("//")) {
+    refuse(res, 404, "not_found", "No API route has an empty path segment");
     return true;
   }
   return false;
