@@ -29,9 +29,10 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   reporter: [["list"]],
   forbidOnly: Boolean(process.env.CI),
-  // The pass on the servers (PostgreSQL, Redis) repeats what depends on them; how screens look is
-  // checked once, in the embedded pass (tests/e2e/test.ts PRESENTATION).
-  grepInvert: serverMode ? /@presentation/ : undefined,
+  // The pass on the servers (PostgreSQL, Redis) repeats what depends on them; how screens look and
+  // what the browser does on its own are checked once, in the embedded pass (tests/e2e/test.ts
+  // PRESENTATION, BROWSER_SIDE).
+  grepInvert: serverMode ? /@presentation|@browser-side/ : undefined,
   use: {
     baseURL,
     browserName: "chromium",

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { PRESENTATION, type Page, test as base, expect } from "./test";
+import { BROWSER_SIDE, PRESENTATION, type Page, test as base, expect } from "./test";
 import { accessibilityViolations, horizontalOverflow, smallTargets } from "./pages/checks";
 import { fakeCameraArgs, imageVideo, qrCodeVideo } from "./pages/fake-camera";
 import { signInAs } from "./pages/people-page";
@@ -55,7 +55,7 @@ async function wedgeScan(page: Page, code: string) {
 }
 
 cameraTest.describe("scanning with the camera", () => {
-  cameraTest("a QR code in front of the camera opens that order's chat, with nothing fetched from outside", async ({ page }) => {
+  cameraTest("a QR code in front of the camera opens that order's chat, with nothing fetched from outside", BROWSER_SIDE, async ({ page }) => {
     const external = recordExternalRequests(page);
     await signInAs(page, "picker");
     await gotoChats(page);
@@ -96,7 +96,7 @@ cameraTest.describe("scanning with the camera", () => {
   });
 });
 
-test.describe("hardware scanners (keyboard wedge)", () => {
+test.describe("hardware scanners (keyboard wedge)", BROWSER_SIDE, () => {
   test("a scanner burst on the chat list opens the order's chat", async ({ page }) => {
     const resolved = recordResolvedCodes(page);
     await signInAs(page, "picker");
@@ -197,7 +197,7 @@ test.describe("the Scan screen", () => {
     await expect(conversationTitle(page)).toHaveText(`${code} · Rush order for Hansa Office`);
   });
 
-  test("with the camera blocked it says how to allow it, and typing the code still works", async ({ page }) => {
+  test("with the camera blocked it says how to allow it, and typing the code still works", BROWSER_SIDE, async ({ page }) => {
     await denyCamera(page);
     await signInAs(page, "picker");
     const scan = new ScanPage(page);
@@ -209,7 +209,7 @@ test.describe("the Scan screen", () => {
     await expect(conversationTitle(page)).toHaveText(/^SO-10020 · /);
   });
 
-  test("in Polish it speaks Polish, also about an unknown code", async ({ page, context, baseURL }) => {
+  test("in Polish it speaks Polish, also about an unknown code", BROWSER_SIDE, async ({ page, context, baseURL }) => {
     await denyCamera(page);
     await signInAs(page, "picker");
     await context.addCookies([{ name: "locale", value: "pl", url: baseURL! }]);
@@ -249,7 +249,7 @@ test.describe("QR labels", () => {
     await expect(page.getByRole("status").filter({ hasText: "10 labels" })).toBeVisible();
   });
 
-  test("a printed label held up to the camera opens its record's chat", async ({ page, playwright, launchOptions }, testInfo) => {
+  test("a printed label held up to the camera opens its record's chat", BROWSER_SIDE, async ({ page, playwright, launchOptions }, testInfo) => {
     await signInAs(page, "admin");
     await page.goto("/admin/qr?q=SO-10042");
     const label = page.getByRole("list", { name: "QR labels" }).getByRole("listitem");

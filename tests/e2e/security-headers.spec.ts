@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { type Page, test as base, expect } from "./test";
+import { BROWSER_SIDE, type Page, test as base, expect } from "./test";
 import { fakeCameraArgs, qrCodeVideo } from "./pages/fake-camera";
 import { signInAs } from "./pages/people-page";
 import { CHAT_URL, conversationTitle } from "./pages/scan-page";
@@ -44,7 +44,7 @@ async function recordViolations(page: Page): Promise<() => Promise<string[]>> {
   return async () => [...console, ...(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations))];
 }
 
-test.describe("security headers", () => {
+test.describe("security headers", BROWSER_SIDE, () => {
   test("pages, static files and the API all carry the security headers", async ({ page, request }) => {
     const response = await page.goto("/sign-in");
     const headers = response!.headers();
@@ -88,7 +88,7 @@ test.describe("security headers", () => {
   });
 });
 
-cameraTest.describe("security headers, with the app in use", () => {
+cameraTest.describe("security headers, with the app in use", BROWSER_SIDE, () => {
   cameraTest("the scanner's WebAssembly reader and the emoji picker run without a policy violation", async ({ page }) => {
     const violations = await recordViolations(page);
     // Hide the browser's own detector, so the scan goes through the ZXing WebAssembly reader.

@@ -1,4 +1,4 @@
-import { expect, test } from "./test";
+import { BROWSER_SIDE, expect, test } from "./test";
 import { ChatsPage, SignInPage } from "./pages/sign-in-page";
 
 test.describe("sign-in on a phone", () => {
@@ -88,7 +88,7 @@ test.describe("sign-in on a phone", () => {
     await new ChatsPage(page).expectLoaded();
   });
 
-  test("the language switch shows the sign-in page in Polish", async ({ page }) => {
+  test("the language switch shows the sign-in page in Polish", BROWSER_SIDE, async ({ page }) => {
     const signIn = new SignInPage(page);
     await signIn.goto();
     await page.getByRole("button", { name: "Polski" }).click();

@@ -1,4 +1,4 @@
-import { PRESENTATION, type Page, expect, test } from "./test";
+import { BROWSER_SIDE, PRESENTATION, type Page, expect, test } from "./test";
 import { accessibilityViolations, keepScreenshots, smallTargets } from "./pages/checks";
 import { ChatListPage, personaPage } from "./pages/conversation-page";
 
@@ -116,7 +116,7 @@ test.describe("mentions, reactions and emoji (phone)", () => {
     await keepScreenshots(page, testInfo, "social-dark");
   });
 
-  test("the Emoji button loads the picker from this server alone and puts the chosen emoji at the caret", async ({ browser }, testInfo) => {
+  test("the Emoji button loads the picker from this server alone and puts the chosen emoji at the caret", BROWSER_SIDE, async ({ browser }, testInfo) => {
     const page = await personaPage(browser, "picker2");
     const requested: string[] = [];
     page.on("request", (request) => requested.push(request.url()));

@@ -10,6 +10,13 @@ export * from "@playwright/test";
 export const PRESENTATION = { tag: "@presentation" };
 
 /**
+ * A check of what the browser does on its own (keys from a scanner, the camera's picture, the
+ * language switch, the headers the page runs under): the database under the server changes
+ * nothing in it, so it too runs in the embedded pass only.
+ */
+export const BROWSER_SIDE = { tag: "@browser-side" };
+
+/**
  * Playwright's `test`, plus:
  * - browser contexts a test opens itself (a second person, a signed-in persona) are closed when
  *   it ends. Playwright closes only the contexts it made; left open, each keeps a live stream and a
