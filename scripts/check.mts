@@ -1,10 +1,23 @@
 /**
- * `npm test`'s first step: ESLint beside the type check and the build, not one after the other.
+ * `npm test`'s first step. It first says which system packages the suite needs and lacks (the
+ * e2e tests drive Debian's Chromium and make their fake-camera video with ffmpeg), rather than
+ * failing twenty minutes in. Then ESLint runs beside the type check and the build, not one after the other.
  * Each is mostly one thread (ESLint's type-aware rules, tsc), so on a two-core machine this
  * takes about as long as the longer branch instead of the sum. Each branch's output is printed
  * whole when it ends, not interleaved; the step fails if either branch does.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+
+/** Kept in step with playwright.config.ts (executablePath) and tests/e2e/pages/fake-camera.ts. */
+const missing = [
+  fs.existsSync("/usr/bin/chromium") ? null : "chromium",
+  spawnSync("ffmpeg", ["-version"], { stdio: "ignore" }).error ? "ffmpeg" : null,
+].filter((name) => name !== null);
+if (missing.length > 0) {
+  console.error(`npm test needs ${missing.join(" and ")} (Debian packages). Install with:\n  sudo apt-get install -y ${missing.join(" ")}`);
+  process.exit(1);
+}
 
 const branches = [
   ["npm run lint"],
