@@ -4,7 +4,7 @@ import { type QueryClient, useMutation, useQueryClient } from "@tanstack/react-q
 import { usePathname } from "next/navigation";
 import { createContext, type ReactNode, useContext, useEffect, useRef, useState } from "react";
 import { listMessage, listOwnRead, listWithout } from "~/lib/chat/chat-list-cache";
-import { useFocusedWindow } from "~/lib/chat/windows";
+import { useIsWide, useKeptChats } from "~/lib/chat/windows";
 import { reviveMessage } from "~/lib/chat/timeline";
 import { dropTimeline, putMessages, receiveLive } from "~/lib/chat/timeline-cache";
 import { useTRPC } from "~/lib/trpc/client";
@@ -34,24 +34,27 @@ type Trpc = ReturnType<typeof useTRPC>;
 const CHAT_PATH = /^\/chats\/([0-9a-f-]{36})(?:\/|$)/;
 
 /**
- * The chat this page shows to the person, or null when it shows none or is hidden. With several
- * chats on a wide screen (components/chats/chat-dock.tsx), the window they work in.
+ * The chats this page shows to the person: the one picked and, on a wide screen, the windows
+ * docked beside it (components/chats/chats-split.tsx); none when it shows none or is hidden.
  */
-function shownChat(pathname: string, focusedWindow: string | null): string | null {
-  if (document.visibilityState !== "visible") return null;
-  return focusedWindow ?? CHAT_PATH.exec(pathname)?.[1] ?? null;
+function shownChats(pathname: string, docked: readonly string[]): string[] {
+  if (document.visibilityState !== "visible") return [];
+  const picked = CHAT_PATH.exec(pathname)?.[1];
+  const inChats = pathname === "/chats" || pathname.startsWith("/chats/");
+  return [...new Set([...(picked ? [picked] : []), ...(inChats ? docked : [])])];
 }
 
 /**
- * Tells the server which chat this tab's stream connection is showing, so it does not push a
+ * Tells the server which chats this tab's stream connection is showing, so it does not push a
  * notification for what is already on screen. Reports go one after another (a later one must
  * not overtake an earlier one) and only when something changed; a new connection (after a
  * reconnect) starts unreported, so it is told again.
  */
-function useViewingReports(connectionId: string | null) {
+function useViewingReports(connectionId: string | null, userId: string) {
   const trpc = useTRPC();
   const pathname = usePathname();
-  const focusedWindow = useFocusedWindow();
+  const kept = useKeptChats(userId);
+  const isWide = useIsWide();
   const { mutateAsync } = useMutation(trpc.stream.viewing.mutationOptions());
   const queue = useRef<Promise<unknown>>(Promise.resolve());
   const reported = useRef<string | null>(null);
@@ -59,13 +62,13 @@ function useViewingReports(connectionId: string | null) {
   useEffect(() => {
     if (!connectionId) return;
     const report = () => {
-      const chatId = shownChat(pathname, focusedWindow);
-      const key = `${connectionId} ${chatId}`;
+      const chatIds = shownChats(pathname, isWide ? kept : []);
+      const key = `${connectionId} ${chatIds.join(",")}`;
       if (reported.current === key) return;
       reported.current = key;
       queue.current = queue.current
-        .then(() => mutateAsync({ connectionId, chatId }))
-        // Worst case a notification arrives for the open chat; the next change reports again.
+        .then(() => mutateAsync({ connectionId, chatIds }))
+        // Worst case a notification arrives for a chat on screen; the next change reports again.
         .catch(() => {
           if (reported.current === key) reported.current = null;
         });
@@ -73,7 +76,7 @@ function useViewingReports(connectionId: string | null) {
     report();
     document.addEventListener("visibilitychange", report);
     return () => document.removeEventListener("visibilitychange", report);
-  }, [connectionId, pathname, focusedWindow, mutateAsync]);
+  }, [connectionId, pathname, kept, isWide, mutateAsync]);
 }
 
 /**
@@ -167,7 +170,7 @@ export function StreamProvider({ userId, children }: { userId: string; children:
   const listeners = useRef(new Set<Listener>());
   const [status, setStatus] = useState<StreamStatus>("starting");
   const [connectionId, setConnectionId] = useState<string | null>(null);
-  useViewingReports(connectionId);
+  useViewingReports(connectionId, userId);
 
   useEffect(() => {
     let source: EventSource;

@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 
 /**
- * Which chat each live stream connection is showing on a visible page, as its client reports
- * (`stream.viewing`). Push skips a person who is looking at the chat the message is in: the
+ * Which chats each live stream connection is showing on a visible page (the one picked, and the
+ * windows docked beside it on a wide screen), as its client reports (`stream.viewing`). Push skips a person who is looking at the chat the message is in: the
  * open conversation shows it already. A report may reach any instance, so in scale mode the
  * entries sit in Redis, tied to the instance holding the connection: a dead instance stops
  * refreshing its liveness key and its connections stop counting within a minute.
@@ -11,8 +11,8 @@ import type { Redis } from "ioredis";
 export interface ViewingStore {
   /** A connection of this instance opened; it shows nothing until its client says so. */
   open(connectionId: string, userId: string): Promise<void>;
-  /** The connection's page now shows this chat (null: another screen, or the page is hidden). False when the connection is not this user's, or is gone. */
-  show(connectionId: string, userId: string, chatId: string | null): Promise<boolean>;
+  /** The connection's page now shows these chats (none: another screen, or the page is hidden). False when the connection is not this user's, or is gone. */
+  show(connectionId: string, userId: string, chatIds: readonly string[]): Promise<boolean>;
   /** The connection closed. */
   drop(connectionId: string, userId: string): Promise<void>;
   /** Of these users, those with a live connection showing this chat on a visible page. */
@@ -21,16 +21,16 @@ export interface ViewingStore {
 }
 
 export function createMemoryViewing(): ViewingStore {
-  const connections = new Map<string, { userId: string; chatId: string | null }>();
+  const connections = new Map<string, { userId: string; chatIds: readonly string[] }>();
   return {
     open(connectionId, userId) {
-      connections.set(connectionId, { userId, chatId: null });
+      connections.set(connectionId, { userId, chatIds: [] });
       return Promise.resolve();
     },
-    show(connectionId, userId, chatId) {
+    show(connectionId, userId, chatIds) {
       const entry = connections.get(connectionId);
       if (entry?.userId !== userId) return Promise.resolve(false);
-      entry.chatId = chatId;
+      entry.chatIds = [...chatIds];
       return Promise.resolve(true);
     },
     drop(connectionId) {
@@ -40,7 +40,7 @@ export function createMemoryViewing(): ViewingStore {
     viewersOf(chatId, userIds) {
       const wanted = new Set(userIds);
       const viewers = new Set<string>();
-      for (const entry of connections.values()) if (entry.chatId === chatId && wanted.has(entry.userId)) viewers.add(entry.userId);
+      for (const entry of connections.values()) if (entry.chatIds.includes(chatId) && wanted.has(entry.userId)) viewers.add(entry.userId);
       return Promise.resolve(viewers);
     },
     close() {
@@ -65,8 +65,9 @@ redis.call('EXPIRE', KEYS[1], ARGV[3])
 return 1`;
 
 /**
- * One hash per user (connection id → "<instance> <chat id or nothing>"), so a report checks the
- * connection's owner by where it finds it, and a push looks up only its candidates.
+ * One hash per user (connection id → "<instance> <chat ids, comma-separated, or nothing>"), so a
+ * report checks the connection's owner by where it finds it, and a push looks up only its
+ * candidates.
  */
 export function createRedisViewing(redis: Redis): ViewingStore {
   const instance = randomUUID();
@@ -91,8 +92,8 @@ export function createRedisViewing(redis: Redis): ViewingStore {
         .expire(USER_PREFIX + userId, VIEWING_TTL_S)
         .exec();
     },
-    async show(connectionId, userId, chatId) {
-      const changed = await redis.eval(SHOW_SCRIPT, 1, USER_PREFIX + userId, connectionId, chatId ?? "", VIEWING_TTL_S);
+    async show(connectionId, userId, chatIds) {
+      const changed = await redis.eval(SHOW_SCRIPT, 1, USER_PREFIX + userId, connectionId, chatIds.join(","), VIEWING_TTL_S);
       return changed === 1;
     },
     async drop(connectionId, userId) {
@@ -109,7 +110,7 @@ export function createRedisViewing(redis: Redis): ViewingStore {
       candidates.forEach((userId, i) => {
         for (const value of (results[i]?.[1] as string[] | undefined) ?? []) {
           const [holder, shown] = value.split(" ");
-          if (shown !== chatId || !holder) continue;
+          if (!holder || !shown?.split(",").includes(chatId)) continue;
           showing.set(holder, (showing.get(holder) ?? new Set()).add(userId));
         }
       });

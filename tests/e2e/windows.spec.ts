@@ -91,12 +91,13 @@ async function dockedPair(browser: Browser, baseURL: string) {
   await phone.text("Is the delivery on its way?");
   const manager = await signedIn(browser, baseURL, "manager", DESKTOP);
   const roomTitle = `Dock ${Math.floor(Math.random() * 1e6)}`;
-  await ownRoom(manager, roomTitle);
+  const room = await ownRoom(manager, roomTitle);
   await manager.goto("/chats");
 
   await manager.getByRole("link", { name: new RegExp(escapeRegExp(phone.display)) }).click();
   const smsWindow = windowOf(manager, phone.display);
   await expect(smsWindow.getByRole("heading", { level: 1, name: phone.display })).toBeVisible();
+  const smsChatId = new URL(manager.url()).pathname.split("/")[2]!;
   const keep = smsWindow.getByRole("button", { name: "Keep open" });
   await keep.click();
   await expect(keep).toHaveAttribute("aria-pressed", "true");
@@ -107,7 +108,7 @@ async function dockedPair(browser: Browser, baseURL: string) {
   // The SMS window stays, beside it, with a heading under the page's.
   await expect(smsWindow.getByRole("heading", { level: 2, name: phone.display })).toBeVisible();
   await expect(smsWindow.getByRole("button", { name: `Close window: ${phone.display}` })).toBeVisible();
-  return { manager, phone, roomTitle, smsWindow, roomWindow };
+  return { manager, phone, roomTitle, roomId: room.id, smsChatId, smsWindow, roomWindow };
 }
 
 test.describe("Chat windows", () => {
@@ -117,7 +118,7 @@ test.describe("Chat windows", () => {
   }) => {
     test.slow();
     await withMessageCounter(browser, baseURL!, 2, async () => {
-      const { manager, phone, roomTitle, smsWindow, roomWindow } = await dockedPair(browser, baseURL!);
+      const { manager, phone, roomTitle, roomId, smsChatId, smsWindow, roomWindow } = await dockedPair(browser, baseURL!);
 
       // Each window its own composer.
       await sendFrom(roomWindow, "Pallets for the delivery are ready.");
@@ -157,8 +158,14 @@ test.describe("Chat windows", () => {
       await expect(smsWindow.locator("header")).not.toHaveAttribute("data-attention", "true");
       await expect(smsWindow.getByText(`New message in ${phone.display}`)).toHaveCount(0);
 
-      // A reload keeps both windows, and the counter.
+      // A reload keeps both windows, and the counter; the page tells the server both chats are
+      // on screen, so neither brings a push notification.
+      const reports: string[] = [];
+      manager.on("request", (request) => {
+        if (request.url().includes("stream.viewing")) reports.push(request.postData() ?? "");
+      });
       await manager.reload();
+      await expect.poll(() => reports.some((body) => body.includes(smsChatId) && body.includes(roomId))).toBe(true);
       await expect(windowOf(manager, roomTitle).getByRole("heading", { level: 1 })).toBeVisible();
       await expect(windowOf(manager, phone.display).getByRole("heading", { level: 2, name: phone.display })).toBeVisible();
       await expect(windowOf(manager, phone.display).getByTestId("message-counter")).toHaveText("⚠ Sent: 2, limit 2");

@@ -129,27 +129,37 @@ describe("Web Push (PRODUCT.md N1, N3; DESIGN.md invariants 5 and 7)", () => {
     await callers.pia.people.setStatus({ status: "available", statusText: "" });
   });
 
-  it("does not push someone looking at the chat on a visible page, but does when they look at another chat or hide it", async () => {
+  it("does not push someone looking at the chat on a visible page, picked or in a window docked beside it, but does when they look at another chat or hide it", async () => {
     const live = await openStream(stream.url, cookies.pia);
     const { connectionId } = (await live.next("hello")).event;
     expect(live.received[0]?.event.type).toBe("hello");
     const before = service.to(endpoints.pia).length;
 
-    await callers.pia.stream.viewing({ connectionId, chatId: roomId });
+    await callers.pia.stream.viewing({ connectionId, chatIds: [roomId] });
     await send("mark", roomId, "You see this already");
     expect(service.to(endpoints.pia).length).toBe(before);
 
-    await callers.pia.stream.viewing({ connectionId, chatId: otherRoomId });
+    await callers.pia.stream.viewing({ connectionId, chatIds: [otherRoomId] });
     await send("mark", roomId, "You are elsewhere");
     expect(service.to(endpoints.pia).length).toBe(before + 1);
 
-    await callers.pia.stream.viewing({ connectionId, chatId: roomId });
-    await callers.pia.stream.viewing({ connectionId, chatId: null });
+    // Another chat picked, this one in a docked window beside it: on screen all the same.
+    await callers.pia.stream.viewing({ connectionId, chatIds: [otherRoomId, roomId] });
+    await send("mark", roomId, "In your window");
+    expect(service.to(endpoints.pia).length).toBe(before + 1);
+
+    await callers.pia.stream.viewing({ connectionId, chatIds: [] });
     await send("mark", roomId, "Your page is hidden");
     expect(service.to(endpoints.pia).length).toBe(before + 2);
 
+    // A page loaded before windows reports one chat, or null.
+    await callers.pia.stream.viewing({ connectionId, chatId: roomId });
+    await send("mark", roomId, "Seen on an older page");
+    expect(service.to(endpoints.pia).length).toBe(before + 2);
+    await callers.pia.stream.viewing({ connectionId, chatId: null });
+
     // Someone else cannot quiet Pia's notifications through her connection.
-    await expect(callers.mark.stream.viewing({ connectionId, chatId: roomId })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(callers.mark.stream.viewing({ connectionId, chatIds: [roomId] })).rejects.toMatchObject({ code: "NOT_FOUND" });
     live.close();
   });
 

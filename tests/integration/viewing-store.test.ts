@@ -25,16 +25,31 @@ describe("viewing store (which chat each stream connection shows)", () => {
     const [holder, other] = twoInstances();
     const [pia, mark, connection, chat] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
     await holder.open(connection, pia);
-    expect(await other.show(connection, mark, chat)).toBe(false);
-    expect(await other.show(connection, pia, chat)).toBe(true);
+    expect(await other.show(connection, mark, [chat])).toBe(false);
+    expect(await other.show(connection, pia, [chat])).toBe(true);
     expect(await holder.viewersOf(chat, [pia, mark])).toEqual(new Set([pia]));
     expect(await other.viewersOf(randomUUID(), [pia])).toEqual(new Set());
-    await other.show(connection, pia, null);
+    await other.show(connection, pia, []);
     expect(await holder.viewersOf(chat, [pia])).toEqual(new Set());
-    await holder.show(connection, pia, chat);
+    await holder.show(connection, pia, [chat]);
     await holder.drop(connection, pia);
     expect(await other.viewersOf(chat, [pia])).toEqual(new Set());
-    expect(await other.show(connection, pia, chat)).toBe(false);
+    expect(await other.show(connection, pia, [chat])).toBe(false);
+    await holder.close();
+    await other.close();
+  });
+
+  it("counts a person as looking at every chat their page shows: the one picked and the windows docked beside it", async () => {
+    const [holder, other] = twoInstances();
+    const [pia, connection, picked, docked, elsewhere] = [randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    await holder.open(connection, pia);
+    expect(await other.show(connection, pia, [picked, docked])).toBe(true);
+    expect(await holder.viewersOf(picked, [pia])).toEqual(new Set([pia]));
+    expect(await holder.viewersOf(docked, [pia])).toEqual(new Set([pia]));
+    expect(await other.viewersOf(elsewhere, [pia])).toEqual(new Set());
+    // The docked window closed: only the picked chat is on screen.
+    await other.show(connection, pia, [picked]);
+    expect(await holder.viewersOf(docked, [pia])).toEqual(new Set());
     await holder.close();
     await other.close();
   });
@@ -43,7 +58,7 @@ describe("viewing store (which chat each stream connection shows)", () => {
     const [holder, other, redis] = twoInstances();
     const [pia, connection, chat] = [randomUUID(), randomUUID(), randomUUID()];
     await holder.open(connection, pia);
-    await holder.show(connection, pia, chat);
+    await holder.show(connection, pia, [chat]);
     expect(await other.viewersOf(chat, [pia])).toEqual(new Set([pia]));
     // What the TTL does to an instance that stopped refreshing: its liveness key is gone.
     const [value] = await redis!.hvals(`floorchat:viewing:user:${pia}`);
