@@ -4,6 +4,7 @@ import { useTranslations } from "next-intl";
 import { type ChangeEvent, type ReactNode, useState } from "react";
 import { VERBATIM } from "~/components/ui/verbatim";
 import styles from "./admin.module.css";
+import { isRefusal } from "./states";
 
 /**
  * The CSV of an import (records, SMS contacts): a file to choose or text to paste, and how big
@@ -115,9 +116,9 @@ export function CsvProblems({ label, lines }: { label: string; lines: LineProble
 
 /**
  * The CSV, Check (or Preview) and Import, and what became of them, as every import shows them:
- * Import is off until a check of exactly this text found nothing wrong (`importCount` > 0), the
- * hint under it says why, and a failed check or import says so in words. The caller words the
- * buttons in its screen's terms; `status` is what the last check found, `children` follow it.
+ * Import is off until a check of exactly this text found nothing wrong (`canImport`), the hint
+ * under it says why, and a failed check or import says so in words. The caller words the check
+ * and the import in its screen's terms; `status` is what the last check found, `children` follow it.
  */
 export function CsvImportControls({
   id,
@@ -126,9 +127,8 @@ export function CsvImportControls({
   onEdit,
   maxBytes,
   placeholder,
-  onCheck,
-  isChecking,
-  onImport,
+  check,
+  save,
   canImport,
   words,
   status,
@@ -140,36 +140,37 @@ export function CsvImportControls({
   onEdit: (text: string) => void;
   maxBytes: number;
   placeholder: string;
-  onCheck: () => void;
-  isChecking: boolean;
-  onImport: () => void;
+  check: { run: () => void; isPending: boolean; error: { message: string } | null };
+  save: { run: () => void; isPending: boolean; error: { message: string } | null };
   canImport: boolean;
-  words: { check: string; importButton: string; hint: string; checkError: string | null; importError: string | null; done: string | null };
+  /** `importCount`: the button's words once there is something to import; `fixFirst`: what to do about a refusal. */
+  words: { check: string; importCount: string; hint: string; fixFirst: string; done: string | null };
   status?: ReactNode;
   children?: ReactNode;
 }) {
+  const t = useTranslations("admin.csvInput");
   return (
     <div className={styles.form}>
       <CsvInput id={`${id}-csv`} labelledBy={labelledBy} value={csv} onChange={onEdit} maxBytes={maxBytes} placeholder={placeholder} />
       <div className={styles.actions}>
-        <button type="button" className="button" onClick={onCheck} disabled={isChecking || !csv.trim() || isTooLarge(csv, maxBytes)}>
+        <button type="button" className="button" onClick={check.run} disabled={check.isPending || !csv.trim() || isTooLarge(csv, maxBytes)}>
           {words.check}
         </button>
-        <button type="button" className={`button ${styles.primary}`} onClick={onImport} disabled={!canImport} aria-describedby={`${id}-import-hint`}>
-          {words.importButton}
+        <button type="button" className={`button ${styles.primary}`} onClick={save.run} disabled={!canImport} aria-describedby={`${id}-import-hint`}>
+          {save.isPending ? t("importing") : canImport ? words.importCount : t("importNothing")}
         </button>
       </div>
       <p id={`${id}-import-hint`} className={styles.hint}>
         {words.hint}
       </p>
-      {words.checkError ? (
+      {check.error ? (
         <p className="form-error" role="alert">
-          {words.checkError}
+          {isRefusal(check.error) ? check.error.message : t("checkError")}
         </p>
       ) : null}
-      {words.importError ? (
+      {save.error ? (
         <p className="form-error" role="alert">
-          {words.importError}
+          {t("importError")} {isRefusal(save.error) ? words.fixFirst : t("connectionError")}
         </p>
       ) : null}
       <div role="status">

@@ -106,16 +106,14 @@ export function ImportScreen() {
           onEdit={edit}
           maxBytes={MAX_BYTES}
           placeholder={EXAMPLE}
-          onCheck={runPreview}
-          isChecking={check.isPending}
-          onImport={runImport}
+          check={{ run: runPreview, isPending: check.isPending, error: check.error }}
+          save={{ run: runImport, isPending: save.isPending, error: save.error }}
           canImport={canImport}
           words={{
             check: check.isPending ? t("previewing") : t("preview"),
-            importButton: save.isPending ? t("importing") : rowCount > 0 && canImport ? t("import", { count: rowCount }) : t("importNothing"),
+            importCount: t("import", { count: rowCount }),
             hint: current && (current.invalid > 0 || current.file) ? t("fixFirst") : t("needsPreview"),
-            checkError: check.isError ? (isRefusal(check.error) ? check.error.message : t("checkError")) : null,
-            importError: save.isError ? `${t("importError")} ${isRefusal(save.error) ? t("fixFirst") : t("connectionError")}` : null,
+            fixFirst: t("fixFirst"),
             done: done ? t("done", done) : null,
           }}
         />

@@ -99,16 +99,14 @@ export function SmsImport() {
           onEdit={edit}
           maxBytes={MAX_BYTES}
           placeholder={EXAMPLE}
-          onCheck={runCheck}
-          isChecking={check.isPending}
-          onImport={runImport}
+          check={{ run: runCheck, isPending: check.isPending, error: check.error }}
+          save={{ run: runImport, isPending: save.isPending, error: save.error }}
           canImport={canImport}
           words={{
             check: check.isPending ? t("checking") : t("check"),
-            importButton: save.isPending ? t("importing") : canImport ? t("import", { count: current.rows }) : t("importNothing"),
+            importCount: t("import", { count: current?.rows ?? 0 }),
             hint: current && current.problems.length > 0 ? t("fixFirst") : t("needsCheck"),
-            checkError: check.isError ? (isRefusal(check.error) ? check.error.message : t("checkError")) : null,
-            importError: save.isError ? `${t("importError")} ${isRefusal(save.error) ? t("fixFirst") : t("connectionError")}` : null,
+            fixFirst: t("fixFirst"),
             done: done ? t("done", done) : null,
           }}
           status={
