@@ -165,6 +165,7 @@ function SmsContactItem({ contact }: { contact: Contact }) {
                   verified: true,
                   recordType: contact.record?.type ?? null,
                   recordKey: contact.record?.key ?? null,
+                  username: contact.user?.username ?? null,
                 },
                 // The Verify button goes: the focus stays on this contact.
                 { onSuccess: () => editButton.current?.focus() },

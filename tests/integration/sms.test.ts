@@ -300,6 +300,9 @@ describe("two-way SMS (PRODUCT.md C6)", () => {
     const { id } = await callers.alice.sms.createContact({ name: "Pia's phone", phone: "+48 600 100 230", verified: true, username: "PIA" });
     const [listed] = await callers.mark.sms.contacts({ q: "Pia's" });
     expect(listed).toMatchObject({ id, user: { name: "Pia Picker", username: "pia" } });
+    // A change that says nothing of the person keeps the link.
+    await callers.alice.sms.updateContact({ id, name: "Pia's phone", phone: "+48600100230", verified: true });
+    expect((await callers.mark.sms.contacts({ q: "Pia's" }))[0]!.user).toMatchObject({ username: "pia" });
 
     // An edit that leaves the field empty takes the link away; the audit says what it was.
     await callers.alice.sms.updateContact({ id, name: "Pia's phone", phone: "+48600100230", verified: true, username: null });
@@ -311,6 +314,9 @@ describe("two-way SMS (PRODUCT.md C6)", () => {
     const unknown = "name,phone,username\nPia's phone,+48600100230,ghost\n";
     expect((await callers.alice.sms.checkImport({ csv: unknown })).problems).toEqual([expect.objectContaining({ code: "user", line: 2, params: { username: "ghost" } }) as object]);
     expect(await callers.alice.sms.importContacts({ csv: "name,phone,verified,username\nPia's phone,+48600100230,yes,pia\n" })).toEqual({ created: 0, updated: 1 });
+    expect((await callers.mark.sms.contacts({ q: "Pia's" }))[0]!.user).toMatchObject({ username: "pia" });
+    // A file without the column leaves the person as it is.
+    await callers.alice.sms.importContacts({ csv: "name,phone,verified\nPia's phone,+48600100230,yes\n" });
     expect((await callers.mark.sms.contacts({ q: "Pia's" }))[0]!.user).toMatchObject({ username: "pia" });
   });
 

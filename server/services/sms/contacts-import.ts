@@ -3,7 +3,8 @@
  * (optional `verified`, `record_type`, `record_key`, and `username` for a person's own phone),
  * then one contact per row. Every row is
  * checked first; then all are written in one transaction, or none. A number already known is
- * updated (its name, verification, record and person), so an import can be run again.
+ * updated (its name, verification, record, and person when the file has the column), so an
+ * import can be run again.
  */
 import { and, eq, inArray } from "drizzle-orm";
 import type { CountryCode } from "libphonenumber-js";
@@ -22,7 +23,7 @@ const NO = new Set(["", "0", "no", "false", "n", "nie"]);
 
 export type ContactImportProblem = Problem<"file" | "columns" | "name" | "phone" | "verified" | "record" | "user" | "duplicate" | "row"> & { line: number | null };
 
-type Row = { line: number; name: string; phone: string; verified: boolean; record: { type: string | null; key: string } | null; username: string | null };
+type Row = { line: number; name: string; phone: string; verified: boolean; record: { type: string | null; key: string } | null; username: string | null | undefined };
 
 function fail(problems: ContactImportProblem[]): never {
   throw new DomainError("invalid", `The file has ${problems.length} problem${problems.length === 1 ? "" : "s"}; nothing was imported: ${problems
@@ -66,7 +67,7 @@ export async function checkContactCsv(db: Db, csv: string, defaultCountry?: Coun
       else seen.set(phone, line);
     }
     const key = cell("record_key");
-    rows.push({ line, name, phone: phone ?? "", verified: YES.has(verifiedText), record: key ? { type: cell("record_type") || null, key } : null, username: cell("username").toLowerCase() || null });
+    rows.push({ line, name, phone: phone ?? "", verified: YES.has(verifiedText), record: key ? { type: cell("record_type") || null, key } : null, username: columns.includes("username") ? cell("username").toLowerCase() || null : undefined });
   }
   // Records named by the rows, looked up at once.
   const keys = [...new Set(rows.flatMap((r) => (r.record ? [r.record.key] : [])))];
@@ -103,7 +104,8 @@ export async function importContacts(db: Db, actor: Actor, csv: string, defaultC
             .limit(1)
         : [];
       const [person] = row.username ? await tx.select({ id: users.id }).from(users).where(eq(users.username, row.username)).limit(1) : [];
-      const values = { name: row.name, verified: row.verified, entityId: entity?.id ?? null, userId: person?.id ?? null };
+      // Without a username column a known number keeps its person; an empty cell takes it away.
+      const values = { name: row.name, verified: row.verified, entityId: entity?.id ?? null, ...(row.username === undefined ? {} : { userId: person?.id ?? null }) };
       const [inserted] = await tx.insert(smsContacts).values({ phone: row.phone, ...values }).onConflictDoNothing().returning({ id: smsContacts.id });
       if (inserted) created++;
       else {

@@ -161,6 +161,7 @@ export function windowTitle(name: string, record: { title: string; fields: Recor
   return typeof value === "string" && value.trim() ? value.trim() : typeof value === "number" ? String(value) : name;
 }
 
+/** `username`: the person whose own phone it is; null or blank takes the link away, left out keeps it (updates). */
 export type ContactInput = { name: string; phone: string; verified: boolean; recordKey?: string | null; recordType?: string | null; username?: string | null };
 
 async function recordId(db: Db | Tx, input: ContactInput): Promise<string | null> {
@@ -212,10 +213,12 @@ export async function updateContact(db: Db, actor: Actor, contactId: string, inp
   const phone = parsePhone(input.phone, defaultCountry);
   const name = input.name.trim();
   const entityId = await recordId(db, input);
-  const userId = await linkedUserId(db, input);
+  const linked = input.username === undefined ? undefined : await linkedUserId(db, input);
   await db.transaction(async (tx) => {
     const [before] = await tx.select().from(smsContacts).where(eq(smsContacts.id, contactId)).for("update");
     if (!before) throw new DomainError("not_found", "No such contact");
+    // No user name given (a caller that knows nothing of the link): the link stays as it is.
+    const userId = linked === undefined ? before.userId : linked;
     const [taken] = await tx.select({ id: smsContacts.id }).from(smsContacts).where(and(eq(smsContacts.phone, phone.e164), sql`${smsContacts.id} <> ${contactId}`));
     if (taken) throw new DomainError("conflict", `${phone.display} is already a contact`, { phone: "Already a contact" });
     await tx.update(smsContacts).set({ name, phone: phone.e164, verified: input.verified, entityId, userId, updatedAt: new Date() }).where(eq(smsContacts.id, contactId));
