@@ -7,6 +7,7 @@
 import { CacheFirst, ExpirationPlugin, NetworkFirst, type PrecacheEntry, Serwist, type SerwistGlobalConfig, StaleWhileRevalidate } from "serwist";
 import { flushOutbox, outboxClient } from "~/lib/outbox/send";
 import { API_CACHE as API, FILES_CACHE as FILES, PAGES_CACHE as PAGES } from "~/lib/pwa/caches";
+import { type SubscriptionChange, reportRotatedSubscription } from "~/lib/push/browser";
 import type { PushPayload } from "~/server/services/push";
 
 declare global {
@@ -134,6 +135,20 @@ self.addEventListener("push", (event) => {
       badge: "/icons/badge-96.png",
       data: { url: payload?.url ?? "/chats" },
     } as NotificationOptions),
+  );
+});
+
+self.addEventListener("pushsubscriptionchange" as keyof ServiceWorkerGlobalScopeEventMap, (event) => {
+  const change = event as ExtendableEvent & SubscriptionChange;
+  const client = outboxClient();
+  change.waitUntil(
+    reportRotatedSubscription(self.registration.pushManager, change, {
+      publicKey: async () => (await client.push.vapidPublicKey.query()).publicKey,
+      resubscribe: (input) => client.push.resubscribe.mutate(input),
+    }).catch(() => {
+      // Signed out or offline: Me → Notifications shows this device as off, and turning it on
+      // again subscribes it afresh.
+    }),
   );
 });
 

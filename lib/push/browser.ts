@@ -59,6 +59,31 @@ export function subscriptionInput(subscription: PushSubscription, label: string)
   return { endpoint: subscription.endpoint, keys: { p256dh: keys?.p256dh ?? "", auth: keys?.auth ?? "" }, label };
 }
 
+/** What `pushsubscriptionchange` carries (not in TypeScript's DOM types). */
+export type SubscriptionChange = { oldSubscription?: PushSubscription | null; newSubscription?: PushSubscription | null };
+
+/**
+ * The push service replaced this device's subscription (they rotate them; the service worker
+ * hears it as `pushsubscriptionchange`): the server is told the new endpoint in place of the old,
+ * or notifications stop reaching the device without anyone noticing. When the browser hands over
+ * no new subscription, one is made with the old one's key, or the server's.
+ */
+export async function reportRotatedSubscription(
+  pushManager: PushManager,
+  change: SubscriptionChange,
+  server: {
+    publicKey: () => Promise<string>;
+    resubscribe: (input: { oldEndpoint: string | null; subscription: { endpoint: string; keys: { p256dh: string; auth: string } } }) => Promise<unknown>;
+  },
+): Promise<void> {
+  const old = change.oldSubscription ?? null;
+  const next =
+    change.newSubscription ??
+    (await pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: old?.options.applicationServerKey ?? keyBytes(await server.publicKey()) }));
+  const { endpoint, keys } = subscriptionInput(next, "");
+  await server.resubscribe({ oldEndpoint: old?.endpoint ?? null, subscription: { endpoint, keys } });
+}
+
 /** "Chrome · Android": enough to tell one's devices apart, and the same in every language. */
 export function deviceLabel(userAgent: string): string {
   const browser =

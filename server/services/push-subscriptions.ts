@@ -63,6 +63,24 @@ export async function subscribePush(db: Db, actor: Actor, input: SubscribeInput,
   });
 }
 
+/**
+ * The browser replaced this device's subscription (the push service rotated it: the service
+ * worker's `pushsubscriptionchange`): the new endpoint takes the old one's place and its name,
+ * and the old one, the actor's own, is forgotten. Without the old endpoint (the browser did not
+ * say) it is a plain subscribe.
+ */
+export async function resubscribePush(db: Db, actor: Actor, oldEndpoint: string | null, input: Omit<SubscribeInput, "label">, policy: OutboundPolicy) {
+  const [old] = oldEndpoint
+    ? await db
+        .select({ label: pushSubscriptions.label })
+        .from(pushSubscriptions)
+        .where(and(eq(pushSubscriptions.endpoint, oldEndpoint), eq(pushSubscriptions.userId, actor.id)))
+    : [];
+  const device = await subscribePush(db, actor, { ...input, label: old?.label ?? "" }, policy);
+  if (oldEndpoint && oldEndpoint !== input.endpoint) await unsubscribePush(db, actor, oldEndpoint);
+  return device;
+}
+
 /** This browser stops receiving for the actor. Unknown or someone else's endpoint: nothing to do. */
 export async function unsubscribePush(db: Db, actor: Actor, endpoint: string): Promise<{ removed: boolean }> {
   const removed = await db

@@ -80,7 +80,7 @@ test.describe("SMS contacts for admins (C6)", () => {
     await contacts.submit().click();
     await expect(page.getByRole("status").filter({ hasText: `${name} was added.` })).toBeVisible();
     await expect(contacts.add()).toBeFocused();
-    await contacts.search().fill(number.digits);
+    await contacts.searchFor(number.digits);
     await expect(contacts.item(name)).toContainText(number.display);
     await expect(contacts.item(name)).not.toContainText("Unverified");
 
@@ -122,7 +122,7 @@ test.describe("SMS contacts for admins (C6)", () => {
     await contacts.username().fill("driver");
     await contacts.submit().click();
     await expect(page.getByRole("status").filter({ hasText: `${name} was added.` })).toBeVisible();
-    await contacts.search().fill(number.digits);
+    await contacts.searchFor(number.digits);
     await expect(contacts.item(name)).toContainText("App user: Dawid Driver");
 
     // Editing shows the link, and emptying the field takes it away.
@@ -141,9 +141,9 @@ test.describe("SMS contacts for admins (C6)", () => {
     const contacts = new SmsContactsAdminPage(page);
     await contacts.goto();
     // The demo's number that texted in waits for an admin too.
-    await contacts.search().fill("600100203");
+    await contacts.searchFor("600100203");
     await expect(contacts.item("+48 600 100 203")).toContainText("Unverified");
-    await contacts.search().fill(number.digits);
+    await contacts.searchFor(number.digits);
     const item = contacts.item(number.display);
     await expect(item).toContainText("Unverified");
     await expect(item).toContainText("Not listed under SMS contacts until verified.");
@@ -186,7 +186,7 @@ test.describe("SMS contacts for admins (C6)", () => {
     await contacts.importButton().click();
     await expect(page.getByRole("status").filter({ hasText: "Imported: 2 added, 0 updated." })).toBeVisible();
 
-    await contacts.search().fill(tag);
+    await contacts.searchFor(tag);
     await expect(contacts.item(`Import one ${tag}`)).toContainText(first.display);
     await expect(contacts.item(`Import two ${tag}`)).toContainText("Unverified");
     await expect(contacts.item(`Import two ${tag}`)).toContainText("Record order:SO-10002");

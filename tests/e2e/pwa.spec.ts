@@ -1,6 +1,9 @@
+import { randomBytes } from "node:crypto";
 import { PRESENTATION, type Page, expect, test } from "./test";
 import { accessibilityViolations, controlledByServiceWorker, horizontalOverflow, keepScreenshots, smallTargets } from "./pages/checks";
 import { ChatListPage, personaPage } from "./pages/conversation-page";
+import { trpcMutation } from "./pages/host";
+import { trpcQuery } from "./pages/search-page";
 
 // About the service worker: it runs here (the config blocks it elsewhere, tests/e2e/test.ts).
 test.use({ serviceWorkers: "allow" });
@@ -145,6 +148,35 @@ test.describe("installable app and offline use (PRODUCT.md W5)", () => {
     await expect(picker).toHaveURL(chatUrl);
     await expect(picker.getByRole("heading", { level: 1, name: /Acme Logistics/ })).toBeVisible();
     await context.close();
+  });
+
+  test("when the browser rotates the push subscription, the service worker tells the server: the device keeps its name at its new endpoint", async ({ browser }) => {
+    const picker = await personaPage(browser, "picker");
+    await controlledByServiceWorker(picker);
+    // Keys as a browser gives them (base64url: a 65-byte point, a 16-byte secret); loopback endpoints are allowed in this suite.
+    const key = (bytes: number) => randomBytes(bytes).toString("base64url");
+    const keys = { p256dh: key(65), auth: key(16) };
+    const run = randomBytes(4).toString("hex");
+    const [oldEndpoint, newEndpoint] = [`https://127.0.0.1:9/push/old-${run}`, `https://127.0.0.1:9/push/new-${run}`];
+    await trpcMutation(picker.request, "push.subscribe", { endpoint: oldEndpoint, keys, label: "Chrome · Android" });
+
+    // A headless browser's push service never rotates anything: the worker gets the event as the browser would send it.
+    const worker = picker.context().serviceWorkers().find((w) => w.url().includes("/serwist/sw.js"))!;
+    await worker.evaluate(
+      ({ oldEndpoint, newEndpoint, keys }) => {
+        const event = new ExtendableEvent("pushsubscriptionchange");
+        Object.assign(event, {
+          oldSubscription: { endpoint: oldEndpoint, options: {} },
+          newSubscription: { endpoint: newEndpoint, options: {}, toJSON: () => ({ endpoint: newEndpoint, keys }) },
+        });
+        self.dispatchEvent(event);
+      },
+      { oldEndpoint, newEndpoint, keys },
+    );
+    const devices = () => trpcQuery<{ endpoint: string; label: string }[]>(picker.request, "push.devices");
+    await expect.poll(async () => (await devices()).filter((d) => d.endpoint.endsWith(run))).toEqual([expect.objectContaining({ endpoint: newEndpoint, label: "Chrome · Android" })]);
+    await trpcMutation(picker.request, "push.unsubscribe", { endpoint: newEndpoint });
+    await picker.context().close();
   });
 
   test("a message the server refuses shows as not sent with the reason, and is kept until discarded", async ({ browser }) => {

@@ -249,6 +249,33 @@ describe("Web Push (PRODUCT.md N1, N3; DESIGN.md invariants 5 and 7)", () => {
     expect((await callers.olaf.push.devices()).map((d) => d.endpoint)).not.toContain(shared.endpoint);
   });
 
+  it("puts a rotated subscription in the old one's place with its name, so pushes reach the device at its new endpoint; another person's old endpoint stays theirs", async () => {
+    const before = service.subscription("pia-before-rotation");
+    const after = service.subscription("pia-after-rotation");
+    await callers.pia.push.subscribe({ endpoint: before.endpoint, keys: before.keys, label: "Chrome · Android" });
+    const rotated = await callers.pia.push.resubscribe({ oldEndpoint: before.endpoint, subscription: { endpoint: after.endpoint, keys: after.keys } });
+    expect(rotated).toMatchObject({ endpoint: after.endpoint, label: "Chrome · Android" });
+    const devices = (await callers.pia.push.devices()).map((d) => d.endpoint);
+    expect(devices).toContain(after.endpoint);
+    expect(devices).not.toContain(before.endpoint);
+    await send("mark", roomId, "To the new endpoint");
+    expect(service.to(after.path).map((r) => r.payload.body)).toEqual(["To the new endpoint"]);
+    expect(service.to(before.path)).toHaveLength(0);
+
+    // Naming someone else's endpoint as the old one removes nothing of theirs; an unsafe new one is refused.
+    const marks = service.subscription("mark-tablet");
+    await callers.mark.push.subscribe({ endpoint: marks.endpoint, keys: marks.keys, label: "tablet" });
+    const third = service.subscription("pia-third");
+    await callers.pia.push.resubscribe({ oldEndpoint: marks.endpoint, subscription: { endpoint: third.endpoint, keys: third.keys } });
+    expect((await callers.mark.push.devices()).map((d) => d.endpoint)).toContain(marks.endpoint);
+    await expect(callers.pia.push.resubscribe({ oldEndpoint: after.endpoint, subscription: { endpoint: "https://10.0.0.1/push", keys: after.keys } })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
+    expect((await callers.pia.push.devices()).map((d) => d.endpoint)).toContain(after.endpoint);
+    for (const device of await callers.pia.push.devices()) if ([after.endpoint, third.endpoint].includes(device.endpoint)) await callers.pia.push.remove({ id: device.id });
+    for (const device of await callers.mark.push.devices()) if (device.endpoint === marks.endpoint) await callers.mark.push.remove({ id: device.id });
+  });
+
   it("generates the VAPID key pair once and reuses it after a restart on the same database; configured keys win", async () => {
     const { publicKey } = await callers.pia.push.vapidPublicKey();
     const restarted = createPushNotifier({ db: world.database.db, vapid: { keys: null, subject: "mailto:tests@floorchat.invalid" }, outbound: { allowLoopback: true }, viewing: world.realtime.viewing });

@@ -3,12 +3,13 @@ import {
   listPushDevices,
   pushSettings,
   removePushDevice,
+  resubscribePush,
   setPushHideText,
   subscribePush,
   unsubscribePush,
 } from "~/server/services/push-subscriptions";
 import { ZOk } from "../schemas/common";
-import { ZDevice, ZDeviceRef, ZEndpointRef, ZPushSettings, ZSubscribeInput } from "../schemas/push";
+import { ZDevice, ZDeviceRef, ZEndpointRef, ZPushSettings, ZResubscribeInput, ZSubscribeInput } from "../schemas/push";
 import { authedProcedure, router } from "../trpc";
 
 /** Web Push on the person's devices (PRODUCT.md N1, N3). */
@@ -18,6 +19,11 @@ export const pushRouter = router({
     .input(ZSubscribeInput)
     .output(ZDevice)
     .mutation(({ ctx, input }) => subscribePush(ctx.db, ctx.actor, input, ctx.outbound)),
+  /** From the service worker, when the browser rotated this device's subscription. */
+  resubscribe: authedProcedure
+    .input(ZResubscribeInput)
+    .output(ZDevice)
+    .mutation(({ ctx, input }) => resubscribePush(ctx.db, ctx.actor, input.oldEndpoint, input.subscription, ctx.outbound)),
   unsubscribe: authedProcedure
     .input(ZEndpointRef)
     .output(z.object({ removed: z.boolean() }))

@@ -16,6 +16,12 @@ export const ZSubscribeInput = z.object({
 export type TSubscribeInput = z.infer<typeof ZSubscribeInput>;
 
 export const ZEndpointRef = z.object({ endpoint: z.string().min(1).max(2000) });
+
+/** The service worker's report of a rotated subscription: the old endpoint (if the browser said) and the new one. */
+export const ZResubscribeInput = z.object({
+  oldEndpoint: z.string().min(1).max(2000).nullable(),
+  subscription: ZSubscribeInput.omit({ label: true }),
+});
 export const ZDeviceRef = z.object({ id: ZId });
 
 export const ZDevice = z.object({

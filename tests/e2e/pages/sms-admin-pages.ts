@@ -28,6 +28,17 @@ export class SmsContactsAdminPage {
     await this.page.goto("/admin/sms");
     await expect(this.heading()).toBeVisible();
   }
+
+  /**
+   * Types a search and waits for its answer. The list waits 250 ms for typing to stop and keeps
+   * the last result on screen meanwhile, so a row found at once may be about to go: acting on it
+   * then races the re-render.
+   */
+  async searchFor(text: string) {
+    const answered = this.page.waitForResponse((response) => response.url().includes("sms.contacts") && decodeURIComponent(response.url()).includes(`"q":"${text}"`));
+    await this.search().fill(text);
+    await answered;
+  }
 }
 
 export class SmsSettingsPage {
