@@ -33,7 +33,9 @@ export function createSmsWebhookHandler(getDeps: () => Promise<Deps>) {
     const raw = await readNodeBody(req, MAX_FORM_BYTES);
     if (raw === null) return;
     if (raw === "too-large") return answer(res, 413, "Too large");
-    const params: Record<string, string> = {};
+    // No prototype: a parameter named "__proto__" is a parameter like any other (on a plain
+    // object the assignment would hit the prototype's setter and drop it from the signed set).
+    const params: Record<string, string> = Object.create(null) as Record<string, string>;
     for (const [key, value] of new URLSearchParams(raw.toString("utf8"))) params[key] = value;
     const signature = req.headers["x-twilio-signature"];
     const url = `${sms.config.webhookBase}${req.url ?? pathname}`;

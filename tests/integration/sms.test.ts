@@ -170,6 +170,15 @@ describe("two-way SMS (PRODUCT.md C6)", () => {
     expect(row).toBeTruthy();
   });
 
+  it("takes a signed form with a parameter named __proto__ as signed (a plain object would drop it and refuse the signature)", async () => {
+    const url = `${webhooks.base}/api/sms/inbound`;
+    const params: Record<string, string> = Object.create(null) as Record<string, string>;
+    Object.assign(params, { From: "+48600100200", Body: "proto", MessageSid: "SMproto0001" });
+    Object.defineProperty(params, "__proto__", { value: "", enumerable: true, writable: true, configurable: true });
+    const answer = await standin.sendInboundRaw(url, params, twilioSignature(ACCOUNT.authToken, url, params));
+    expect(answer.status).toBe(200);
+  });
+
   it("answers any correctly signed inbound form with 200 or 400, never a server error", async () => {
     const url = `${webhooks.base}/api/sms/inbound`;
     const field = fc.string({ unit: "binary", maxLength: 40 });
