@@ -23,7 +23,7 @@ import { createStreamHandler } from "./realtime/stream";
 import { ensureCompanyChat } from "~/server/services/chat/open";
 import { demoPasswordAccounts } from "./services/demo-password";
 import { pruneEvents } from "./services/events";
-import { closeLastActive, getProcessDeps, startSmsWorker, startWebhookWorker } from "./process-deps";
+import { closeLastActive, getProcessDeps, startPushRetries, startSmsWorker, startWebhookWorker } from "./process-deps";
 import { createSmsWebhookHandler } from "./http/sms";
 import { EXPIRY_SWEEP_MS } from "~/server/services/approval/request";
 import { expireApprovals } from "~/server/services/approval/decide";
@@ -77,6 +77,7 @@ async function main() {
   const handleStream = createStreamHandler({ auth, db: database.db, sessions, hub: realtime.hub });
   const webhooks = await startWebhookWorker(env);
   const smsWorker = await startSmsWorker(env);
+  const push = await startPushRetries(env);
   const prune = setInterval(() => void pruneEvents(database.db).catch((e: unknown) => console.error("[events] prune:", e)), 3_600_000);
   prune.unref();
   // Approval requests past their time resolve as expired (reads and votes also check on the spot).
@@ -166,6 +167,7 @@ async function main() {
     sessions.close();
     void webhooks.stop();
     void smsWorker?.stop();
+    void push.stop();
     setTimeout(() => process.exit(0), 5_000).unref();
     server.close(() => {
       // Pending last-active times go out before the database closes.

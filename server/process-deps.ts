@@ -84,3 +84,10 @@ export async function startSmsWorker(env: Env): Promise<SmsWorker | null> {
   worker?.start();
   return worker;
 }
+
+/** Started by server/main.ts: push retries, this instance's and any a stopped one left. */
+export async function startPushRetries(env: Env): Promise<PushNotifier> {
+  await getProcessDeps(env);
+  holder.push!.start();
+  return holder.push!;
+}

@@ -27,3 +27,31 @@ export const pushSubscriptions = pgTable(
 );
 
 export type PushSubscription = typeof pushSubscriptions.$inferSelect;
+
+/**
+ * A notification whose push service failed for now (network error, 429, 5xx), waiting for its
+ * next attempt. Kept here rather than in a timer so a restart, or another instance, sends it;
+ * claimed with SKIP LOCKED like webhook deliveries. It goes with its subscription.
+ */
+export const pushRetries = pgTable(
+  "push_retries",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    subscriptionId: uuid("subscription_id")
+      .notNull()
+      .references(() => pushSubscriptions.id, { onDelete: "cascade" }),
+    /** The PushPayload JSON as first sent; encrypted afresh for each attempt. */
+    payload: text("payload").notNull(),
+    urgency: text("urgency").$type<"very-low" | "low" | "normal" | "high">().notNull(),
+    topic: text("topic"),
+    /** Attempts made so far, the first one included. */
+    attempts: integer("attempts").notNull(),
+    /** When it is due; pushed forward while an instance has it in hand. */
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull(),
+    /** When the message was first pushed: the notification's TTL counts from here. */
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("push_retries_due_idx").on(t.nextAttemptAt)],
+);
+
+export type PushRetry = typeof pushRetries.$inferSelect;

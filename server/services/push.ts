@@ -1,22 +1,24 @@
 import https from "node:https";
-import { and, eq, isNull, ne, or, sql } from "drizzle-orm";
+import { and, count, eq, inArray, isNull, ne, or, sql } from "drizzle-orm";
 import webpush from "web-push";
 import { z } from "zod";
 import type { Db } from "~/db/client";
-import { chatMembers, chats, entities, pushSubscriptions, settings, users } from "~/db/schema";
+import { type PushRetry, chatMembers, chats, entities, pushRetries, pushSubscriptions, settings, users } from "~/db/schema";
 import { DomainError } from "~/server/domain-error";
 import type { MessageDto } from "~/contracts/messages";
 import type { ViewingStore } from "~/server/realtime/viewing-store";
 import { canReadChat } from "./access";
 import { compiled, runCompiled } from "~/server/services/message/statement";
 import { assertOutboundUrl, guardedLookup } from "./outbound-url";
+import { createQueueRunner } from "./queue-runner";
 import type { OutboundPolicy } from "./webhooks";
 
 /**
  * Web Push (RFC 8030, payload encryption RFC 8291, VAPID RFC 8292) for new messages, sent after
  * the message's transaction commits (DESIGN.md invariant 5): nothing here can fail or delay a
- * send. Retries live in this process's timers; a restart forgets them, which costs a
- * notification, never a message.
+ * send. The first attempt is made at once from this process; a push service that fails for now
+ * (network error, 429, 5xx) gets its retries from the push_retries table, so a restart or
+ * another instance still sends them.
  */
 
 export const VAPID_SETTING = "vapid";
@@ -26,6 +28,8 @@ export const PUSH_TTL_S = 24 * 3600;
 export const PUSH_RETRY_DELAYS_MS = [5_000, 30_000, 120_000];
 export const PREVIEW_LENGTH = 140;
 const TIMEOUT_MS = 10_000;
+/** Longer than an attempt may take (TIMEOUT_MS), so a live claim never lapses. */
+const CLAIM_MS = 60_000;
 
 /** What the service worker receives (app/sw.ts shows it and opens `url` on a tap). */
 export type PushPayload = {
@@ -94,6 +98,7 @@ export function preview(body: string): string {
 export function createPushNotifier(options: PushOptions) {
   const { db } = options;
   const delays = options.retryDelaysMs ?? PUSH_RETRY_DELAYS_MS;
+  const ttl = options.ttlSeconds ?? PUSH_TTL_S;
   // Every connection resolves names through the SSRF rules, so a subscription's host cannot
   // be re-pointed at an internal address between the check and the request.
   const agent = new https.Agent({ keepAlive: true, lookup: guardedLookup(options.outbound), ...(options.ca ? { ca: options.ca } : {}) });
@@ -104,15 +109,18 @@ export function createPushNotifier(options: PushOptions) {
     return keys;
   };
 
-  // Work in flight or waiting for a retry, so tests and shutdown can wait for it to settle.
+  // First attempts in flight, so tests and shutdown can wait for them to settle.
   let busy = 0;
   const waiters: (() => void)[] = [];
-  const timers = new Set<NodeJS.Timeout>();
+  // Woken at the end of each pass over the due retries (idle() waits on it).
+  const passWaiters: (() => void)[] = [];
   let stopped = false;
+  const report = (error: unknown) => console.error("[push]", error);
   const begin = () => void busy++;
   const end = () => {
     if (--busy === 0) for (const wake of waiters.splice(0)) wake();
   };
+  const inFlight = (): Promise<void> => (busy === 0 ? Promise.resolve() : new Promise((resolve) => waiters.push(resolve)));
 
   /**
    * Subscriptions of the people a message should reach, for one shape of request (built once:
@@ -182,46 +190,56 @@ export function createPushNotifier(options: PushOptions) {
     return chat.title;
   }
 
-  async function attempt(target: Target, send: Send, tries: number): Promise<void> {
-    let status: number | null = null;
-    let reason: string;
+  /** One request to the push service; what happened, for settle() to act on. */
+  async function attempt(target: Target, send: Send, ttlSeconds: number): Promise<{ status: number | null; reason: string } | null> {
     try {
       await assertOutboundUrl(target.endpoint, { ...options.outbound, field: "endpoint" });
       const { publicKey, privateKey } = await vapidKeys();
       await webpush.sendNotification({ endpoint: target.endpoint, keys: { p256dh: target.p256dh, auth: target.auth } }, send.payload, {
         vapidDetails: { subject: options.vapid.subject, publicKey, privateKey },
-        TTL: options.ttlSeconds ?? PUSH_TTL_S,
+        TTL: ttlSeconds,
         urgency: send.urgency,
         ...(send.topic ? { topic: send.topic } : {}),
         contentEncoding: "aes128gcm",
         agent,
         timeout: TIMEOUT_MS,
       });
-      await db.update(pushSubscriptions).set({ lastSuccessAt: sql`now()`, failures: 0 }).where(eq(pushSubscriptions.id, target.id));
-      return;
+      return null;
     } catch (error) {
-      if (error instanceof webpush.WebPushError) status = error.statusCode;
-      reason = error instanceof Error ? error.message : String(error);
+      const reason = error instanceof Error ? error.message : String(error);
       // An endpoint that now resolves to a private address is not worth retrying.
-      if (error instanceof DomainError) status = 0;
+      if (error instanceof DomainError) return { status: 0, reason };
+      return { status: error instanceof webpush.WebPushError ? error.statusCode : null, reason };
     }
-    // The browser unsubscribed or the push service forgot it: the subscription is dead.
+  }
+
+  /**
+   * Acts on an attempt's outcome: a success clears the subscription's failures, a dead
+   * subscription goes, a failure for now waits in push_retries (`retry`: the row it came
+   * from), and the last failure counts against the subscription.
+   */
+  async function settle(target: Target, send: Send, tries: number, failure: { status: number | null; reason: string } | null, retry?: PushRetry): Promise<void> {
+    if (!failure) {
+      await db.update(pushSubscriptions).set({ lastSuccessAt: sql`now()`, failures: 0 }).where(eq(pushSubscriptions.id, target.id));
+      if (retry) await db.delete(pushRetries).where(eq(pushRetries.id, retry.id));
+      return;
+    }
+    const { status, reason } = failure;
+    // The browser unsubscribed or the push service forgot it: the subscription is dead (and
+    // its waiting retries with it).
     if (status === 404 || status === 410) {
       await db.delete(pushSubscriptions).where(and(eq(pushSubscriptions.id, target.id), eq(pushSubscriptions.endpoint, target.endpoint)));
+      if (retry) await db.delete(pushRetries).where(eq(pushRetries.id, retry.id));
       return;
     }
     const delay = delays[tries - 1];
     const isTransient = status === null || status === 429 || status >= 500;
-    if (isTransient && delay !== undefined && !stopped) {
-      begin();
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        void attempt(target, send, tries + 1)
-          .catch((error: unknown) => console.error("[push]", error))
-          .finally(end);
-      }, delay);
-      timer.unref();
-      timers.add(timer);
+    if (isTransient && delay !== undefined) {
+      const nextAttemptAt = new Date(Date.now() + delay);
+      if (retry) await db.update(pushRetries).set({ attempts: tries, nextAttemptAt }).where(eq(pushRetries.id, retry.id));
+      else await db.insert(pushRetries).values({ subscriptionId: target.id, payload: send.payload, urgency: send.urgency, topic: send.topic ?? null, attempts: tries, nextAttemptAt });
+      // Sets the runner's timer for this retry, unless an earlier one is already set.
+      if (!stopped) void runner.kick().catch(report);
       return;
     }
     console.error(`[push] gave up on subscription ${target.id} after ${tries} attempt(s): ${status ? `HTTP ${status}` : reason}`);
@@ -229,7 +247,69 @@ export function createPushNotifier(options: PushOptions) {
       .update(pushSubscriptions)
       .set({ failures: sql`${pushSubscriptions.failures} + 1` })
       .where(eq(pushSubscriptions.id, target.id));
+    if (retry) await db.delete(pushRetries).where(eq(pushRetries.id, retry.id));
   }
+
+  async function first(target: Target, send: Send): Promise<void> {
+    await settle(target, send, 1, await attempt(target, send, ttl));
+  }
+
+  /** Claims the retries that are due (any instance's) and makes their next attempt. */
+  async function runRetries(): Promise<number> {
+    const claimed = await db.transaction(async (tx) => {
+      const due = await tx
+        .select({ id: pushRetries.id })
+        .from(pushRetries)
+        .where(sql`${pushRetries.nextAttemptAt} <= now()`)
+        .orderBy(pushRetries.nextAttemptAt)
+        .limit(50)
+        .for("update", { skipLocked: true });
+      if (due.length === 0) return [];
+      const rows = await tx
+        .update(pushRetries)
+        .set({ nextAttemptAt: sql`now() + ${sql.raw(`interval '${CLAIM_MS / 1000} seconds'`)}` })
+        .where(inArray(pushRetries.id, due.map((r) => r.id)))
+        .returning();
+      const targets = await tx
+        .select({ id: pushSubscriptions.id, endpoint: pushSubscriptions.endpoint, p256dh: pushSubscriptions.p256dh, auth: pushSubscriptions.auth, userId: pushSubscriptions.userId })
+        .from(pushSubscriptions)
+        .where(inArray(pushSubscriptions.id, [...new Set(rows.map((r) => r.subscriptionId))]));
+      const byId = new Map(targets.map((t) => [t.id, { ...t, hideText: false }]));
+      return rows.map((retry) => ({ retry, target: byId.get(retry.subscriptionId)! }));
+    });
+    await Promise.all(
+      claimed.map(async ({ retry, target }) => {
+        // The notification's lifetime counts from the first attempt: a push service keeps a
+        // retried one no longer than the first would have been kept.
+        const left = ttl - Math.floor((Date.now() - retry.createdAt.getTime()) / 1000);
+        if (left <= 0) {
+          await db.delete(pushRetries).where(eq(pushRetries.id, retry.id));
+          return;
+        }
+        const send: Send = { payload: retry.payload, urgency: retry.urgency, topic: retry.topic ?? undefined };
+        const tries = retry.attempts + 1;
+        await settle(target, send, tries, await attempt(target, send, left), retry);
+      }),
+    );
+    return claimed.length;
+  }
+
+  const runner = createQueueRunner({
+    runOnce: async () => {
+      try {
+        return await runRetries();
+      } finally {
+        for (const wake of passWaiters.splice(0)) wake();
+      }
+    },
+    label: "[push]",
+    nextDueAt: async () => {
+      const [next] = await db
+        .select({ at: sql<Date | null>`min(${pushRetries.nextAttemptAt})`.mapWith((v: string | Date | null) => (v === null ? null : new Date(v))) })
+        .from(pushRetries);
+      return next?.at ?? null;
+    },
+  });
 
   async function run(request: PushRequest): Promise<void> {
     const { message } = request;
@@ -245,7 +325,7 @@ export function createPushNotifier(options: PushOptions) {
     const isApproval = message.kind === "approval";
     await Promise.all(
       targets.map((target) =>
-        attempt(
+        first(
           target,
           {
             payload: target.hideText ? hidden : shown,
@@ -254,15 +334,22 @@ export function createPushNotifier(options: PushOptions) {
             // for approval is never replaced by chatter.
             topic: isApproval ? undefined : message.chatId.replaceAll("-", ""),
           },
-          1,
         ),
       ),
     );
   }
 
-  /** Resolves once nothing is being sent or waiting for a retry. */
-  function idle(): Promise<void> {
-    return busy === 0 ? Promise.resolve() : new Promise((resolve) => waiters.push(resolve));
+  /**
+   * Resolves once nothing is being sent and no retry is waiting (in this database, so only
+   * where this notifier is the one sending them: tests).
+   */
+  async function idle(): Promise<void> {
+    for (;;) {
+      await inFlight();
+      const [waiting] = await db.select({ n: count() }).from(pushRetries);
+      if (waiting!.n === 0 && busy === 0) return;
+      await new Promise<void>((resolve) => passWaiters.push(resolve));
+    }
   }
 
   return {
@@ -271,19 +358,19 @@ export function createPushNotifier(options: PushOptions) {
     notify(request: PushRequest): void {
       if (stopped) return;
       begin();
-      void run(request)
-        .catch((error: unknown) => console.error("[push]", error))
-        .finally(end);
+      void run(request).catch(report).finally(end);
+    },
+    /** Polls for retries left by an instance that stopped (its own are timed exactly). */
+    start(intervalMs = 30_000) {
+      runner.start(intervalMs);
+      void runner.kick().catch(report);
     },
     idle,
+    /** Ends the attempts in flight; waiting retries stay queued for the next start. */
     async stop() {
       stopped = true;
-      for (const timer of timers) {
-        clearTimeout(timer);
-        end();
-      }
-      timers.clear();
-      await idle();
+      await runner.stop();
+      await inFlight();
       agent.destroy();
     },
   };

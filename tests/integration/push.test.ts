@@ -1,9 +1,9 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chatMembers, entities, pushSubscriptions, settings } from "~/db/schema";
+import { chatMembers, entities, pushRetries, pushSubscriptions, settings } from "~/db/schema";
 import type { Actor } from "~/server/domain-error";
 import { createApproval } from "~/server/services/approval/request";
-import { createPushNotifier } from "~/server/services/push";
+import { PUSH_TTL_S, createPushNotifier } from "~/server/services/push";
 import { subscribePush } from "~/server/services/push-subscriptions";
 import { receiveSms } from "~/server/services/sms/inbound";
 import { findActor } from "~/server/services/users";
@@ -220,6 +220,57 @@ describe("Web Push (PRODUCT.md N1, N3; DESIGN.md invariants 5 and 7)", () => {
     const [row] = await world.database.db.select().from(pushSubscriptions).where(eq(pushSubscriptions.id, device.id));
     expect(row).toMatchObject({ failures: 0, lastSuccessAt: expect.any(Date) as unknown });
     await callers.pia.push.remove({ id: device.id });
+  });
+
+  it("keeps a push the service failed for now in the database, so another instance sends it after this one stopped", async () => {
+    const message = await send("mark", roomId, "Survives a restart");
+    const flaky = service.subscription("pia-restart");
+    const device = await callers.pia.push.subscribe({ endpoint: flaky.endpoint, keys: flaky.keys, label: "restart" });
+    const db = world.database.db;
+    const notifier = (retryDelaysMs: number[]) =>
+      createPushNotifier({ db, vapid: { keys: null, subject: "mailto:tests@floorchat.invalid" }, outbound: { allowLoopback: true }, viewing: world.realtime.viewing, retryDelaysMs, ca: tls.cert });
+    const waiting = () => db.select().from(pushRetries).where(eq(pushRetries.subscriptionId, device.id));
+
+    // The first instance's attempt fails for now; its retry is due in a minute, and it stops first.
+    const before = notifier([60_000]);
+    service.answer(flaky.path, [503]);
+    before.notify({ message, onlyUserIds: [pia.id] });
+    await expect.poll(async () => (await waiting()).length).toBe(1);
+    await before.stop();
+    const [queued] = await waiting();
+    expect(queued).toMatchObject({ attempts: 1, urgency: "normal" });
+    expect(queued!.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 30_000);
+
+    // A minute later another instance finds it and sends it, once, with what is left of its TTL.
+    await db.update(pushRetries).set({ nextAttemptAt: new Date(), createdAt: new Date(Date.now() - 3600_000) }).where(eq(pushRetries.id, queued!.id));
+    const after = notifier([60_000]);
+    after.start();
+    await after.idle();
+    await after.stop();
+    const received = service.to(flaky.path);
+    expect(received.map((r) => r.payload.body)).toEqual(["Survives a restart", "Survives a restart"]);
+    expect(Number(received[1]!.ttl)).toBeLessThanOrEqual(PUSH_TTL_S - 3600);
+    expect(await waiting()).toEqual([]);
+    const [row] = await db.select().from(pushSubscriptions).where(eq(pushSubscriptions.id, device.id));
+    expect(row).toMatchObject({ failures: 0, lastSuccessAt: expect.any(Date) as unknown });
+    await callers.pia.push.remove({ id: device.id });
+  });
+
+  it("drops a retry older than the notification's TTL without sending it, and a removed device's retries with it", async () => {
+    const flaky = service.subscription("pia-stale");
+    const device = await callers.pia.push.subscribe({ endpoint: flaky.endpoint, keys: flaky.keys, label: "stale" });
+    const db = world.database.db;
+    const payload = JSON.stringify({ chatId: roomId, title: "Dock 4", sender: "Mark Manager", body: "Old news", url: `/chats/${roomId}`, tag: `chat:${roomId}` });
+    await db.insert(pushRetries).values({ subscriptionId: device.id, payload, urgency: "normal", attempts: 1, nextAttemptAt: new Date(), createdAt: new Date(Date.now() - (PUSH_TTL_S + 60) * 1000) });
+    const runner = createPushNotifier({ db, vapid: { keys: null, subject: "mailto:tests@floorchat.invalid" }, outbound: { allowLoopback: true }, viewing: world.realtime.viewing, ca: tls.cert });
+    runner.start();
+    await runner.idle();
+    await runner.stop();
+    expect(service.to(flaky.path)).toEqual([]);
+
+    await db.insert(pushRetries).values({ subscriptionId: device.id, payload, urgency: "normal", attempts: 1, nextAttemptAt: new Date(Date.now() + 60_000) });
+    await callers.pia.push.remove({ id: device.id });
+    expect(await db.select().from(pushRetries).where(eq(pushRetries.subscriptionId, device.id))).toEqual([]);
   });
 
   it("refuses http and private-address endpoints at subscribe, and loopback unless the policy allows it", async () => {
