@@ -26,6 +26,8 @@ export interface Database {
   kind: DatabaseKind;
   /** Cheap round trip for health checks. */
   ping(): Promise<void>;
+  /** The connection pool's state (server mode; PGlite has one connection and no pool). */
+  poolStats?(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -96,6 +98,7 @@ export async function openPostgres(connectionString: string, poolSize = DEFAULT_
     async ping() {
       await db.execute(sql`select 1`);
     },
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async close() {
       await pool.end();
     },

@@ -71,6 +71,15 @@ export const ZEnv = z
       .transform((value) => value.split(",").map((entry) => entry.trim()))
       .refine((entries) => entries.every(isProxyEntry), { error: "must be comma-separated IP addresses or CIDRs, e.g. 127.0.0.1,10.0.0.0/8" })
       .optional(),
+    // Who may read /metrics besides a bearer METRICS_TOKEN: addresses or CIDRs (comma-separated).
+    // Default: loopback only.
+    METRICS_ALLOW: z
+      .string()
+      .regex(/^[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*$/, { error: "must be comma-separated IP addresses or CIDRs, e.g. 10.0.0.0/8" })
+      .transform((value) => value.split(",").map((entry) => entry.trim()))
+      .refine((entries) => entries.every(isProxyEntry), { error: "must be comma-separated IP addresses or CIDRs, e.g. 10.0.0.0/8" })
+      .optional(),
+    METRICS_TOKEN: z.string().min(24, { error: "must be at least 24 characters (e.g. openssl rand -hex 16)" }).optional(),
     // Tests only: lets webhooks call a receiver on 127.0.0.1 (DESIGN.md invariant 7).
     OUTBOUND_ALLOW_LOOPBACK: flag.optional(),
     // Web Push keys (base64url, as `npx web-push generate-vapid-keys` prints them). Without them

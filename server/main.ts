@@ -23,6 +23,7 @@ import { createStreamHandler } from "./realtime/stream";
 import { ensureCompanyChat } from "~/server/services/chat/open";
 import { demoPasswordAccounts } from "./services/demo-password";
 import { pruneEvents } from "./services/events";
+import { metricsAccess, registerScrapeGauges, serveMetrics } from "./metrics";
 import { closeLastActive, getProcessDeps, startPushRetries, startSmsWorker, startWebhookWorker } from "./process-deps";
 import { createSmsWebhookHandler } from "./http/sms";
 import { EXPIRY_SWEEP_MS } from "~/server/services/approval/request";
@@ -96,6 +97,8 @@ async function main() {
   const handleNext = app.getRequestHandler();
 
   const clientAddress = createClientAddressResolver(env.TRUSTED_PROXIES);
+  registerScrapeGauges({ database, openStreams: () => realtime.hub.size });
+  const mayReadMetrics = metricsAccess({ token: env.METRICS_TOKEN, allow: env.METRICS_ALLOW });
   const headers = securityHeaders(publicUrl(env));
   const server = http.createServer((req, res) => {
     clientAddress.apply(req);
@@ -119,6 +122,18 @@ async function main() {
       handleSms(req, res, pathname).catch((error: unknown) => {
         console.error("[sms]", error);
         // A 5xx makes the provider retry later; the MessageSid keeps a retry from storing twice.
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+      return;
+    }
+    if (pathname === "/metrics") {
+      // Not found rather than forbidden: nothing tells a stranger the endpoint exists.
+      if (!mayReadMetrics(req, req.headers["x-forwarded-for"] as string | undefined)) {
+        res.writeHead(404, { "Content-Type": "text/plain" }).end("Not found");
+        return;
+      }
+      serveMetrics(res).catch((error: unknown) => {
+        console.error("[metrics]", error);
         if (!res.headersSent) res.writeHead(500).end();
       });
       return;

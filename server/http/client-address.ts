@@ -47,14 +47,19 @@ export type ClientAddressResolver = {
   apply: (request: IncomingMessage) => void;
 };
 
-export function createClientAddressResolver(trustedProxies: readonly string[] = []): ClientAddressResolver {
-  const trusted = new BlockList();
-  for (const entry of trustedProxies) {
+/** Whether a normalised address is one of `entries` (addresses or CIDRs). */
+export function addressMatcher(entries: readonly string[]): (address: string) => boolean {
+  const list = new BlockList();
+  for (const entry of entries) {
     const parsed = parseEntry(entry);
     if (!parsed) throw new Error(`Not an IP address or CIDR: ${JSON.stringify(entry)}`);
-    trusted.addSubnet(parsed.address, parsed.prefix, parsed.family);
+    list.addSubnet(parsed.address, parsed.prefix, parsed.family);
   }
-  const isTrusted = (address: string) => trusted.check(address, isIP(address) === 4 ? "ipv4" : "ipv6");
+  return (address) => isIP(address) !== 0 && list.check(address, isIP(address) === 4 ? "ipv4" : "ipv6");
+}
+
+export function createClientAddressResolver(trustedProxies: readonly string[] = []): ClientAddressResolver {
+  const isTrusted = addressMatcher(trustedProxies);
 
   function resolve(peer: string | undefined, forwardedFor: string | string[] | undefined): string | null {
     const peerAddress = peer === undefined ? null : normalizeAddress(peer);

@@ -26,6 +26,8 @@ export type Envelope = {
   except?: string;
   /** The event already serialised (as stored in the log): used as is, not stringified again. */
   json?: string;
+  /** When it was published (ms since the epoch), for the delivery-lag metric; set on the way out. */
+  at?: number;
 };
 
 /**
@@ -46,7 +48,7 @@ export const EVENTS_CHANNEL = "events";
  */
 export function encodeEnvelope(envelope: Envelope): string {
   const { event, json, ...route } = envelope;
-  return `${JSON.stringify({ ...route, type: event.type })}\n${json ?? JSON.stringify(event)}`;
+  return `${JSON.stringify({ ...route, type: event.type, at: route.at ?? Date.now() })}\n${json ?? JSON.stringify(event)}`;
 }
 
 const isStringList = (value: unknown) => Array.isArray(value) && value.every((item) => typeof item === "string");
@@ -78,6 +80,8 @@ export function parseEnvelope(payload: string): Delivery | null {
   if (header.only !== undefined && !isStringList(header.only)) return null;
   if (header.also !== undefined && header.also !== "all" && !isStringList(header.also)) return null;
   if (header.except !== undefined && typeof header.except !== "string") return null;
+  // Only a metric reads it: a bad one is dropped, not the delivery.
+  if (header.at !== undefined && !Number.isFinite(header.at)) delete header.at;
   return { ...(header as Omit<Delivery, "json">), json };
 }
 

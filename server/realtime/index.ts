@@ -6,6 +6,7 @@ import type { Bus } from "./bus";
 import { EVENTS_CHANNEL, type Envelope, type Publisher, encodeEnvelope, parseEnvelope } from "./envelope";
 import type { HubOptions } from "./connection";
 import { Hub } from "./hub";
+import { metrics } from "~/server/metrics";
 import { type PresenceStore, createMemoryPresence, createRedisPresence } from "./presence-store";
 import { type ViewingStore, createMemoryViewing, createRedisViewing } from "./viewing-store";
 
@@ -85,6 +86,7 @@ export function createRealtime(options: {
   const unsubscribe = bus.subscribe((channel, payload) => {
     if (channel !== EVENTS_CHANNEL) return;
     const envelope = parseEnvelope(payload);
+    if (envelope?.at !== undefined) metrics.deliveryLag.observe(Math.max(0, Date.now() - envelope.at) / 1000);
     if (envelope) hub.receive(envelope);
     else console.error(`[bus] skipped a malformed message: ${payload.slice(0, 200)}`);
   });

@@ -102,6 +102,8 @@ async function trpc<T>(app: AppProcess, cookie: string, path: string, input: unk
   return deserialize(body.result.data) as T;
 }
 
+const METRICS_TOKEN = randomBytes(16).toString("hex");
+
 describe.skipIf(!serverUrl || !redisUrl)("two app instances on one PostgreSQL and one Redis", () => {
   const dbName = `floorchat_multi_${randomBytes(6).toString("hex")}`;
   let database: Database | undefined;
@@ -135,6 +137,9 @@ describe.skipIf(!serverUrl || !redisUrl)("two app instances on one PostgreSQL an
       REDIS_URL: redisUrl!,
       AUTH_SECRET: process.env.AUTH_SECRET ?? randomBytes(32).toString("base64url"),
       SEED_DEMO: "0",
+      // Nobody's address is allowed (loopback included), so only the token opens /metrics.
+      METRICS_ALLOW: "192.0.2.1",
+      METRICS_TOKEN: METRICS_TOKEN,
     };
     const [portA, portB] = await freePorts(2);
     a = startApp(portA!, env);
@@ -194,5 +199,42 @@ describe.skipIf(!serverUrl || !redisUrl)("two app instances on one PostgreSQL an
     const ids = beforeMarker.map((r) => r.id!);
     expect(ids.every((id, i) => id > bobLastEventId && (i === 0 || id > ids[i - 1]!))).toBe(true);
     resumed.close();
+  });
+
+  it("serves /metrics only to its token: streams held, sends counted, delivery lag, queue depths and the pool, per instance", async () => {
+    const scrape = (app: AppProcess, authorization?: string) =>
+      fetch(`${app.origin}/metrics`, { headers: authorization ? { authorization } : {} });
+    expect((await scrape(a)).status).toBe(404);
+    expect((await scrape(a, `Bearer ${METRICS_TOKEN.slice(1)}x`)).status).toBe(404);
+
+    const stream = await openStream(`${a.origin}/api/stream`, alice);
+    await stream.next("ready");
+    const sent = await trpc<MessageDto>(b, bob, "message.send", { chatId, clientId: `multi-${dbName}-metrics`, body: "counted" });
+    await stream.next("message.created", (e) => e.message.id === sent.id);
+
+    const read = async (app: AppProcess) => {
+      const response = await scrape(app, `Bearer ${METRICS_TOKEN}`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
+      const text = await response.text();
+      const value = (series: string) => {
+        const line = text.split("\n").find((l) => l.startsWith(`${series} `));
+        return line === undefined ? undefined : Number(line.slice(series.length + 1));
+      };
+      return { text, value };
+    };
+    const onA = await read(a);
+    const onB = await read(b);
+    expect(onA.value("floorchat_streams_open")).toBe(1);
+    expect(onB.value("floorchat_streams_open")).toBe(0);
+    expect(onB.value('floorchat_sends_total{outcome="ok"}')).toBeGreaterThanOrEqual(1);
+    expect(onB.value("floorchat_send_duration_seconds_count")).toBeGreaterThanOrEqual(1);
+    // The message went out from B and reached A's hub over Redis.
+    expect(onA.value("floorchat_delivery_lag_seconds_count")).toBeGreaterThanOrEqual(1);
+    for (const queue of ["webhooks", "push", "sms"]) expect(onA.value(`floorchat_queue_depth{queue="${queue}",state="pending"}`)).toBe(0);
+    expect(onA.value('floorchat_db_pool_connections{state="waiting"}')).toBe(0);
+    expect(onA.value('floorchat_db_pool_connections{state="total"}')).toBeGreaterThanOrEqual(1);
+    expect(onA.text).toMatch(/^floorchat_process_resident_memory_bytes \d+/m);
+    stream.close();
   });
 });

@@ -11,6 +11,7 @@ import type { Db } from "~/db/client";
 import { messages } from "~/db/schema";
 import { loadDto, messageRows, toDtos } from "./dto";
 import { sendFromChat } from "~/server/services/sms/send";
+import { measureSend } from "~/server/metrics";
 
 export type SendInput = {
   chatId: string;
@@ -28,7 +29,11 @@ export type SendInput = {
  * original message (invariant 1); seq comes from bumping the chat's counter under its row lock
  * in that statement, so it is gap-free and commit order equals seq order (invariant 2).
  */
-export async function sendMessage(deps: Deps, actor: Actor, input: SendInput): Promise<MessageDto> {
+export function sendMessage(deps: Deps, actor: Actor, input: SendInput): Promise<MessageDto> {
+  return measureSend(() => send(deps, actor, input));
+}
+
+async function send(deps: Deps, actor: Actor, input: SendInput): Promise<MessageDto> {
   if (input.senderId !== undefined && input.senderId !== actor.id) {
     throw new DomainError("unauthorized", "This message was written by someone else; it waits until they sign in again");
   }
