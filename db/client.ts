@@ -26,6 +26,8 @@ export interface Database {
   kind: DatabaseKind;
   /** Cheap round trip for health checks. */
   ping(): Promise<void>;
+  /** A consistent copy of the embedded database (PGlite's data directory, gzipped tar). */
+  dump?(): Promise<Blob>;
   /** The connection pool's state (server mode; PGlite has one connection and no pool). */
   poolStats?(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
@@ -54,6 +56,7 @@ export async function openPglite(dataDir?: string, { template }: { template?: Bl
         if (closed) throw new Error("database is closed");
         await client.query("select 1");
       },
+      dump: () => client.dumpDataDir("gzip"),
       async close() {
         if (closed) return;
         closed = true;

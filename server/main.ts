@@ -3,6 +3,7 @@
  * stream and the health check are raw node:http handlers in front of it (see DESIGN.md).
  */
 import http from "node:http";
+import path from "node:path";
 import next from "next";
 import { getDatabase } from "~/db/client";
 import { DataDirLockedError } from "~/db/lock";
@@ -23,6 +24,7 @@ import { createStreamHandler } from "./realtime/stream";
 import { ensureCompanyChat } from "~/server/services/chat/open";
 import { demoPasswordAccounts } from "./services/demo-password";
 import { pruneEvents } from "./services/events";
+import { createBackupHandler, recordControl } from "./backup";
 import { metricsAccess, registerScrapeGauges, serveMetrics } from "./metrics";
 import { closeLastActive, getProcessDeps, startPushRetries, startSmsWorker, startWebhookWorker } from "./process-deps";
 import { createSmsWebhookHandler } from "./http/sms";
@@ -99,6 +101,17 @@ async function main() {
   const clientAddress = createClientAddressResolver(env.TRUSTED_PROXIES);
   registerScrapeGauges({ database, openStreams: () => realtime.hub.size });
   const mayReadMetrics = metricsAccess({ token: env.METRICS_TOKEN, allow: env.METRICS_ALLOW });
+  // Embedded mode: `npm run backup` asks this process, the one allowed to open the database.
+  let backups: { handle: ReturnType<typeof createBackupHandler>; remove: () => void } | null = null;
+  if (database.dump) {
+    const dump = database.dump;
+    const control = recordControl(path.resolve(env.DATA_DIR), env.PORT);
+    const filesDir = env.S3_BUCKET ? null : path.resolve(env.DATA_DIR, "files");
+    backups = {
+      handle: createBackupHandler({ token: control.token, source: async () => ({ pgdata: await dump(), dataDir: path.resolve(env.DATA_DIR), filesDir }) }),
+      remove: control.remove,
+    };
+  }
   const headers = securityHeaders(publicUrl(env));
   const server = http.createServer((req, res) => {
     clientAddress.apply(req);
@@ -123,6 +136,14 @@ async function main() {
         console.error("[sms]", error);
         // A 5xx makes the provider retry later; the MessageSid keeps a retry from storing twice.
         if (!res.headersSent) res.writeHead(500).end();
+      });
+      return;
+    }
+    if (pathname === "/internal/backup" && backups) {
+      backups.handle(req, res).catch((error: unknown) => {
+        console.error("[backup]", error);
+        if (!res.headersSent) res.writeHead(500).end();
+        else res.destroy();
       });
       return;
     }
@@ -183,6 +204,7 @@ async function main() {
     void webhooks.stop();
     void smsWorker?.stop();
     void push.stop();
+    backups?.remove();
     setTimeout(() => process.exit(0), 5_000).unref();
     server.close(() => {
       // Pending last-active times go out before the database closes.
