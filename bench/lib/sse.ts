@@ -14,6 +14,10 @@ export type StreamOptions = {
   onFrame?: (frame: Frame, arrivedAt: number) => void;
   /** Skip frame parsing entirely and only count bytes (connection benchmarks). */
   countOnly?: boolean;
+  /** Called with every `id:` the stream carries, an id-only frame's included (what a browser keeps as Last-Event-ID). */
+  onId?: (id: number) => void;
+  /** Called once when the stream ends or fails, unless close() ended it. */
+  onClose?: () => void;
 };
 
 export type SseStream = {
@@ -94,6 +98,7 @@ export function openSseStream(options: StreamOptions): SseStream {
       while ((end = buffer.indexOf("\n\n", start)) >= 0) {
         const frame = parseFrame(buffer.slice(start, end));
         start = end + 2;
+        if (frame.id !== null) options.onId?.(frame.id);
         if (!frame.type) continue;
         if (frame.type === "ready" && !isReady) {
           isReady = true;
@@ -103,15 +108,18 @@ export function openSseStream(options: StreamOptions): SseStream {
       }
       if (start > 0) buffer = buffer.slice(start);
     });
-    res.on("close", () => {
-      closed = true;
-      if (!isReady) rejectReady(new Error("stream closed before ready"));
-    });
+    res.on("close", () => ended(new Error("stream closed before ready")));
   });
-  req.on("error", (error) => {
+  req.on("error", (error) => ended(error));
+  let endedOnce = false;
+  function ended(error: Error) {
+    const byUs = closed;
     closed = true;
     if (!isReady) rejectReady(error);
-  });
+    if (endedOnce || byUs) return;
+    endedOnce = true;
+    options.onClose?.();
+  }
   return {
     ready,
     get bytes() {
