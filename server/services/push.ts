@@ -10,7 +10,7 @@ import type { ViewingStore } from "~/server/realtime/viewing-store";
 import { canReadChat } from "./access";
 import { compiled, runCompiled } from "~/server/services/message/statement";
 import { assertOutboundUrl, guardedLookup } from "./outbound-url";
-import { createQueueRunner } from "./queue-runner";
+import { createQueueRunner, earliest } from "./queue-runner";
 import type { OutboundPolicy } from "./webhooks";
 
 /**
@@ -305,7 +305,7 @@ export function createPushNotifier(options: PushOptions) {
     label: "[push]",
     nextDueAt: async () => {
       const [next] = await db
-        .select({ at: sql<Date | null>`min(${pushRetries.nextAttemptAt})`.mapWith((v: string | Date | null) => (v === null ? null : new Date(v))) })
+        .select({ at: earliest(pushRetries.nextAttemptAt) })
         .from(pushRetries);
       return next?.at ?? null;
     },

@@ -1,3 +1,5 @@
+import { sql } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 /**
  * The loop a durable outbox needs (webhook deliveries, SMS): run what is due now, again while
  * anything was taken or a kick came in meanwhile, then sleep until the earliest pending retry
@@ -72,4 +74,9 @@ export function createQueueRunner(options: QueueRunnerOptions) {
       await running;
     },
   };
+}
+
+/** The earliest time in a column (a queue's next due item), as a Date; null for no rows. */
+export function earliest(column: AnyPgColumn) {
+  return sql<Date | null>`min(${column})`.mapWith((v: string | Date | null) => (v === null ? null : new Date(v)));
 }

@@ -7,7 +7,7 @@ import { type WebhookDelivery, webhookDeliveries, webhooks } from "~/db/schema";
 import { type Actor, DomainError } from "~/server/domain-error";
 import { writeAudit } from "./audit";
 import { assertOutboundUrl, guardedLookup } from "./outbound-url";
-import { createQueueRunner } from "./queue-runner";
+import { createQueueRunner, earliest } from "./queue-runner";
 
 /** Events a webhook can subscribe to (PRODUCT.md A4). */
 export const WEBHOOK_EVENTS = ["message.created", "message.action", "approval.resolved", "record.created_by_scan"] as const;
@@ -225,7 +225,7 @@ export function createWebhookWorker(db: Db, options: WebhookWorkerOptions) {
     label: "[webhooks]",
     nextDueAt: async () => {
       const [next] = await db
-        .select({ at: sql<Date | null>`min(${webhookDeliveries.nextAttemptAt})`.mapWith((v: string | Date | null) => (v === null ? null : new Date(v))) })
+        .select({ at: earliest(webhookDeliveries.nextAttemptAt) })
         .from(webhookDeliveries)
         .where(eq(webhookDeliveries.state, "pending"));
       return next?.at ?? null;

@@ -10,7 +10,7 @@ import type { Publisher } from "~/server/realtime/envelope";
 import type { SmsConfig } from "./config";
 import type { SmsProvider } from "./provider";
 import { recordSmsChange } from "./status";
-import { createQueueRunner } from "../queue-runner";
+import { createQueueRunner, earliest } from "../queue-runner";
 
 /** Waits after the 1st, 2nd, … attempt the provider did not take; after the last the SMS is failed. */
 export const SMS_RETRY_DELAYS_MS = [5_000, 30_000, 2 * 60_000, 10 * 60_000, 30 * 60_000];
@@ -83,7 +83,7 @@ export function createSmsWorker(options: SmsWorkerOptions) {
     label: "[sms]",
     nextDueAt: async () => {
       const [next] = await db
-        .select({ at: sql<Date | null>`min(${smsMessages.nextAttemptAt})`.mapWith((v: string | Date | null) => (v === null ? null : new Date(v))) })
+        .select({ at: earliest(smsMessages.nextAttemptAt) })
         .from(smsMessages)
         .where(and(eq(smsMessages.direction, "out"), or(eq(smsMessages.status, "queued"), and(eq(smsMessages.status, "sending"), isNull(smsMessages.providerSid)))));
       return next?.at ?? null;
