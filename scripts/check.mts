@@ -1,6 +1,7 @@
 /**
  * `npm test`'s first step. It first says which system packages the suite needs and lacks (the
- * e2e tests drive Debian's Chromium and make their fake-camera video with ffmpeg), rather than
+ * e2e tests drive Debian's Chromium and make their fake-camera video with ffmpeg; on the servers
+ * the deployment test runs nginx), rather than
  * failing twenty minutes in. Then ESLint runs beside the type check and the build, not one after the other.
  * Each is mostly one thread (ESLint's type-aware rules, tsc), so on a two-core machine this
  * takes about as long as the longer branch instead of the sum. Each branch's output is printed
@@ -9,13 +10,18 @@
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 
-/** Kept in step with playwright.config.ts (executablePath) and tests/e2e/pages/fake-camera.ts. */
+/**
+ * Kept in step with playwright.config.ts (executablePath), tests/e2e/pages/fake-camera.ts and,
+ * on the servers (DATABASE_URL and REDIS_URL), tests/integration/nginx.test.ts.
+ */
+const serverMode = Boolean(process.env.DATABASE_URL && process.env.REDIS_URL);
 const missing = [
   fs.existsSync("/usr/bin/chromium") ? null : "chromium",
   spawnSync("ffmpeg", ["-version"], { stdio: "ignore" }).error ? "ffmpeg" : null,
+  serverMode && !fs.existsSync("/usr/sbin/nginx") ? "nginx" : null,
 ].filter((name) => name !== null);
 if (missing.length > 0) {
-  console.error(`npm test needs ${missing.join(" and ")} (Debian packages). Install with:\n  sudo apt-get install -y ${missing.join(" ")}`);
+  console.error(`npm test needs ${missing.join(", ")} (Debian packages). Install with:\n  sudo apt-get install -y ${missing.join(" ")}`);
   process.exit(1);
 }
 
