@@ -27,6 +27,7 @@ const expectedTables = [
   "message_mentions",
   "message_reactions",
   "messages",
+  "push_retries",
   "push_subscriptions",
   "quick_replies",
   "rota_shifts",
