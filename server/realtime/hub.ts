@@ -8,6 +8,14 @@ import { AudienceCache } from "./audience-cache";
 import { type Connection, Frame, type HubOptions, type Readers, recipientsOf, toReaders } from "./connection";
 import { logBounds, logHead, readBackfill, readDeliveries } from "./event-log";
 
+/** The hub is shutting down: the stream was dropped so the client reconnects elsewhere. */
+export class HubClosedError extends Error {
+  override name = "HubClosedError";
+  constructor() {
+    super("this instance is shutting down");
+  }
+}
+
 /**
  * The live connections of this instance and the routing of events to them. Each envelope
  * is framed once and the same bytes are written to every connection allowed to see it.
@@ -155,6 +163,12 @@ export class Hub {
    * Event ids follow commit order (server/services/events.ts), so `≤ head` is complete.
    */
   async connect(userId: string, res: ServerResponse, lastEventId: number | null): Promise<() => void> {
+    // Shutting down (SIGTERM): a stream accepted now would go silent when the process exits.
+    // Dropping the socket lets the client (or a proxy) retry at once on another instance.
+    if (this.closed) {
+      res.destroy();
+      throw new HubClosedError();
+    }
     const connection: Connection = { id: randomUUID(), userId, res, live: false, pending: [], cursor: 0, maxSentId: 0, unlabelled: 0, remove: () => {} };
     let set = this.byUser.get(userId);
     if (!set) {
@@ -168,10 +182,10 @@ export class Hub {
     const remove = (connection.remove = () => {
       if (removed) return;
       removed = true;
-      this.connections--;
       this.behind.delete(connection);
       const current = this.byUser.get(userId);
-      current?.delete(connection);
+      // After close() (which let every connection go and zeroed the count) it is in no set.
+      if (current?.delete(connection)) this.connections--;
       if (current?.size === 0) {
         this.byUser.delete(userId);
         this.options.onUserOffline?.(userId);
@@ -193,9 +207,12 @@ export class Hub {
     const { userId, res } = connection;
     // Without the registration a client cannot report what it shows; the stream still works.
     await this.options.onConnectionOpen?.(connection.id, userId).catch((error: unknown) => console.error("[hub] connection open:", error));
+    // close() ran meanwhile and ended the response: nothing more may be written to it.
+    if (this.closed) throw new HubClosedError();
     res.write(toFrame({ type: "hello", connectionId: connection.id }));
     // Before the head is read: every connection's cursor is then at or above the watermark's start.
     await this.initWatermark();
+    if (this.closed) throw new HubClosedError();
 
     // After registering: a deactivation committed before is seen here, a later one arrives live.
     const bounds = await logBounds(this.options.db, userId);
@@ -204,6 +221,8 @@ export class Hub {
       res.end();
       return;
     }
+    // close() ran while this was reading: it ended the response; end the connection here too.
+    if (this.closed) throw new HubClosedError();
     const headId = bounds?.head ?? 0;
     // Everything up to the head is committed: whatever of it has not arrived is a hole.
     if (headId > this.top) {
@@ -214,6 +233,7 @@ export class Hub {
       // Events after the cursor may have been pruned (pruneEvents): then the log cannot fill the gap.
       const pruned = (bounds?.oldest ?? 0) > lastEventId + 1;
       const missed = pruned ? [] : await readBackfill(this.options.db, userId, lastEventId, headId, this.backfillLimit + 1);
+      if (this.closed) throw new HubClosedError();
       if (pruned || missed.length > this.backfillLimit) {
         res.write(toFrame({ type: "resync", reason: pruned ? "missed events expired" : "too many missed events" }));
       } else {
@@ -405,6 +425,11 @@ export class Hub {
     // Unbounded buffering would let one stalled phone eat the server's memory; cut it off and
     // let it resume from its Last-Event-ID.
     if (res.writableLength > this.maxBufferedBytes) res.destroy();
+  }
+
+  /** True once close() has run: the instance is shutting down and takes no new streams. */
+  get isClosed(): boolean {
+    return this.closed;
   }
 
   close(): void {

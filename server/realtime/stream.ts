@@ -5,7 +5,7 @@ import type { Db } from "~/db/client";
 import { sessions, users } from "~/db/schema";
 import type { Auth } from "~/server/auth";
 import { SESSION_TTL_MS, type SessionCache } from "~/server/auth-cache";
-import type { Hub } from "./hub";
+import { type Hub, HubClosedError } from "./hub";
 
 /** The resume cursor: the browser's `Last-Event-ID` header, or `?lastEventId=` on a fresh load. */
 export function parseLastEventId(req: IncomingMessage): number | null {
@@ -75,6 +75,12 @@ export function createStreamHandler(deps: StreamDeps) {
       res.setHeader("Allow", "GET");
       return jsonError(res, 405, "method_not_allowed", "Use GET");
     }
+    // Shutting down: no response at all, so the browser's EventSource (or a proxy in front)
+    // retries at once, on another instance.
+    if (deps.hub.isClosed) {
+      req.socket.destroy();
+      return;
+    }
     // Deactivation deletes the sessions too; an account deactivated in SQL has no actor either.
     const session = await deps.sessions.session(deps.auth, deps.db, fromNodeHeaders(req.headers));
     if (!session) return jsonError(res, 401, "unauthorized", "Sign in first");
@@ -100,7 +106,7 @@ export function createStreamHandler(deps: StreamDeps) {
       remove = await deps.hub.connect(session.actor.id, res, parseLastEventId(req));
     } catch (error) {
       // The hub has dropped the connection and closed the response; the browser reconnects.
-      console.error("[stream] connect failed:", error);
+      if (!(error instanceof HubClosedError)) console.error("[stream] connect failed:", error);
       return;
     }
     if (closed) remove();

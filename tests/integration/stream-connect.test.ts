@@ -6,7 +6,7 @@ import { users } from "~/db/schema";
 import { createRealtime } from "~/server/realtime";
 import { createMemoryBus } from "~/server/realtime/bus";
 import { parseLastEventId } from "~/server/realtime/stream";
-import type { Hub } from "~/server/realtime/hub";
+import { type Hub, HubClosedError } from "~/server/realtime/hub";
 import { sendMessage } from "~/server/services/message/send";
 import { findActor } from "~/server/services/users";
 import { createPersonas, signIn } from "../factories/auth";
@@ -40,6 +40,42 @@ describe("opening a stream connection", () => {
     ids = { pia: personas.picker.id, olaf: personas.outsider.id };
   });
   afterAll(() => world.close());
+
+  it("takes no stream while its instance shuts down: the socket is dropped unanswered, so the client (or a proxy) retries on another", async () => {
+    const realtime = createRealtime({ db: world.database.db, bus: createMemoryBus(), redisUrl: process.env.REDIS_URL });
+    const server = await serveStream(world.auth, realtime.hub, world.deps);
+    try {
+      realtime.hub.close();
+      await expect(openStream(server.url, await signIn(world.auth, "pia"))).rejects.toThrow();
+      expect(realtime.hub.size).toBe(0);
+    } finally {
+      await server.close();
+      await realtime.close();
+    }
+  });
+
+  it("ends a stream still opening when its instance began shutting down, writes nothing after, and keeps nothing registered", async () => {
+    const realtime = createRealtime({ db: world.database.db, bus: createMemoryBus(), redisUrl: process.env.REDIS_URL });
+    let opening: Promise<unknown> | undefined;
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { "Content-Type": "text/event-stream" });
+      opening = realtime.hub.connect(ids.pia, res, null).catch((error: unknown) => error);
+      // SIGTERM arrives while the connection is between registering and going live.
+      realtime.hub.close();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/stream`);
+      expect(await response.text()).toBe("");
+      expect(await opening).toBeInstanceOf(HubClosedError);
+      expect(realtime.hub.size).toBe(0);
+      expect(realtime.hub.isLocal(ids.pia)).toBe(false);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await realtime.close();
+    }
+  });
 
   it("drops a connection whose backfill fails: the hub holds nothing for the user and presence shows them offline", async () => {
     // A real database that is gone (as while PostgreSQL restarts): the backfill's query rejects.
