@@ -1,3 +1,4 @@
+import type { IncomingMessage } from "node:http";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { createClientAddressResolver, isProxyEntry, normalizeAddress } from "./client-address";
@@ -63,5 +64,25 @@ describe("client address", () => {
         expect(resolve(peer, header.join(","))).toBe(normalizeAddress(peer));
       }),
     );
+  });
+});
+
+describe("forwarded host and scheme", () => {
+  const request = (peer: string, headers: Record<string, string>) => ({ socket: { remoteAddress: peer }, headers: { ...headers } }) as unknown as IncomingMessage;
+  const forwarded = { "x-forwarded-host": "evil.example", "x-forwarded-proto": "https", host: "10.0.0.5:3000" };
+
+  it("drops X-Forwarded-Host and X-Forwarded-Proto from a peer that is not a trusted proxy: the request's own Host stands", () => {
+    const req = request("203.0.113.7", forwarded);
+    createClientAddressResolver(["10.0.0.1"]).apply(req);
+    expect(req.headers["x-forwarded-host"]).toBeUndefined();
+    expect(req.headers["x-forwarded-proto"]).toBeUndefined();
+    expect(req.headers.host).toBe("10.0.0.5:3000");
+  });
+
+  it("keeps the host and scheme a trusted proxy forwarded", () => {
+    const req = request("::ffff:10.0.0.1", forwarded);
+    createClientAddressResolver(["10.0.0.1"]).apply(req);
+    expect(req.headers["x-forwarded-host"]).toBe("evil.example");
+    expect(req.headers["x-forwarded-proto"]).toBe("https");
   });
 });

@@ -6,7 +6,8 @@ import { BlockList, isIP } from "node:net";
  * `X-Forwarded-For`, and Next.js fills that header only when it is missing, so a client could name
  * any address it liked — a new one per request meant unlimited password guesses. The custom
  * server therefore rewrites the header on every request: the socket's peer address, unless the
- * peer is a trusted proxy, in which case the hops the proxies appended are believed.
+ * peer is a trusted proxy, in which case the hops the proxies appended are believed. The same
+ * goes for `X-Forwarded-Host` and `X-Forwarded-Proto`: kept from a trusted proxy only.
  */
 
 /** `::ffff:10.0.0.5` (how a dual-stack socket reports an IPv4 peer) is the IPv4 address 10.0.0.5. */
@@ -85,6 +86,13 @@ export function createClientAddressResolver(trustedProxies: readonly string[] = 
       const client = resolve(request.socket.remoteAddress, request.headers["x-forwarded-for"]);
       if (client) request.headers["x-forwarded-for"] = client;
       else delete request.headers["x-forwarded-for"];
+      // The host and scheme a request was made to (the Origin check, server/auth.ts) come from
+      // a trusted proxy too, or from the request itself.
+      const peer = request.socket.remoteAddress === undefined ? null : normalizeAddress(request.socket.remoteAddress);
+      if (!peer || !isTrusted(peer)) {
+        delete request.headers["x-forwarded-host"];
+        delete request.headers["x-forwarded-proto"];
+      }
     },
   };
 }
