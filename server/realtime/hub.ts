@@ -8,6 +8,9 @@ import { AudienceCache } from "./audience-cache";
 import { type Connection, Frame, type HubOptions, type Readers, recipientsOf, toReaders } from "./connection";
 import { logBounds, logHead, readBackfill, readDeliveries } from "./event-log";
 
+/** Events held back behind one hole, at most: past this the hole is given up on. */
+const MAX_PARKED = 10_000;
+
 /** The hub is shutting down: the stream was dropped so the client reconnects elsewhere. */
 export class HubClosedError extends Error {
   override name = "HubClosedError";
@@ -49,6 +52,13 @@ export class Hub {
   private readonly skipped = new Set<number>();
   /** The highest id known to be committed: ids below it that never arrive are holes. */
   private top = 0;
+  /**
+   * Once tracking: every id up to here has arrived (or is known not to exist) and gone on to be
+   * routed. An event above a hole waits in `parked` until the hole is filled (over the bus or
+   * from the log after `holeWaitMs`), so every stream gets a chat's events in id order.
+   */
+  private frontier = 0;
+  private readonly parked = new Map<number, Delivery>();
   private filling: NodeJS.Timeout | null = null;
   /** Connections written an event above their Last-Event-ID without its `id:` line. */
   private readonly behind = new Set<Connection>();
@@ -86,25 +96,82 @@ export class Hub {
     return this.byUser.has(userId);
   }
 
+  /** Events waiting for an earlier one (a hole in the ids) before they are routed. */
+  get heldBack(): number {
+    return this.parked.size;
+  }
+
   /** An envelope from the bus (this instance's own publishes included), or one read from the log. */
   receive(delivery: Delivery): void {
-    const { id, chatId } = delivery;
+    const { id } = delivery;
     if (id !== undefined) {
       if (this.watermark !== null && id <= this.watermark) {
         // Below the watermark: a copy of one already routed, from the log or the bus; or one
         // judged rolled back, which only an id drawn before the commit-order lock can be.
         if (!this.skipped.delete(id)) return;
         console.error(`[hub] event ${id} committed after a later one (its id was drawn before the commit-order lock): routed late`);
+      } else if (this.watermark !== null) {
+        if (this.received.has(id) || this.parked.has(id)) return;
+        if (id > this.top) this.top = id;
+        if (id > this.frontier + 1) {
+          // Instances publish in any order: an earlier event is still on its way (or lost).
+          this.parked.set(id, delivery);
+          if (this.parked.size > MAX_PARKED) this.giveUpOnHole();
+          this.scheduleFill();
+          return;
+        }
+        this.received.add(id);
+        this.frontier = id;
+        this.dispatch(delivery);
+        this.releaseParked();
+        return;
       } else {
         if (this.received.has(id)) return;
         // Tracked from the first connection on: before it, nothing is written with an id.
         if (this.tracking) {
           this.received.add(id);
           if (id > this.top) this.top = id;
-          this.scheduleFill();
         }
       }
     }
+    this.dispatch(delivery);
+  }
+
+  /** Routes what the holes below it held back, now that they are filled, in id order. */
+  private releaseParked(): void {
+    for (;;) {
+      const next = this.frontier + 1;
+      const waiting = this.parked.get(next);
+      if (waiting) {
+        this.parked.delete(next);
+        this.received.add(next);
+        this.frontier = next;
+        this.dispatch(waiting);
+      } else if (this.received.has(next)) {
+        this.frontier = next;
+      } else {
+        return;
+      }
+    }
+  }
+
+  /**
+   * The log cannot be read (the database is down) while events keep coming: rather than hold
+   * them without bound, the lowest hole is given up on (routed late if it turns up; clients
+   * fill it from their seq checks, DESIGN.md invariant 3).
+   */
+  private giveUpOnHole(): void {
+    const hole = this.frontier + 1;
+    console.error(`[hub] event ${hole} did not arrive and could not be read from the log; ${this.parked.size} later ones go on without it`);
+    this.skipped.add(hole);
+    this.received.add(hole);
+    this.markRouted(hole);
+    this.releaseParked();
+  }
+
+  /** Routes an event to this instance's connections: a chat's events in the order they come here. */
+  private dispatch(delivery: Delivery): void {
+    const { id, chatId } = delivery;
     if (chatId === undefined) return this.routeNow(delivery, "all");
     // A change of a chat may change who reads it: forget the cached audience first.
     if (delivery.type === "chat.changed" || delivery.type === "chat.deleted") this.audiences.forget(chatId);
@@ -257,6 +324,9 @@ export class Hub {
       for (const id of this.received) if (id <= head) this.received.delete(id);
       for (const id of this.routed) if (id <= head) this.routed.delete(id);
       if (head > this.top) this.top = head;
+      // Those above the head went out as they came; from here on they go in order.
+      this.frontier = head;
+      this.releaseParked();
       this.advance();
       this.scheduleFill();
     })().finally(() => {
@@ -365,7 +435,8 @@ export class Hub {
 
   private scheduleFill(): void {
     if (this.filling || this.closed || this.watermark === null) return;
-    if (this.top - this.watermark <= this.received.size) return;
+    // Every id between the frontier and the top is parked: there is no hole.
+    if (this.top - this.frontier <= this.parked.size) return;
     this.filling = setTimeout(() => void this.fill(), this.holeWaitMs);
     this.filling.unref();
   }
@@ -373,12 +444,12 @@ export class Hub {
   /** Reads the ids still missing below the highest known one from the log (at most 1,000 a round). */
   private async fill(): Promise<void> {
     const holes: number[] = [];
-    for (let id = this.watermark! + 1; id <= this.top && holes.length < 1_000; id++) if (!this.received.has(id)) holes.push(id);
+    for (let id = this.frontier + 1; id <= this.top && holes.length < 1_000; id++) if (!this.received.has(id) && !this.parked.has(id)) holes.push(id);
     try {
       const found = await readDeliveries(this.options.db, holes);
       for (const id of holes) {
         // It may have come over the bus while the log was read.
-        if (this.received.has(id) || id <= this.watermark!) continue;
+        if (this.received.has(id) || this.parked.has(id) || id <= this.frontier) continue;
         const delivery = found.get(id);
         if (!delivery) {
           // A rolled-back insert: the id will never exist.
@@ -386,6 +457,7 @@ export class Hub {
           if (this.skipped.size > 5_000) this.skipped.delete(this.skipped.values().next().value!);
           this.received.add(id);
           this.markRouted(id);
+          this.releaseParked();
           continue;
         }
         this.receive(delivery);
@@ -440,6 +512,7 @@ export class Hub {
     for (const set of this.byUser.values()) for (const connection of set) connection.res.end();
     this.byUser.clear();
     this.behind.clear();
+    this.parked.clear();
     this.connections = 0;
   }
 }
