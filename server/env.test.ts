@@ -1,5 +1,9 @@
-import { describe, expect, it } from "vitest";
-import { EnvError, parseEnv, shouldSeedDemo, vapidSubject } from "./env";
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { EnvError, isTlsOn, parseEnv, publicUrl, shouldSeedDemo, vapidSubject } from "./env";
 
 function errorOf(source: Record<string, string>): EnvError {
   try {
@@ -92,5 +96,72 @@ describe("parseEnv", () => {
     const error = errorOf({ S3_BUCKET: "files", S3_ACCESS_KEY_ID: "AKID", S3_SECRET_ACCESS_KEY: "top-secret", S3_ENDPOINT: "ftp://x" });
     expect(error.variable).toBe("S3_ENDPOINT");
     expect(error.message).not.toContain("top-secret");
+  });
+
+  describe("TLS_CERT, TLS_KEY and HTTP_PORT", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "floorchat-env-tls-"));
+    afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+    /** A self-signed certificate and its key, as PEM files in `dir`. */
+    const makePair = (name: string) => {
+      const cert = path.join(dir, `${name}.crt`);
+      const key = path.join(dir, `${name}.key`);
+      execFileSync("openssl", [
+        "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
+        "-keyout", key, "-out", cert, "-subj", "/CN=localhost",
+      ], { stdio: "ignore" });
+      return { TLS_CERT: cert, TLS_KEY: key };
+    };
+    const good = makePair("good");
+    const other = makePair("other");
+
+    it("requires TLS_CERT and TLS_KEY together, naming the missing one", () => {
+      expect(errorOf({ TLS_CERT: good.TLS_CERT }).message).toBe("Invalid configuration: TLS_KEY must be set together with TLS_CERT");
+      expect(errorOf({ TLS_KEY: good.TLS_KEY }).message).toBe("Invalid configuration: TLS_CERT must be set together with TLS_KEY");
+    });
+
+    it("refuses a TLS file that is missing, a directory or not PEM, naming the variable and the path", () => {
+      const missing = path.join(dir, "missing.crt");
+      expect(errorOf({ ...good, TLS_CERT: missing }).message).toBe(
+        `Invalid configuration: TLS_CERT must be a readable PEM certificate file: there is no such file (got ${JSON.stringify(missing)})`,
+      );
+      expect(errorOf({ ...good, TLS_KEY: dir }).message).toContain("TLS_KEY must be a readable PEM private key file: it is a directory");
+      expect(errorOf({ ...good, TLS_CERT: good.TLS_KEY }).message).toContain("TLS_CERT must be a readable PEM certificate file: it holds no PEM certificate");
+      expect(errorOf({ ...good, TLS_KEY: good.TLS_CERT }).message).toContain("TLS_KEY must be a readable PEM private key file: it holds no PEM private key");
+    });
+
+    it("refuses a key that is not the certificate's", () => {
+      const error = errorOf({ TLS_CERT: good.TLS_CERT, TLS_KEY: other.TLS_KEY });
+      expect(error.variable).toBe("TLS_KEY");
+      expect(error.message).toContain("must be the private key of the certificate in TLS_CERT");
+    });
+
+    it("refuses a key that needs a passphrase", () => {
+      const encrypted = path.join(dir, "encrypted.key");
+      execFileSync("openssl", ["pkey", "-in", good.TLS_KEY, "-aes256", "-passout", "pass:secret-pass", "-out", encrypted], { stdio: "ignore" });
+      expect(errorOf({ ...good, TLS_KEY: encrypted }).message).toContain("TLS_KEY must be a readable PEM private key file: it needs a passphrase");
+    });
+
+    it("turns TLS on for a matching pair, with an https public address by default", () => {
+      const env = parseEnv(good);
+      expect(isTlsOn(env)).toBe(true);
+      expect(publicUrl(env)).toBe("https://localhost:3000");
+      expect(publicUrl(parseEnv({ ...good, PUBLIC_URL: "https://10.0.5.20:3000" }))).toBe("https://10.0.5.20:3000");
+      expect(isTlsOn(parseEnv({ TLS_CERT: "", TLS_KEY: "" }))).toBe(false);
+      expect(publicUrl(parseEnv({}))).toBe("http://localhost:3000");
+    });
+
+    it("refuses a plain-http PUBLIC_URL when TLS is on", () => {
+      expect(errorOf({ ...good, PUBLIC_URL: "http://10.0.5.20:3000" }).message).toBe(
+        'Invalid configuration: PUBLIC_URL must be https when TLS_CERT and TLS_KEY are set (PORT answers only https) (got "http://10.0.5.20:3000")',
+      );
+    });
+
+    it("takes HTTP_PORT as a port other than PORT, unset by default", () => {
+      expect(parseEnv({}).HTTP_PORT).toBeUndefined();
+      expect(parseEnv({ ...good, HTTP_PORT: "8080" }).HTTP_PORT).toBe(8080);
+      expect(errorOf({ HTTP_PORT: "http" }).message).toBe('Invalid configuration: HTTP_PORT must be a whole number between 1 and 65535 (got "http")');
+      expect(errorOf({ HTTP_PORT: "70000" }).variable).toBe("HTTP_PORT");
+      expect(errorOf({ ...good, PORT: "8443", HTTP_PORT: "8443" }).message).toBe('Invalid configuration: HTTP_PORT must differ from PORT (got "8443")');
+    });
   });
 });

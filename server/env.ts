@@ -1,3 +1,5 @@
+import { createPrivateKey, X509Certificate } from "node:crypto";
+import fs from "node:fs";
 import { z } from "zod";
 import { isTimeZone } from "~/lib/time/ranges";
 import { isProxyEntry } from "./http/client-address";
@@ -26,14 +28,16 @@ const url = (protocols: readonly string[]) =>
 /** DATABASE_POOL_SIZE's default: connections per instance (see there why few). */
 export const DEFAULT_POOL_SIZE = 5;
 
+const port = () =>
+  z.coerce
+    .number({ error: "must be a whole number between 1 and 65535" })
+    .int({ error: "must be a whole number between 1 and 65535" })
+    .min(1, { error: "must be a whole number between 1 and 65535" })
+    .max(65535, { error: "must be a whole number between 1 and 65535" });
+
 export const ZEnv = z
   .object({
-    PORT: z.coerce
-      .number({ error: "must be a whole number between 1 and 65535" })
-      .int({ error: "must be a whole number between 1 and 65535" })
-      .min(1, { error: "must be a whole number between 1 and 65535" })
-      .max(65535, { error: "must be a whole number between 1 and 65535" })
-      .default(3000),
+    PORT: port().default(3000),
     HOST: z.string().min(1).default("0.0.0.0"),
     DATA_DIR: z.string().min(1).default("./.data"),
     DATABASE_URL: url(["postgres", "postgresql"]).optional(),
@@ -51,6 +55,13 @@ export const ZEnv = z
     PUBLIC_URL: url(["http", "https"])
       .transform((value) => value.replace(/\/+$/, ""))
       .optional(),
+    // HTTPS served by this process (README, HTTPS on a LAN): paths to PEM files, such as the ones
+    // `npm run tls:local` writes. Camera, service worker and push need a secure context.
+    TLS_CERT: z.string().optional(),
+    TLS_KEY: z.string().optional(),
+    // With TLS: a plain-http port that hands out the local certificate authority
+    // (/install-certificate) to devices that do not trust it yet, and redirects the rest to https.
+    HTTP_PORT: port().optional(),
     AUTH_SECRET: z.string().min(32, { error: "must be at least 32 characters" }).optional(),
     SEED_DEMO: flag.optional(),
     SIGN_IN_RATE_LIMIT: z.coerce
@@ -155,6 +166,25 @@ export const ZEnv = z
     if (env.TWILIO_API_BASE.startsWith("http:") && !(env.OUTBOUND_ALLOW_LOOPBACK && isLoopbackUrl(env.TWILIO_API_BASE))) {
       ctx.addIssue({ code: "custom", path: ["TWILIO_API_BASE"], message: "must be https (plain http only for 127.0.0.1 or localhost with OUTBOUND_ALLOW_LOOPBACK=1)" });
     }
+    // Checked here, so a wrong path or a mismatched pair stops start-up with one line rather than
+    // failing every handshake later.
+    if (Boolean(env.TLS_CERT) !== Boolean(env.TLS_KEY)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [env.TLS_CERT ? "TLS_KEY" : "TLS_CERT"],
+        message: `must be set together with ${env.TLS_CERT ? "TLS_CERT" : "TLS_KEY"}`,
+      });
+    } else if (env.TLS_CERT && env.TLS_KEY) {
+      const problem = tlsProblem(env.TLS_CERT, env.TLS_KEY);
+      if (problem) ctx.addIssue({ code: "custom", path: [problem.variable], message: problem.message });
+      // Cookies, HSTS, the Origin check and the http port's redirect all go by PUBLIC_URL.
+      else if (env.PUBLIC_URL?.startsWith("http:")) {
+        ctx.addIssue({ code: "custom", path: ["PUBLIC_URL"], message: "must be https when TLS_CERT and TLS_KEY are set (PORT answers only https)" });
+      }
+    }
+    if (env.HTTP_PORT !== undefined && env.HTTP_PORT === env.PORT) {
+      ctx.addIssue({ code: "custom", path: ["HTTP_PORT"], message: "must differ from PORT" });
+    }
     // In server mode several instances must share one secret, so none may invent its own.
     if (env.DATABASE_URL && !env.AUTH_SECRET) {
       ctx.addIssue({
@@ -164,6 +194,38 @@ export const ZEnv = z
       });
     }
   });
+
+/** Why a TLS file cannot serve, naming the variable to fix; null when the pair is good. */
+function tlsProblem(certFile: string, keyFile: string): { variable: "TLS_CERT" | "TLS_KEY"; message: string } | null {
+  let certificate: X509Certificate;
+  try {
+    const pem = fs.readFileSync(certFile, "utf8");
+    // node:tls takes PEM only; a DER file would pass X509Certificate and fail at listen.
+    if (!pem.includes("-----BEGIN CERTIFICATE-----")) throw new Error("not PEM");
+    certificate = new X509Certificate(pem);
+  } catch (error) {
+    return { variable: "TLS_CERT", message: `must be a readable PEM certificate file: ${fileProblem(error, "it holds no PEM certificate")}` };
+  }
+  let pem = "";
+  try {
+    pem = fs.readFileSync(keyFile, "utf8");
+    const key = createPrivateKey(pem);
+    if (!certificate.checkPrivateKey(key)) return { variable: "TLS_KEY", message: "must be the private key of the certificate in TLS_CERT: it is another key" };
+  } catch (error) {
+    // Nobody is there to type a passphrase when the server starts.
+    const detail = pem.includes("ENCRYPTED") ? "it needs a passphrase (keep it unencrypted, readable by this user only)" : fileProblem(error, "it holds no PEM private key");
+    return { variable: "TLS_KEY", message: `must be a readable PEM private key file: ${detail}` };
+  }
+  return null;
+}
+
+function fileProblem(error: unknown, notPem: string): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "ENOENT") return "there is no such file";
+  if (code === "EACCES" || code === "EPERM") return "this user may not read it";
+  if (code === "EISDIR") return "it is a directory";
+  return notPem;
+}
 
 export type Env = z.infer<typeof ZEnv>;
 export type DatabaseKind = "pglite" | "postgres";
@@ -215,7 +277,12 @@ export function shouldSeedDemo(env: Env): boolean {
 }
 
 export function publicUrl(env: Env): string {
-  return env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
+  return env.PUBLIC_URL ?? `${isTlsOn(env) ? "https" : "http"}://localhost:${env.PORT}`;
+}
+
+/** This process serves https on PORT itself (TLS_CERT and TLS_KEY, checked together above). */
+export function isTlsOn(env: Env): env is Env & { TLS_CERT: string; TLS_KEY: string } {
+  return Boolean(env.TLS_CERT && env.TLS_KEY);
 }
 
 /**

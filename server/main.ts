@@ -1,9 +1,15 @@
 /**
  * What `npm start` runs: one process, one port. Next.js serves pages and auth; tRPC, the live
- * stream and the health check are raw node:http handlers in front of it (see DESIGN.md).
+ * stream and the health check are raw node:http handlers in front of it (see DESIGN.md). With
+ * TLS_CERT and TLS_KEY the port speaks https, and HTTP_PORT adds a plain-http port for the
+ * certificate page (README, HTTPS on a LAN).
  */
+import { X509Certificate } from "node:crypto";
+import fs from "node:fs";
 import http from "node:http";
+import https from "node:https";
 import path from "node:path";
+import { TLSSocket } from "node:tls";
 import next from "next";
 import { getDatabase } from "~/db/client";
 import { DataDirLockedError } from "~/db/lock";
@@ -12,11 +18,12 @@ import { createTrpcHandler } from "./api/http";
 import { getAuth } from "./auth";
 import { createSessionCache, setProcessSessionCache } from "./auth-cache";
 import { resolveAuthSecret } from "./auth-secret";
-import { type Env, EnvError, getEnv, publicUrl, shouldSeedDemo } from "./env";
+import { type Env, EnvError, getEnv, isTlsOn, publicUrl, shouldSeedDemo } from "./env";
 import { installCrashHandlers } from "./crash";
 import { createClientAddressResolver } from "./http/client-address";
 import { checkHealth } from "./http/health";
 import { addDefaultHeaders, securityHeaders } from "./http/security-headers";
+import { createInstallCertificateHandler, isInstallCertificatePath } from "./http/install-certificate";
 import { refuseMalformedRequest } from "./http/request-guard";
 import { createRealtime, setProcessRealtime } from "./realtime";
 import { createBus } from "./realtime/bus";
@@ -104,7 +111,7 @@ async function main() {
   // Embedded mode: `npm run backup` asks this process, the one allowed to open the database.
   let backups: { handle: ReturnType<typeof createBackupHandler>; remove: () => void } | null = null;
   if (database.dump) {
-    const dump = database.dump;
+    const dump = database.dump.bind(database);
     const control = recordControl(path.resolve(env.DATA_DIR), env.PORT);
     const filesDir = env.S3_BUCKET ? null : path.resolve(env.DATA_DIR, "files");
     backups = {
@@ -113,12 +120,37 @@ async function main() {
     };
   }
   const headers = securityHeaders(publicUrl(env));
-  const server = http.createServer((req, res) => {
+  const tls = isTlsOn(env) ? { cert: env.TLS_CERT, key: env.TLS_KEY } : null;
+  const handleInstallCertificate = createInstallCertificateHandler({
+    caFile: path.resolve(env.DATA_DIR, "tls", "ca.crt"),
+    appUrl: publicUrl(env),
+    iconFile: path.resolve("public", "icons", "icon.svg"),
+  });
+  // One handler for every listener: the https port (or plain http without TLS) and, with TLS,
+  // the plain-http port, told apart by their sockets.
+  const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
     clientAddress.apply(req);
     // Every response, pages, API, stream and health alike (server/http/security-headers.ts).
     addDefaultHeaders(res, headers);
     if (refuseMalformedRequest(req, res)) return;
     const pathname = (req.url ?? "/").split("?", 1)[0]!;
+    if (isInstallCertificatePath(pathname)) {
+      handleInstallCertificate(req, res, pathname);
+      return;
+    }
+    if (tls) {
+      if (!(req.socket instanceof TLSSocket)) {
+        // The plain-http port: only the certificate page, which a device needs before it can
+        // open the https one. Nothing else answers over http, so no cookie travels unencrypted.
+        // Only a path is carried over: an absolute-form target must not become part of the host.
+        const target = req.url?.startsWith("/") ? req.url : "/";
+        res.writeHead(301, { Location: `${publicUrl(env)}${target}`, "Content-Type": "text/plain; charset=utf-8" }).end("Moved to https\n");
+        return;
+      }
+      // The tRPC Origin check takes the scheme from this header (server/auth.ts requestOrigin),
+      // and a tablet may reach us by another name than PUBLIC_URL's; a proxy's value is kept.
+      req.headers["x-forwarded-proto"] ??= "https";
+    }
     if (pathname === "/api/stream") {
       handleStream(req, res).catch((error: unknown) => {
         console.error("[stream]", error);
@@ -167,18 +199,36 @@ async function main() {
       return;
     }
     void handleNext(req, res);
-  });
+  };
 
+  const server = tls ? https.createServer({ cert: fs.readFileSync(tls.cert), key: fs.readFileSync(tls.key) }, handle) : http.createServer(handle);
+  if (tls) warnIfExpiring(tls.cert);
+  else if (env.HTTP_PORT !== undefined) console.warn("[floorchat] HTTP_PORT is ignored without TLS_CERT and TLS_KEY: PORT already serves plain http.");
+  const plain = tls && env.HTTP_PORT !== undefined ? http.createServer(handle) : null;
   // Longer than the usual load balancer's idle timeout (60 s), so the server never closes a
   // kept-alive socket that a proxy or client is about to reuse.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
+  for (const listener of [server, plain]) {
+    if (!listener) continue;
+    listener.keepAliveTimeout = 65_000;
+    listener.headersTimeout = 66_000;
+  }
+  plain?.listen(env.HTTP_PORT, env.HOST);
+  plain?.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EADDRINUSE") fail(`HTTP_PORT ${env.HTTP_PORT} is in use. Stop the other server or set HTTP_PORT.`);
+    fail(error.message);
+  });
   server.listen(env.PORT, env.HOST, () => {
     void demoPasswordAccounts(database.db).then((usernames) => {
       const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
       console.log(
         `[floorchat] Ready on ${publicUrl(env)} (database: ${database.kind}, bus: ${bus.kind}, started in ${seconds} s)`,
       );
+      if (plain) {
+        const page = new URL(publicUrl(env));
+        page.protocol = "http:";
+        page.port = String(env.HTTP_PORT);
+        console.log(`[floorchat] Devices that do not trust the certificate yet: ${page.origin}/install-certificate`);
+      }
       if (usernames.length > 0) {
         console.warn(
           `[floorchat] Warning: demo sign-ins still use the password "${DEMO_PASSWORD}": ${usernames.join(", ")}. ` +
@@ -213,9 +263,23 @@ async function main() {
         .then(() => process.exit(0));
     });
     server.closeIdleConnections();
+    plain?.close();
+    plain?.closeIdleConnections();
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+/** A certificate that has run out breaks every device at once: say so at start, in time to renew. */
+function warnIfExpiring(certFile: string) {
+  const validTo = new Date(new X509Certificate(fs.readFileSync(certFile)).validTo);
+  const days = Math.floor((validTo.getTime() - Date.now()) / 86_400_000);
+  if (days < 30) {
+    console.warn(
+      `[floorchat] Warning: the certificate in TLS_CERT ${days < 0 ? "expired" : "expires"} on ${validTo.toISOString().slice(0, 10)}. ` +
+        "Renew it (npm run tls:local makes a new one with the same authority) and restart.",
+    );
+  }
 }
 
 void main();

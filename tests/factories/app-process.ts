@@ -1,9 +1,13 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import https from "node:https";
 import net from "node:net";
 import { type Wire, deserialize, serialize } from "~/lib/trpc/wire";
 
-/** A real app process (server/main.ts) started by a test, on a port of its own. */
-export type AppProcess = { port: number; origin: string; child: ChildProcess; output: () => string };
+/**
+ * A real app process (server/main.ts) started by a test, on a port of its own. `ca`: it serves
+ * https (TLS_CERT/TLS_KEY in its env), and this authority is the only one its callers trust.
+ */
+export type AppProcess = { port: number; origin: string; child: ChildProcess; output: () => string; ca?: string };
 
 function isPortFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -25,18 +29,33 @@ export async function freePorts(count: number): Promise<number[]> {
   return ports;
 }
 
-export function startApp(port: number, env: Record<string, string>): AppProcess {
-  const origin = `http://127.0.0.1:${port}`;
+/**
+ * Starts server/main.ts on `port`. PUBLIC_URL is the instance's own origin unless `env` names
+ * another: instances behind a proxy are told the proxy's address, as a deployment tells them.
+ */
+export function startApp(port: number, env: Record<string, string>, options: { ca?: string } = {}): AppProcess {
+  const origin = `${options.ca ? "https" : "http"}://127.0.0.1:${port}`;
   const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
     cwd: process.cwd(),
-    env: { ...process.env, ...env, NODE_ENV: "production", HOST: "127.0.0.1", PORT: String(port), PUBLIC_URL: origin },
+    env: { ...process.env, ...env, NODE_ENV: "production", HOST: "127.0.0.1", PORT: String(port), PUBLIC_URL: env.PUBLIC_URL ?? origin },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
   const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-10_000));
   child.stdout.on("data", keep);
   child.stderr.on("data", keep);
-  return { port, origin, child, output: () => output };
+  return { port, origin, child, output: () => output, ca: options.ca };
+}
+
+/** The status of a GET over https trusting `ca` alone (fetch cannot be given an authority); 0 if it fails. */
+function httpsStatus(url: string, ca: string): Promise<number> {
+  return new Promise((resolve) => {
+    const request = https.get(url, { ca }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    request.on("error", () => resolve(0));
+  });
 }
 
 /** Polls /api/health until it answers 200 (bounded; fails at once if the process exits). */
@@ -44,10 +63,13 @@ export async function waitHealthy(app: AppProcess, timeoutMs = 90_000): Promise<
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (app.child.exitCode !== null) throw new Error(`app on ${app.port} exited with ${app.child.exitCode}:\n${app.output()}`);
-    const status = await fetch(`${app.origin}/api/health`).then(
-      (r) => r.status,
-      () => 0,
-    );
+    const url = `${app.origin}/api/health`;
+    const status = app.ca
+      ? await httpsStatus(url, app.ca)
+      : await fetch(url).then(
+          (r) => r.status,
+          () => 0,
+        );
     if (status === 200) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
