@@ -11,14 +11,17 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 
 /**
- * Kept in step with playwright.config.ts (executablePath), tests/e2e/pages/fake-camera.ts and,
- * on the servers (DATABASE_URL and REDIS_URL), tests/integration/nginx.test.ts.
+ * Kept in step with playwright.config.ts (executablePath), tests/e2e/pages/fake-camera.ts,
+ * tests/e2e/https.spec.ts (certutil) and, on the servers (DATABASE_URL and REDIS_URL),
+ * tests/integration/nginx.test.ts.
  */
 const serverMode = Boolean(process.env.DATABASE_URL && process.env.REDIS_URL);
 const missing = [
   fs.existsSync("/usr/bin/chromium") ? null : "chromium",
   spawnSync("ffmpeg", ["-version"], { stdio: "ignore" }).error ? "ffmpeg" : null,
   serverMode && !fs.existsSync("/usr/sbin/nginx") ? "nginx" : null,
+  // The https e2e spec (embedded pass only) trusts the local authority through an NSS database.
+  !serverMode && spawnSync("certutil", ["-H"], { stdio: "ignore" }).error ? "libnss3-tools" : null,
 ].filter((name) => name !== null);
 if (missing.length > 0) {
   console.error(`npm test needs ${missing.join(", ")} (Debian packages). Install with:\n  sudo apt-get install -y ${missing.join(" ")}`);

@@ -57,7 +57,7 @@ try {
       await client.close();
     }
   }
-  for (const name of ["pgdata", "files", "auth-secret", "control.json"]) fs.rmSync(path.join(dataDir, name), { recursive: true, force: true });
+  for (const name of ["pgdata", "files", "tls", "auth-secret", "control.json"]) fs.rmSync(path.join(dataDir, name), { recursive: true, force: true });
   for (const name of fs.readdirSync(staging)) fs.renameSync(path.join(staging, name), path.join(dataDir, name));
   console.log(`[restore] ${dataDir}: restored the backup of ${manifest.createdAt} (${manifest.files} file(s)). Start the server: npm start`);
 } catch (error) {

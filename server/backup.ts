@@ -1,7 +1,8 @@
 /**
  * Backups of an embedded install (and of the files store in server mode): one gzipped tar
  * holding a manifest, the PGlite data directory as PGlite dumps it (consistent: PGlite runs one
- * query at a time and the dump is one of them), the generated auth secret and the files.
+ * query at a time and the dump is one of them), the generated auth secret, the local certificate
+ * authority (DATA_DIR/tls) and the files.
  *
  * PGlite admits one process per data directory, so a backup of a running server is made by the
  * server itself: it records a loopback control address and a token in DATA_DIR/control.json
@@ -15,6 +16,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
 import { PassThrough, Readable, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import zlib from "node:zlib";
 import tar from "tar-stream";
 import { normalizeAddress } from "./http/client-address";
@@ -24,7 +26,7 @@ const MANIFEST = "floorchat-backup.json";
 const PGDATA = "pgdata.tar.gz";
 const AUTH_SECRET = "auth-secret";
 /** Entries a backup may hold: nothing outside the data directory, no `..`, no links. */
-const FILE_ENTRY = /^files\/[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
+const FILE_ENTRY = /^(files|tls)\/[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
 
 export type BackupManifest = {
   format: typeof BACKUP_FORMAT;
@@ -77,6 +79,13 @@ export async function writeBackup(out: Writable, source: BackupSource): Promise<
       if (stat) files.push({ name, full, size: stat.size });
     }
   }
+  // The local certificate authority (npm run tls:local): losing its key would mean trusting a
+  // new one on every tablet.
+  const tls: { name: string; full: string }[] = [];
+  for await (const full of walk(path.join(source.dataDir, "tls"))) {
+    const name = `tls/${path.relative(path.join(source.dataDir, "tls"), full).split(path.sep).join("/")}`;
+    if (FILE_ENTRY.test(name)) tls.push({ name, full });
+  }
   const manifest: BackupManifest = {
     format: BACKUP_FORMAT,
     app: "floorchat",
@@ -89,6 +98,10 @@ export async function writeBackup(out: Writable, source: BackupSource): Promise<
     if (source.pgdata) await addBuffer(pack, PGDATA, Buffer.from(await source.pgdata.arrayBuffer()));
     const secret = await fsp.readFile(path.join(source.dataDir, AUTH_SECRET)).catch(() => null);
     if (secret) await addBuffer(pack, AUTH_SECRET, secret);
+    for (const file of tls) {
+      const bytes = await fsp.readFile(file.full).catch(() => null);
+      if (bytes) await addBuffer(pack, file.name, bytes);
+    }
     for (const file of files) {
       // Read whole: a file is at most the upload limit (25 MB), and its size must be known
       // before its bytes (a file deleted meanwhile is left out: a deleted message's).
@@ -146,8 +159,9 @@ export async function unpackBackup(file: string, staging: string): Promise<{ man
         await fsp.writeFile(path.join(staging, AUTH_SECRET), bytes, { mode: 0o600 });
       } else if (FILE_ENTRY.test(name) && !name.split("/").includes("..")) {
         const target = path.join(staging, ...name.split("/"));
-        await fsp.mkdir(path.dirname(target), { recursive: true });
-        await fsp.writeFile(target, bytes);
+        await fsp.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
+        // The certificate authority's and server's keys are secrets: readable by the owner only.
+        await fsp.writeFile(target, bytes, { mode: name.startsWith("tls/") ? 0o600 : 0o644 });
       } else {
         throw new BackupError(`Not a Floorchat backup: unexpected entry "${name}"`);
       }
@@ -230,5 +244,5 @@ export function createBackupHandler(options: { token: string; source: () => Prom
 export async function backupFromServer(control: Control, out: Writable): Promise<void> {
   const response = await fetch(`${control.url}/internal/backup`, { method: "POST", headers: { "x-floorchat-control": control.token } });
   if (response.status !== 200 || !response.body) throw new BackupError(`The running server (pid ${control.pid}) refused the backup: HTTP ${response.status}`);
-  await pipeline(Readable.fromWeb(response.body as import("node:stream/web").ReadableStream), out);
+  await pipeline(Readable.fromWeb(response.body as WebReadableStream), out);
 }

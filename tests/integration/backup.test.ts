@@ -27,10 +27,10 @@ function runScript(script: string, args: string[], env: Record<string, string>):
 }
 
 describe.skipIf(process.env.DATABASE_URL)("backup and restore of an embedded install", () => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), "floorchat-backup-"));
-  const original = path.join(root, "original");
-  const restored = path.join(root, "restored");
-  const backupFile = path.join(root, "floorchat.tar.gz");
+  let root: string;
+  let original: string;
+  let restored: string;
+  let backupFile: string;
   const apps: AppProcess[] = [];
 
   const start = async (dataDir: string) => {
@@ -43,7 +43,7 @@ describe.skipIf(process.env.DATABASE_URL)("backup and restore of an embedded ins
 
   afterAll(async () => {
     await Promise.all(apps.map(stopApp));
-    fs.rmSync(root, { recursive: true, force: true });
+    if (root) fs.rmSync(root, { recursive: true, force: true });
   }, 60_000);
 
   let token: string;
@@ -52,6 +52,13 @@ describe.skipIf(process.env.DATABASE_URL)("backup and restore of an embedded ins
   let withFile: MessageDto;
 
   beforeAll(async () => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), "floorchat-backup-"));
+    original = path.join(root, "original");
+    restored = path.join(root, "restored");
+    backupFile = path.join(root, "floorchat.tar.gz");
+    // As `npm run tls:local` leaves it: the certificate authority must survive a restore.
+    fs.mkdirSync(path.join(original, "tls"), { recursive: true });
+    fs.writeFileSync(path.join(original, "tls", "ca.key"), "not a real key\n", { mode: 0o600 });
     const app = await start(original);
     const admin = await signIn(app, "admin", DEMO_PASSWORD);
     ({ token } = await trpc<{ token: string }>(app, admin, "token.create", { name: "ERP sync", scopes: ["chats:write", "read"] }));
@@ -100,10 +107,12 @@ describe.skipIf(process.env.DATABASE_URL)("backup and restore of an embedded ins
     expect(fs.existsSync(path.join(target, "pgdata"))).toBe(false);
   });
 
-  it("restores into a new data directory: the server starts with its chats, messages, files, people and tokens", async () => {
+  it("restores into a new data directory: the server starts with its chats, messages, files, people, tokens and certificate authority", async () => {
     const result = await runScript("restore", [backupFile], { DATA_DIR: restored });
     expect(result.code, result.out).toBe(0);
     expect(fs.readFileSync(path.join(restored, "auth-secret"), "utf8")).toBe(fs.readFileSync(path.join(original, "auth-secret"), "utf8"));
+    expect(fs.readFileSync(path.join(restored, "tls", "ca.key"), "utf8")).toBe("not a real key\n");
+    expect(fs.statSync(path.join(restored, "tls", "ca.key")).mode & 0o777).toBe(0o600);
     const app = await start(restored);
 
     // The messages sent before the backup are there, and only they.
