@@ -14,7 +14,7 @@ import { parseArgs } from "node:util";
 import { DataDirLockedError } from "~/db/lock";
 import { openPglite } from "~/db/client";
 import { BackupError, backupFromServer, readControl, writeBackup } from "~/server/backup";
-import { EnvError, getEnv } from "~/server/env";
+import { readEnv } from "./offline-database";
 
 function fail(message: string): never {
   console.error(`[backup] ${message}`);
@@ -26,12 +26,7 @@ if (!values.out) fail("Say where to write it: npm run backup -- --out FILE");
 const out = path.resolve(values.out);
 if (fs.existsSync(out)) fail(`${out} exists already; name a new file.`);
 
-let env;
-try {
-  env = getEnv();
-} catch (error) {
-  fail(error instanceof EnvError ? error.message : String(error));
-}
+const env = readEnv(fail);
 const dataDir = path.resolve(env.DATA_DIR);
 const filesDir = env.S3_BUCKET ? null : path.join(dataDir, "files");
 // Written under a temporary name and renamed when complete: a failed backup leaves no file that

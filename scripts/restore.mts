@@ -13,7 +13,7 @@ import { parseArgs } from "node:util";
 import { PGlite } from "@electric-sql/pglite";
 import { lockDataDir } from "~/db/lock";
 import { BackupError, isEmptyDir, unpackBackup } from "~/server/backup";
-import { EnvError, getEnv } from "~/server/env";
+import { readEnv } from "./offline-database";
 
 function fail(message: string): never {
   console.error(`[restore] ${message}`);
@@ -24,12 +24,7 @@ const { values, positionals } = parseArgs({ options: { force: { type: "boolean",
 if (positionals.length !== 1) fail("Name the backup: npm run restore -- FILE [--force]");
 const file = path.resolve(positionals[0]!);
 
-let env;
-try {
-  env = getEnv();
-} catch (error) {
-  fail(error instanceof EnvError ? error.message : String(error));
-}
+const env = readEnv(fail);
 const dataDir = path.resolve(env.DATA_DIR);
 if (!(await isEmptyDir(dataDir)) && !values.force) {
   fail(`${dataDir} is not empty. Restore into an empty DATA_DIR, or add --force to replace what is there.`);

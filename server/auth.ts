@@ -151,7 +151,7 @@ export function getAuth(env: Env = getEnv()): Promise<Auth> {
       secret: resolveAuthSecret(env),
       baseURL: publicUrl(env),
       signInPerMinute: env.SIGN_IN_RATE_LIMIT,
-      throttleStore: env.REDIS_URL ? createRedisThrottleStore(env.REDIS_URL) : undefined,
+      throttleStore: env.REDIS_URL ? createRedisThrottleStore(env.REDIS_URL, `${env.REDIS_PREFIX}sign-in:`) : undefined,
       sessions: processSessionInvalidation,
     }),
   );

@@ -37,6 +37,19 @@ describe("parseEnv", () => {
     expect(errorOf({ DATABASE_URL: "postgres://postgres@127.0.0.1:5432/test" }).variable).toBe("AUTH_SECRET");
   });
 
+  it("keeps a deployment's Redis channel under REDIS_PREFIX (floorchat: by default) and refuses one with spaces or wildcards", () => {
+    expect(parseEnv({}).REDIS_PREFIX).toBe("floorchat:");
+    expect(parseEnv({ REDIS_PREFIX: "floorchat-staging:" }).REDIS_PREFIX).toBe("floorchat-staging:");
+    expect(errorOf({ REDIS_PREFIX: "floor chat" }).variable).toBe("REDIS_PREFIX");
+    expect(errorOf({ REDIS_PREFIX: "floorchat:*" }).variable).toBe("REDIS_PREFIX");
+  });
+
+  it("rejects a METRICS_TOKEN too short to guess-proof and a METRICS_ALLOW that is not addresses", () => {
+    expect(errorOf({ METRICS_TOKEN: "short" }).variable).toBe("METRICS_TOKEN");
+    expect(errorOf({ METRICS_ALLOW: "10.0.0.0/33" }).variable).toBe("METRICS_ALLOW");
+    expect(parseEnv({ METRICS_ALLOW: "10.0.0.0/8, ::1" }).METRICS_ALLOW).toEqual(["10.0.0.0/8", "::1"]);
+  });
+
   it("rejects a SEED_DEMO that is not a flag", () => {
     expect(errorOf({ SEED_DEMO: "yes" }).variable).toBe("SEED_DEMO");
   });

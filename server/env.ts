@@ -74,6 +74,12 @@ export const ZEnv = z
       .int({ error: "must be a whole number of requests per second" })
       .min(1, { error: "must be at least 1" })
       .default(20),
+    // Prefix of this deployment's Redis channel and sign-in counters: two deployments (or test
+    // runs) sharing one Redis must each have their own, or their events cross.
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]{1,64}$/, { error: "must be 1 to 64 letters, digits or _ . : -, e.g. floorchat-staging:" })
+      .default("floorchat:"),
     // Addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed (comma-separated).
     // Default none: the socket's peer address is the client, whatever a request claims.
     TRUSTED_PROXIES: z

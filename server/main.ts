@@ -77,7 +77,7 @@ async function main() {
     }
   }
   await ensureCompanyChat(database.db);
-  const bus = await createBus(env.REDIS_URL).catch((error: unknown) => fail((error as Error).message));
+  const bus = await createBus(env.REDIS_URL, env.REDIS_PREFIX).catch((error: unknown) => fail((error as Error).message));
   // Before anything resolves a session or ends one: auth's hooks and every request use it.
   const sessions = createSessionCache({ bus });
   setProcessSessionCache(sessions);

@@ -4,6 +4,8 @@ import type { Auth } from "~/server/auth";
 import type { Hub } from "~/server/realtime/hub";
 import type { Deps } from "~/server/services/deps";
 import { createStreamHandler } from "~/server/realtime/stream";
+import { expect } from "vitest";
+import type { MessageDto } from "~/contracts/messages";
 import type { StreamEvent } from "~/contracts/stream";
 
 export type ReceivedEvent = { id: number | null; event: StreamEvent };
@@ -114,4 +116,22 @@ export function recordingResponse() {
     end() {},
   } as unknown as ServerResponse;
   return { res, text: () => text };
+}
+
+/**
+ * What a resumed stream must hold: before `markerId` (a message sent after the reconnect), the
+ * chat's events are exactly `missed`, in order, once each, with ids above the `lastEventId` it
+ * resumed from, rising.
+ */
+export function expectResumedExactly(received: ReceivedEvent[], chatId: string, missed: MessageDto[], markerId: string, lastEventId: number): void {
+  const ofChat = received.filter((r) => "chatId" in r.event && r.event.chatId === chatId);
+  const markerAt = ofChat.findIndex((r) => r.event.type === "message.created" && r.event.message.id === markerId);
+  const beforeMarker = ofChat.slice(0, markerAt);
+  expect(beforeMarker.map((r) => r.event.type)).toEqual(missed.map(() => "message.created"));
+  const replayed = beforeMarker.map((r) => (r.event as Extract<StreamEvent, { type: "message.created" }>).message);
+  expect(replayed.map((m) => m.id)).toEqual(missed.map((m) => m.id));
+  expect(replayed.map((m) => m.seq)).toEqual(missed.map((m) => m.seq));
+  expect(replayed.map((m) => m.body)).toEqual(missed.map((m) => m.body));
+  const ids = beforeMarker.map((r) => r.id!);
+  expect(ids.every((id, i) => id > lastEventId && (i === 0 || id > ids[i - 1]!))).toBe(true);
 }

@@ -12,7 +12,7 @@ import { sessions } from "~/db/schema";
 import type { MessageDto } from "~/contracts/messages";
 import { createUser } from "~/server/services/users";
 import { type AppProcess, freePorts, signIn, startApp, stopApp, trpc, waitHealthy } from "../factories/app-process";
-import { openStream } from "../factories/stream";
+import { expectResumedExactly, openStream } from "../factories/stream";
 
 /**
  * deploy/nginx.conf in front of two real app instances on one PostgreSQL and one Redis: the
@@ -134,6 +134,8 @@ describe.skipIf(!serverUrl || !redisUrl || !nginxAvailable)("deploy/nginx.conf i
       REDIS_URL: redisUrl!,
       AUTH_SECRET: process.env.AUTH_SECRET ?? randomBytes(32).toString("base64url"),
       SEED_DEMO: "0",
+      // Its own Redis channel: other test files start instances on the same Redis at the same time.
+      REDIS_PREFIX: `floorchat-test-nginx-${randomBytes(4).toString("hex")}:`,
       PUBLIC_URL: origin,
       TRUSTED_PROXIES: "127.0.0.1",
     };
@@ -224,15 +226,6 @@ describe.skipIf(!serverUrl || !redisUrl || !nginxAvailable)("deploy/nginx.conf i
     const marker = await send(proxy, "after the reconnect");
     await resumed.next("message.created", (e) => e.message.id === marker.id);
 
-    const ofChat = resumed.received.filter((r) => "chatId" in r.event && r.event.chatId === chatId);
-    const markerAt = ofChat.findIndex((r) => r.event.type === "message.created" && r.event.message.id === marker.id);
-    const beforeMarker = ofChat.slice(0, markerAt);
-    expect(beforeMarker.map((r) => r.event.type)).toEqual(missed.map(() => "message.created"));
-    const replayed = beforeMarker.map((r) => (r.event as Extract<typeof r.event, { type: "message.created" }>).message);
-    expect(replayed.map((m) => m.id)).toEqual(missed.map((m) => m.id));
-    expect(replayed.map((m) => m.seq)).toEqual(missed.map((m) => m.seq));
-    expect(replayed.map((m) => m.body)).toEqual(missed.map((_, i) => `missed ${i}`));
-    const ids = beforeMarker.map((r) => r.id!);
-    expect(ids.every((id, i) => id > bobLastEventId && (i === 0 || id > ids[i - 1]!))).toBe(true);
+    expectResumedExactly(resumed.received, chatId, missed, marker.id, bobLastEventId);
   });
 });
