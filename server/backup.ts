@@ -12,11 +12,11 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import fs from "node:fs";
 import fsp from "node:fs/promises";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import https from "node:https";
 import path from "node:path";
-import { PassThrough, Readable, type Writable } from "node:stream";
+import { PassThrough, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import zlib from "node:zlib";
 import tar from "tar-stream";
 import { normalizeAddress } from "./http/client-address";
@@ -189,10 +189,10 @@ export type Control = { pid: number; url: string; token: string };
  * Records where this server takes backup requests (embedded mode), readable by its owner only;
  * returns the check for requests to /internal/backup and the cleanup for shutdown.
  */
-export function recordControl(dataDir: string, port: number): { token: string; remove: () => void } {
+export function recordControl(dataDir: string, url: string): { token: string; remove: () => void } {
   const token = randomBytes(32).toString("base64url");
   const file = path.join(dataDir, CONTROL_FILE);
-  const control: Control = { pid: process.pid, url: `http://127.0.0.1:${port}`, token };
+  const control: Control = { pid: process.pid, url, token };
   fs.rmSync(file, { force: true });
   fs.writeFileSync(file, JSON.stringify(control), { mode: 0o600, flag: "wx" });
   let removed = false;
@@ -240,9 +240,22 @@ export function createBackupHandler(options: { token: string; source: () => Prom
   };
 }
 
-/** Asks the running server for a backup and writes it to `out`. */
+/**
+ * Asks the running server for a backup and writes it to `out`. With TLS on the server speaks
+ * https on its port; its certificate names the LAN, and this request stays on loopback with the
+ * token as its proof, so the certificate is not checked here.
+ */
 export async function backupFromServer(control: Control, out: Writable): Promise<void> {
-  const response = await fetch(`${control.url}/internal/backup`, { method: "POST", headers: { "x-floorchat-control": control.token } });
-  if (response.status !== 200 || !response.body) throw new BackupError(`The running server (pid ${control.pid}) refused the backup: HTTP ${response.status}`);
-  await pipeline(Readable.fromWeb(response.body as WebReadableStream), out);
+  const url = new URL("/internal/backup", control.url);
+  const request = url.protocol === "https:" ? https.request : http.request;
+  const response = await new Promise<IncomingMessage>((resolve, reject) => {
+    const req = request(url, { method: "POST", headers: { "x-floorchat-control": control.token }, rejectUnauthorized: false }, resolve);
+    req.on("error", reject);
+    req.end();
+  });
+  if (response.statusCode !== 200) {
+    response.resume();
+    throw new BackupError(`The running server (pid ${control.pid}) refused the backup: HTTP ${response.statusCode}`);
+  }
+  await pipeline(response, out);
 }

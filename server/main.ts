@@ -112,7 +112,7 @@ async function main() {
   let backups: { handle: ReturnType<typeof createBackupHandler>; remove: () => void } | null = null;
   if (database.dump) {
     const dump = database.dump.bind(database);
-    const control = recordControl(path.resolve(env.DATA_DIR), env.PORT);
+    const control = recordControl(path.resolve(env.DATA_DIR), `${isTlsOn(env) ? "https" : "http"}://127.0.0.1:${env.PORT}`);
     const filesDir = env.S3_BUCKET ? null : path.resolve(env.DATA_DIR, "files");
     backups = {
       handle: createBackupHandler({ token: control.token, source: async () => ({ pgdata: await dump(), dataDir: path.resolve(env.DATA_DIR), filesDir }) }),

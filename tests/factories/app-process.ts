@@ -109,3 +109,16 @@ export async function trpc<T>(app: AppProcess, cookie: string, path: string, inp
   if (response.status !== 200 || !body.result) throw new Error(`${path} answered ${response.status}: ${JSON.stringify(body.error)}`);
   return deserialize(body.result.data) as T;
 }
+
+/** Runs `scripts/<script>.mts` as an operator would (npm run …), to its end: exit code and output. */
+export function runScript(script: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", `scripts/${script}.mts`, ...args], {
+    cwd: process.cwd(),
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (out += chunk.toString()));
+  return new Promise((resolve) => child.once("exit", (code) => resolve({ code, out })));
+}

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -6,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MessageDto } from "~/contracts/messages";
 import { type Wire, deserialize, serialize } from "~/lib/trpc/wire";
 import { DEMO_PASSWORD } from "~/server/seed";
-import { type AppProcess, freePorts, signIn, startApp, stopApp, trpc, waitHealthy } from "../factories/app-process";
+import { type AppProcess, freePorts, runScript as runProcess, signIn, startApp, stopApp, trpc, waitHealthy } from "../factories/app-process";
 
 /**
  * `npm run backup` and `npm run restore` on an embedded install, as an operator runs them: a
@@ -14,17 +13,7 @@ import { type AppProcess, freePorts, signIn, startApp, stopApp, trpc, waitHealth
  */
 const embedded = { DATABASE_URL: "", REDIS_URL: "", AUTH_SECRET: "", S3_BUCKET: "", SEED_DEMO: "1" };
 
-function runScript(script: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", `scripts/${script}.mts`, ...args], {
-    cwd: process.cwd(),
-    env: { ...process.env, ...embedded, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (out += chunk.toString()));
-  return new Promise((resolve) => child.once("exit", (code) => resolve({ code, out })));
-}
+const runScript = (script: string, args: string[], env: Record<string, string>) => runProcess(script, args, { ...embedded, ...env });
 
 describe.skipIf(process.env.DATABASE_URL)("backup and restore of an embedded install", () => {
   let root: string;

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { X509Certificate, createPrivateKey } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
@@ -7,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import type { TLSSocket } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AppProcess, freePorts, startApp, stopApp, waitHealthy } from "../factories/app-process";
+import { type AppProcess, freePorts, runScript, startApp, stopApp, waitHealthy } from "../factories/app-process";
 
 /**
  * HTTPS on a LAN (README): `npm run tls:local` makes an authority and a server certificate, and
@@ -18,15 +17,7 @@ import { type AppProcess, freePorts, startApp, stopApp, waitHealthy } from "../f
 const embedded = { DATABASE_URL: "", REDIS_URL: "", AUTH_SECRET: "", S3_BUCKET: "", SEED_DEMO: "0" };
 
 function tlsLocal(dataDir: string): Promise<{ code: number | null; out: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/tls-local.mts"], {
-    cwd: process.cwd(),
-    env: { ...process.env, ...embedded, DATA_DIR: dataDir, PORT: "", HTTP_PORT: "", TLS_CERT: "", TLS_KEY: "" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (out += chunk.toString()));
-  return new Promise((resolve) => child.once("exit", (code) => resolve({ code, out })));
+  return runScript("tls-local", [], { ...embedded, DATA_DIR: dataDir, PORT: "", HTTP_PORT: "", TLS_CERT: "", TLS_KEY: "" });
 }
 
 type Answer = { status: number; headers: http.IncomingHttpHeaders; body: string; peerAltNames?: string };
@@ -175,6 +166,18 @@ describe.skipIf(process.env.DATABASE_URL)("HTTPS on a LAN: npm run tls:local and
       });
     expect((await call(`https://localhost:${app!.port}`)).status).toBe(401);
     expect((await call("https://intruder.example")).status).toBe(403);
+  });
+
+  it("backs up the running server over its https port (npm run backup finds it through the data directory)", async () => {
+    const out = path.join(dataDir, "..", `${path.basename(dataDir)}-backup.tar.gz`);
+    try {
+      const backup = await runScript("backup", ["--out", out], { ...embedded, DATA_DIR: dataDir });
+      expect(backup.out).toContain("made by the running server");
+      expect(backup.code).toBe(0);
+      expect(fs.statSync(out).size).toBeGreaterThan(0);
+    } finally {
+      fs.rmSync(out, { force: true });
+    }
   });
 
   it("renews the server certificate under the same authority when run again", async () => {
