@@ -27,7 +27,7 @@ import { ZEnv } from "~/server/env";
 import { ROUTES } from "~/server/rest";
 import { SCOPES } from "~/server/services/tokens";
 import { parseArgs } from "./lib/args";
-import { type FuzzRequest, type Persona, type Procedure, authTargets, extraHeaders, fileTargets, parserSafe, restTargets, streamTargets, trpcTargets } from "./lib/fuzz-targets";
+import { type FuzzRequest, type Persona, type Procedure, authTargets, extraHeaders, fileTargets, operatorTargets, parserSafe, restTargets, streamTargets, trpcTargets } from "./lib/fuzz-targets";
 import type { KnownIds } from "./lib/fuzz-values";
 import { inspectEvaluate } from "./lib/inspect";
 import { type Instance, startInstances } from "./lib/instances";
@@ -209,6 +209,7 @@ async function main() {
       { weight: 3, arbitrary: restTargets(ROUTES, known) },
       { weight: 2, arbitrary: fileTargets(known) },
       { weight: 1, arbitrary: streamTargets(known) },
+      { weight: 1, arbitrary: operatorTargets(known) },
       { weight: 2, arbitrary: authTargets(known, options.port) },
     ).map(parserSafe),
     extraHeaders,

@@ -300,6 +300,29 @@ export function streamTargets(known: KnownIds): fc.Arbitrary<FuzzRequest> {
   }));
 }
 
+/**
+ * The raw endpoints beside tRPC and REST: /metrics (a token or an allowed address), the embedded
+ * mode's backup channel (loopback and a control token) and the certificate page, with hostile
+ * tokens, methods and queries. None of them may answer 5xx (the fuzzer is on loopback, so
+ * /metrics answers it; the backup channel never does without the control token).
+ */
+export function operatorTargets(known: KnownIds): fc.Arbitrary<FuzzRequest> {
+  const token = fc.oneof(hostileString(known, 4000).map((s) => latin1(s, true)), fc.constantFrom("", "Bearer", "Bearer ", "Basic YTpi", "Bearer\ttab"));
+  const path = fc.constantFrom("/metrics", "/internal/backup", "/install-certificate", "/install-certificate/", "/install-certificate/ca.crt", "/install-certificate/icon.svg", "/install-certificate/x");
+  const query = fc.oneof(fc.constant(""), fc.constantFrom("?x=%zz", "?__proto__[x]=1", "?format=csv"), // Short enough that a redirect echoing it (Next adds or strips a trailing slash) stays under
+  // the 16 KB a client reads of an answer's headers.
+  hostileString(known, 1000).map((s) => `?q=${pct(s)}`));
+  return fc.tuple(path, query, fc.constantFrom("GET", "POST", "PUT", "DELETE", "OPTIONS", "HEAD"), persona, fc.option(token, { nil: undefined }), fc.option(token, { nil: undefined })).map(
+    ([where, q, method, who, authorization, control]): FuzzRequest => ({
+      target: `operator ${method} ${where}`,
+      method,
+      path: `${where}${q}`,
+      persona: who,
+      headers: { ...(authorization !== undefined ? { authorization } : {}), ...(control !== undefined ? { "x-floorchat-control": control } : {}) },
+    }),
+  );
+}
+
 const AUTH_PATHS = [
   "/sign-in/username", "/sign-in/email", "/sign-up/email", "/sign-in/social", "/get-session", "/list-sessions", "/update-user", "/update-session", "/change-password", "/change-email",
   "/verify-password", "/request-password-reset", "/reset-password", "/reset-password/x", "/verify-email", "/send-verification-email", "/is-username-available", "/link-social",

@@ -11,9 +11,9 @@ function refuse(res: ServerResponse, status: number, code: string, message: stri
  * Answers, before Next.js sees it, a request Next would answer with a 500 (DESIGN.md invariant
  * 6): a method it does not serve, or a path that is not valid percent-encoded UTF-8 (`/api/files/%zz`:
  * Next's route matcher throws decoding the dynamic segment). Also an API path with an empty
- * segment (`/api/v1/entities/order//history`): Next would redirect it with the whole URL in two
- * headers (Location and Refresh), past what HTTP clients accept for a long query, and an API call
- * is not a page to redirect. Returns whether it answered.
+ * segment (`/api/v1/entities/order//history`) or a trailing slash (`/api/v1/x/`): Next would
+ * redirect it with the whole URL in two headers (Location and Refresh), past what HTTP clients
+ * accept for a long query, and an API call is not a page to redirect. Returns whether it answered.
  */
 export function refuseMalformedRequest(req: IncomingMessage, res: ServerResponse): boolean {
   if (!METHODS.includes(req.method ?? "")) {
@@ -29,6 +29,11 @@ export function refuseMalformedRequest(req: IncomingMessage, res: ServerResponse
   }
   if (pathname.startsWith("/api/") && pathname.includes("//")) {
     refuse(res, 404, "not_found", "No API route has an empty path segment");
+    return true;
+  }
+  // Next would redirect this too (to the path without the slash), with the same two headers.
+  if (pathname.startsWith("/api/") && pathname.endsWith("/")) {
+    refuse(res, 404, "not_found", "No API route ends with a slash");
     return true;
   }
   return false;

@@ -170,6 +170,16 @@ describe("malformed requests in front of Next.js (DESIGN.md invariant 6)", () =>
     expect(reached).toEqual([]);
   });
 
+  it("answers 404 to an API path ending in a slash rather than letting Next redirect it with the whole URL twice in its headers", async () => {
+    const longQuery = "q=" + "x".repeat(8_000);
+    for (const path of [`/api/v1/entities/order/SO-1/history/?${longQuery}`, "/api/v1/", "/api/trpc/user.me/"]) {
+      const answer = await send("GET", path);
+      expect(answer.status).toBe(404);
+      expect(JSON.parse(answer.body)).toEqual({ error: { code: "not_found", message: "No API route ends with a slash" } });
+    }
+    expect(reached).toEqual([]);
+  });
+
   it("passes well-formed requests on, bad percent-encoding in the query included (each route judges its own query)", async () => {
     expect((await send("GET", "/api/files/%E2%82%AC")).body).toBe("next");
     expect((await send("OPTIONS", "/api/trpc/user.me?input=%zz")).body).toBe("next");
