@@ -113,7 +113,7 @@ export class Hub {
       } else if (this.watermark !== null) {
         if (this.received.has(id) || this.parked.has(id)) return;
         if (id > this.top) this.top = id;
-        if (id > this.frontier + 1) {
+        if (id > this.admittedTo + 1) {
           // Instances publish in any order: an earlier event is still on its way (or lost).
           this.parked.set(id, delivery);
           if (this.parked.size > MAX_PARKED) this.giveUpOnHole();
@@ -137,8 +137,18 @@ export class Hub {
     this.dispatch(delivery);
   }
 
+  /**
+   * Every id up to here has arrived or is known not to exist. The watermark can pass the
+   * frontier when a hole is judged a rollback (fill, giveUpOnHole): its id is then routed and
+   * forgotten at once.
+   */
+  private get admittedTo(): number {
+    return Math.max(this.frontier, this.watermark ?? 0);
+  }
+
   /** Routes what the holes below it held back, now that they are filled, in id order. */
   private releaseParked(): void {
+    this.frontier = this.admittedTo;
     for (;;) {
       const next = this.frontier + 1;
       const waiting = this.parked.get(next);
@@ -161,7 +171,7 @@ export class Hub {
    * fill it from their seq checks, DESIGN.md invariant 3).
    */
   private giveUpOnHole(): void {
-    const hole = this.frontier + 1;
+    const hole = this.admittedTo + 1;
     console.error(`[hub] event ${hole} did not arrive and could not be read from the log; ${this.parked.size} later ones go on without it`);
     this.skipped.add(hole);
     this.received.add(hole);
@@ -436,7 +446,7 @@ export class Hub {
   private scheduleFill(): void {
     if (this.filling || this.closed || this.watermark === null) return;
     // Every id between the frontier and the top is parked: there is no hole.
-    if (this.top - this.frontier <= this.parked.size) return;
+    if (this.top - this.admittedTo <= this.parked.size) return;
     this.filling = setTimeout(() => void this.fill(), this.holeWaitMs);
     this.filling.unref();
   }
@@ -444,12 +454,12 @@ export class Hub {
   /** Reads the ids still missing below the highest known one from the log (at most 1,000 a round). */
   private async fill(): Promise<void> {
     const holes: number[] = [];
-    for (let id = this.frontier + 1; id <= this.top && holes.length < 1_000; id++) if (!this.received.has(id) && !this.parked.has(id)) holes.push(id);
+    for (let id = this.admittedTo + 1; id <= this.top && holes.length < 1_000; id++) if (!this.received.has(id) && !this.parked.has(id)) holes.push(id);
     try {
       const found = await readDeliveries(this.options.db, holes);
       for (const id of holes) {
         // It may have come over the bus while the log was read.
-        if (this.received.has(id) || this.parked.has(id) || id <= this.frontier) continue;
+        if (this.received.has(id) || this.parked.has(id) || id <= this.admittedTo) continue;
         const delivery = found.get(id);
         if (!delivery) {
           // A rolled-back insert: the id will never exist.
